@@ -1,0 +1,67 @@
+"""Per-shard counts keyed by (stage, lang, source, outcome).
+
+Every stage fills one of these per output shard and writes it beside the shard;
+`curation stats` aggregates them into one table. Outcome is `kept` or a removal
+reason, so "in = kept + removed" can be checked from the counts alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+KEPT = "kept"
+
+Key = tuple[str, str, str, str]  # stage, lang, source, outcome
+
+COUNT_FIELDS = ("docs", "bytes", "chars", "tokens")
+
+
+@dataclass
+class Counts:
+    """Additive counters; merging two Counts is exact, so shards aggregate freely."""
+
+    rows: dict[Key, list[int]] = field(default_factory=dict)
+
+    def add(self, stage: str, lang: str | None, source: str, outcome: str, text: str = "", tokens: int = 0) -> None:
+        key = (stage, lang or "und", source, outcome)
+        row = self.rows.setdefault(key, [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += len(text.encode("utf-8", "surrogatepass"))
+        row[2] += len(text)
+        row[3] += tokens
+
+    def add_many(self, stage: str, langs: Iterable, sources: Iterable, outcomes: Iterable, texts: Iterable) -> None:
+        for lang, source, outcome, text in zip(langs, sources, outcomes, texts):
+            self.add(stage, lang, source, outcome, text)
+
+    def merge(self, other: "Counts") -> "Counts":
+        for key, values in other.rows.items():
+            row = self.rows.setdefault(key, [0, 0, 0, 0])
+            for i, v in enumerate(values):
+                row[i] += v
+        return self
+
+    def docs(self, stage: str | None = None, outcome: str | None = None) -> int:
+        return sum(
+            v[0]
+            for (s, _l, _src, o), v in self.rows.items()
+            if (stage is None or s == stage) and (outcome is None or o == outcome)
+        )
+
+    def records(self) -> Iterator[dict]:
+        """Sorted, so the serialised form is deterministic."""
+        for key in sorted(self.rows):
+            stage, lang, source, outcome = key
+            yield dict(zip(("stage", "lang", "source", "outcome"), key)) | dict(zip(COUNT_FIELDS, self.rows[key]))
+
+    def to_json(self) -> list[dict]:
+        return list(self.records())
+
+    @classmethod
+    def from_json(cls, records: Iterable[dict]) -> "Counts":
+        counts = cls()
+        for r in records:
+            key = (r["stage"], r["lang"], r["source"], r["outcome"])
+            counts.rows[key] = [int(r.get(f, 0)) for f in COUNT_FIELDS]
+        return counts

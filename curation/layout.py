@@ -1,0 +1,83 @@
+"""The output layout, computed in one place.
+
+Every path under the output directory comes from here; no stage builds paths by
+substituting parts of other paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def part_name(index: int, chunk: int = 0) -> str:
+    """`part-NNNNN.parquet` for a task's first shard, `part-NNNNN-CCC.parquet` after a split."""
+    return f"part-{index:05d}.parquet" if chunk == 0 else f"part-{index:05d}-{chunk:03d}.parquet"
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
+    # documents as read, one folder per catalog source
+    def ingested(self, source: str | None = None) -> Path:
+        return self.root / "ingested" / source if source else self.root / "ingested"
+
+    # kept by the filters, signals attached
+    def filtered(self, source: str | None = None) -> Path:
+        return self.root / "filtered" / source if source else self.root / "filtered"
+
+    # every removed document, with reason and detail
+    def removed(self, stage: str | None = None, source: str | None = None) -> Path:
+        path = self.root / "removed"
+        if stage:
+            path = path / stage
+            if source:
+                path = path / source
+        return path
+
+    # the clean corpus, by language
+    def deduped(self, lang: str | None = None) -> Path:
+        return self.root / "deduped" / lang if lang else self.root / "deduped"
+
+    def tokenizer_dir(self) -> Path:
+        return self.root / "tokenizer"
+
+    def tokenizer_file(self) -> Path:
+        return self.tokenizer_dir() / "tokenizer.json"
+
+    def tokens(self) -> Path:
+        return self.root / "tokens"
+
+    def token_prefix(self, name: str, index: int) -> Path:
+        """Megatron dataset prefix; `.bin` and `.idx` are added by the writer."""
+        return self.tokens() / f"{name}_{index:05d}"
+
+    def token_manifest(self) -> Path:
+        return self.tokens() / "manifest.json"
+
+    def stats(self) -> Path:
+        return self.root / "stats" / "stats.parquet"
+
+    def errors(self, stage: str) -> Path:
+        """Bad-record reports (file, offset, problem) of a stage, one JSON-lines file."""
+        return self.root / "stats" / f"errors-{stage}.jsonl"
+
+    def report(self) -> Path:
+        return self.root / "report.html"
+
+    def datacard(self, lang: str) -> Path:
+        return self.root / "datacards" / f"{lang}.md"
+
+    def markers(self, stage: str) -> Path:
+        """Completion markers of a stage's tasks (resume)."""
+        return self.root / "_markers" / stage
+
+    def marker(self, stage: str, task: str) -> Path:
+        return self.markers(stage) / f"{task}.json"
+
+    def logs(self) -> Path:
+        return self.root / "logs"

@@ -1,0 +1,174 @@
+"""Resumable per-shard task execution, shared by every shard-to-shard stage.
+
+A task turns input files into output shards. When it finishes, the worker writes
+a completion marker keyed by the inputs' content fingerprint and the stage's
+config hash (never by worker or task count), so a rerun skips exactly the tasks
+whose inputs and parameters are unchanged, however many workers it uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from curation.counts import Counts
+from curation.shards import write_json_atomic
+
+_SAMPLE = 1 << 16
+
+
+def fingerprint(paths: Iterable[str | Path]) -> str:
+    """Content fingerprint of input files: size plus first and last 64 KiB of each.
+
+    Cheap on multi-gigabyte dumps, yet it changes when a file is replaced or grows.
+    """
+    h = hashlib.sha256()
+    for p in paths:
+        p = Path(p)
+        size = p.stat().st_size
+        h.update(f"{p.name}\x00{size}\x00".encode())
+        with open(p, "rb") as f:
+            h.update(f.read(_SAMPLE))
+            if size > 2 * _SAMPLE:
+                f.seek(size - _SAMPLE)
+                h.update(f.read(_SAMPLE))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of work; `name` is unique in its stage and safe as a file name."""
+
+    stage: str
+    name: str
+    inputs: tuple[str, ...]
+    config_hash: str
+    marker: str  # path of the completion marker
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TaskResult:
+    task: str
+    outputs: list[str] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    errors: list[dict] = field(default_factory=list)
+    skipped: bool = False  # completed by an earlier run
+
+    def to_json(self) -> dict:
+        return {"task": self.task, "outputs": self.outputs, "counts": self.counts.to_json(), "errors": self.errors}
+
+    @classmethod
+    def from_json(cls, data: dict, skipped: bool = False) -> "TaskResult":
+        return cls(data["task"], data["outputs"], Counts.from_json(data["counts"]), data["errors"], skipped)
+
+
+def completed(task: Task) -> TaskResult | None:
+    """The earlier result if the task is complete for these inputs and parameters."""
+    marker = Path(task.marker)
+    if not marker.exists():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("fingerprint") != fingerprint(task.inputs) or data.get("config_hash") != task.config_hash:
+        return None
+    if not all(Path(o).exists() for o in data["result"]["outputs"]):
+        return None
+    return TaskResult.from_json(data["result"], skipped=True)
+
+
+def _execute(fn: Callable[[Task], TaskResult], task: Task) -> TaskResult:
+    result = fn(task)
+    write_json_atomic(
+        Path(task.marker),
+        {"fingerprint": fingerprint(task.inputs), "config_hash": task.config_hash, "result": result.to_json()},
+    )
+    return result
+
+
+def run_tasks(
+    tasks: Sequence[Task],
+    fn: Callable[[Task], TaskResult],
+    workers: int = 1,
+    description: str = "",
+    progress: bool = True,
+) -> list[TaskResult]:
+    """Run the incomplete tasks on a process pool; results come back in task order."""
+    results: dict[str, TaskResult] = {}
+    todo = []
+    for task in tasks:
+        done = completed(task)
+        if done is not None:
+            results[task.name] = done
+        else:
+            todo.append(task)
+
+    with _progress(progress, description, len(tasks), len(tasks) - len(todo)) as advance:
+        if workers <= 1 or len(todo) <= 1:
+            for task in todo:
+                results[task.name] = _execute(fn, task)
+                advance(results[task.name])
+        else:
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            ctx = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                pending = {pool.submit(_execute, fn, t): t for t in todo}
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        task = pending.pop(fut)
+                        results[task.name] = fut.result()
+                        advance(results[task.name])
+    return [results[t.name] for t in tasks]
+
+
+class _progress:
+    """A rich progress bar over tasks, counting documents as tasks finish."""
+
+    def __init__(self, enabled: bool, description: str, total: int, already: int):
+        self.enabled = enabled and total > 0
+        self.description = description
+        self.total = total
+        self.already = already
+
+    def __enter__(self) -> Callable[[TaskResult], None]:
+        if not self.enabled:
+            return lambda result: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[docs]:,} docs"),
+            TimeElapsedColumn(),
+            transient=False,
+        )
+        self._bar.__enter__()
+        self._id = self._bar.add_task(self.description, total=self.total, completed=self.already, docs=0)
+        self._docs = 0
+
+        def advance(result: TaskResult) -> None:
+            self._docs += result.counts.docs()
+            self._bar.update(self._id, advance=1, docs=self._docs)
+
+        return advance
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            self._bar.__exit__(*exc)
+
+
+def merge_counts(results: Iterable[TaskResult]) -> Counts:
+    total = Counts()
+    for r in results:
+        total.merge(r.counts)
+    return total

@@ -1,0 +1,117 @@
+"""Parquet shards: written atomically, read as a stream of record batches.
+
+A shard only ever appears under its final name once complete (temporary name,
+then rename), so a crash leaves either nothing or a whole shard; its counts sit
+beside it in `<name>.stats.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from curation.schema import DOCUMENT_SCHEMA
+
+COMPRESSION = "zstd"
+ROW_GROUP_ROWS = 2048
+
+
+def stats_path(shard: Path) -> Path:
+    return shard.with_name(shard.name.removesuffix(".parquet") + ".stats.json")
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class ShardWriter:
+    """Streams batches into one shard; the file appears only on `close()`.
+
+    Used as a context manager: an exception discards the temporary file, so a
+    half-written shard never looks complete.
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema = DOCUMENT_SCHEMA, row_group_rows: int = ROW_GROUP_ROWS):
+        self.path = Path(path)
+        self.schema = schema
+        self.row_group_rows = row_group_rows
+        self.rows = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = _tmp(self.path)
+        self._writer = pq.ParquetWriter(self._tmp, schema, compression=COMPRESSION)
+
+    def write(self, table: pa.Table | pa.RecordBatch) -> None:
+        if table.num_rows == 0:
+            return
+        if isinstance(table, pa.RecordBatch):
+            table = pa.Table.from_batches([table])
+        self._writer.write_table(table.cast(self.schema), row_group_size=self.row_group_rows)
+        self.rows += table.num_rows
+
+    def close(self, stats: Any | None = None) -> Path:
+        self._writer.close()
+        if stats is not None:
+            write_json_atomic(stats_path(self.path), stats)
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        self._writer.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "ShardWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+        elif self._tmp.exists():
+            self.close()
+
+
+def write_shard(path: Path, table: pa.Table, stats: Any | None = None, schema: pa.Schema = DOCUMENT_SCHEMA) -> Path:
+    with ShardWriter(path, schema) as writer:
+        writer.write(table)
+        return writer.close(stats)
+
+
+def list_shards(directory: Path) -> list[Path]:
+    """Completed shards below `directory`, in a stable order."""
+    directory = Path(directory)
+    if not directory.exists():
+        return []
+    return sorted(p for p in directory.rglob("*.parquet") if not p.name.startswith("."))
+
+
+def read_batches(
+    paths: Path | Sequence[Path], columns: Sequence[str] | None = None, batch_size: int = 4096
+) -> Iterator[pa.RecordBatch]:
+    """Stream record batches from shards without loading a whole shard."""
+    if isinstance(paths, (str, Path)):
+        paths = [Path(paths)]
+    for path in paths:
+        with pq.ParquetFile(path) as f:
+            yield from f.iter_batches(batch_size=batch_size, columns=list(columns) if columns else None)
+
+
+def read_table(paths: Path | Iterable[Path], columns: Sequence[str] | None = None) -> pa.Table:
+    if isinstance(paths, (str, Path)):
+        paths = [Path(paths)]
+    tables = [pq.read_table(p, columns=list(columns) if columns else None) for p in paths]
+    return pa.concat_tables(tables) if tables else DOCUMENT_SCHEMA.empty_table()
+
+
+def read_stats(shard: Path) -> Any:
+    return json.loads(stats_path(shard).read_text(encoding="utf-8"))
