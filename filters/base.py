@@ -1,0 +1,142 @@
+"""The filter contract and the counting every filter shares.
+
+A filter says what it measures (`score`) and what it decides from those
+measurements (`decide`); it never counts, writes or reads shards. Scoring and
+deciding are separate so auditors can re-threshold from the stored signals
+without rerunning models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from curation.counts import KEPT, Counts
+
+
+class Params(BaseModel):
+    """Base of every filter's parameter model; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass
+class Batch:
+    """The documents one filter call sees, as plain columns."""
+
+    ids: list[str]
+    sources: list[str]
+    urls: list[str | None]
+    texts: list[str]
+    langs: list[str | None]
+    lang_scores: list[float | None]
+    signals: list[dict[str, float]]
+    declared: list[tuple[str, ...]]  # languages the catalog entry declares, per document
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def take(self, rows: Sequence[int]) -> "Batch":
+        return Batch(*([getattr(self, f)[i] for i in rows] for f in self.__dataclass_fields__))
+
+
+@dataclass
+class Scores:
+    """What `score` measured. Optional columns replace the batch's own (langid, PII)."""
+
+    signals: dict[str, Sequence[float]] = field(default_factory=dict)
+    langs: Sequence[str | None] | None = None
+    lang_scores: Sequence[float | None] | None = None
+    texts: Sequence[str] | None = None  # rewritten text (e.g. PII redaction)
+    rewrites: Sequence[int] | None = None  # per document: number of rewrites made (counted, never logged)
+
+
+Verdict = tuple[str, str]  # (snake_case reason, detail safe to show: no document text)
+
+
+class Filter:
+    """Subclasses set `name`, `version`, `Params`, and implement `score` and `decide`."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+    Params: ClassVar[type[Params]] = Params
+    # filters that apply to natural language only are skipped for code sources
+    natural_language_only: ClassVar[bool] = True
+
+    def __init__(self, params: Mapping[str, Any] | None = None, langs: Mapping[str, Mapping[str, Any]] | None = None):
+        """`params` are the defaults; `langs` maps a language code to overrides of them."""
+        base = dict(params or {})
+        self.defaults = self.Params(**base)
+        self._per_lang = {lang: self.Params(**(base | dict(over))) for lang, over in (langs or {}).items()}
+        self._ready = False
+
+    def params_for(self, lang: str | None) -> Params:
+        return self._per_lang.get(lang or "", self.defaults)
+
+    def setup(self) -> None:
+        """Load models once per worker process; called lazily so filters stay picklable."""
+
+    def score(self, batch: Batch) -> Scores:
+        raise NotImplementedError
+
+    def decide(self, signals: Mapping[str, float], lang: str | None) -> Verdict | None:
+        """None keeps the document; a verdict removes it."""
+        raise NotImplementedError
+
+    def config_key(self) -> dict:
+        """What identifies this filter's behaviour, for resume markers."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "defaults": self.defaults.model_dump(mode="json"),
+            "langs": {k: v.model_dump(mode="json") for k, v in sorted(self._per_lang.items())},
+        }
+
+    def ensure_setup(self) -> None:
+        if not self._ready:
+            self.setup()
+            self._ready = True
+
+
+@dataclass
+class Removal:
+    row: int
+    stage: str
+    reason: str
+    detail: str
+
+
+def apply_filter(f: Filter, batch: Batch, counts: Counts, stage_prefix: str = "filter") -> tuple[Batch, list[tuple[int, Verdict]]]:
+    """Score and decide one batch; record signals and counts; return (batch, removals).
+
+    Counts go under stage `filter:<name>` with outcome `kept` or the reason, so every
+    filter's in = kept + removed holds per language and source.
+    """
+    f.ensure_setup()
+    scores = f.score(batch)
+    if scores.langs is not None:
+        batch.langs = list(scores.langs)
+    if scores.lang_scores is not None:
+        batch.lang_scores = list(scores.lang_scores)
+    if scores.texts is not None:
+        batch.texts = list(scores.texts)
+    names = list(scores.signals)
+    columns = [scores.signals[n] for n in names]
+    stage = f"{stage_prefix}:{f.name}"
+    removals: list[tuple[int, Verdict]] = []
+    for i in range(len(batch)):
+        signals = batch.signals[i]
+        for n, col in zip(names, columns):
+            signals[n] = float(col[i])
+        verdict = f.decide(signals, batch.langs[i])
+        outcome = KEPT if verdict is None else verdict[0]
+        counts.add(stage, batch.langs[i], batch.sources[i], outcome, batch.texts[i])
+        if verdict is not None:
+            removals.append((i, verdict))
+    if scores.rewrites is not None:
+        for i, n in enumerate(scores.rewrites):
+            if n:
+                counts.add(f"{stage}:rewritten", batch.langs[i], batch.sources[i], "rewritten", "", tokens=0)
+    return batch, removals
