@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -49,6 +50,8 @@ class ShardWriter:
         self.row_group_rows = row_group_rows
         self.rows = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in self.path.parent.glob(f".{self.path.name}.tmp-*"):  # left by a killed run
+            stale.unlink(missing_ok=True)
         self._tmp = _tmp(self.path)
         self._writer = pq.ParquetWriter(self._tmp, schema, compression=COMPRESSION)
 
@@ -87,12 +90,18 @@ def write_shard(path: Path, table: pa.Table, stats: Any | None = None, schema: p
         return writer.close(stats)
 
 
+def shard_order(path: Path) -> tuple:
+    """Natural order: part-00001 before part-00001-001 before part-00002."""
+    stem = path.name.removesuffix(".parquet")
+    return (str(path.parent), [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", stem)])
+
+
 def list_shards(directory: Path) -> list[Path]:
     """Completed shards below `directory`, in a stable order."""
     directory = Path(directory)
     if not directory.exists():
         return []
-    return sorted(p for p in directory.rglob("*.parquet") if not p.name.startswith("."))
+    return sorted((p for p in directory.rglob("*.parquet") if not p.name.startswith(".")), key=shard_order)
 
 
 def read_batches(

@@ -1,0 +1,104 @@
+"""The ingest stage end to end: shards, counts, resume, and kill -9 recovery."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from curation.catalog import load_catalog
+from curation.config import load_config
+from curation.ingest import run_ingest
+from curation.layout import Layout
+from curation.shards import list_shards
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "core"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_source(tmp_path: Path, files: int = 3, copies: int = 1) -> Path:
+    """A catalog with one jsonl source of `files` files of real CCNet documents (and one broken line)."""
+    lines = gzip.open(DATA / "cc_en_head-0091.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
+    src = tmp_path / "data"
+    src.mkdir()
+    for f in range(files):
+        with open(src / f"docs-{f:02d}.jsonl", "w", encoding="utf-8") as out:
+            for c in range(copies):
+                for i, line in enumerate(lines):
+                    obj = json.loads(line)
+                    obj["id"] = f"{obj['id']}#{f}-{c}"
+                    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                    if f == 0 and c == 0 and i == 3:
+                        out.write('{"text": "unterminated\n')
+    (tmp_path / "catalog.yaml").write_text(
+        "sources:\n"
+        "  - {id: ccnet, name: CCNet, languages: [en], license: Common Crawl terms, kind: jsonl,\n"
+        "     location: 'data/*.jsonl', proposed_by: test, status: approved}\n"
+    )
+    return tmp_path / "catalog.yaml"
+
+
+def shard_bytes(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and "_markers" not in p.parts}
+
+
+def test_ingest_writes_shards_counts_and_reports_bad_records(tmp_path: Path):
+    catalog = load_catalog(make_source(tmp_path))
+    cfg = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 1, "ingest.max_docs_per_shard": 6})
+    summary = run_ingest(catalog, catalog.entries, cfg, progress=False)
+    layout = Layout(cfg.output_dir)
+    shards = [p.name for p in list_shards(layout.ingested("ccnet"))]
+    # 3 files x 10 docs, split at 6 per shard
+    assert shards == [f"part-{f:05d}{s}.parquet" for f in range(3) for s in ("", "-001")]
+    assert sum(pq.read_metadata(layout.ingested("ccnet") / s).num_rows for s in shards) == 30
+    assert summary["counts"].docs(outcome="kept") == 30
+    assert summary["counts"].docs(outcome="bad_record_invalid_json") == 1
+    errors = [json.loads(line) for line in layout.errors("ingest").read_text().splitlines()]
+    assert len(errors) == 1
+    assert errors[0]["problem"] == "invalid_json" and errors[0]["offset"] == 5
+    assert errors[0]["path"].endswith("docs-00.jsonl") and errors[0]["source"] == "ccnet"
+
+
+def test_rerun_skips_completed_tasks_and_changes_no_byte(tmp_path: Path):
+    catalog = load_catalog(make_source(tmp_path))
+    cfg = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 2})
+    first = run_ingest(catalog, catalog.entries, cfg, progress=False)
+    before = shard_bytes(tmp_path / "out")
+    second = run_ingest(catalog, catalog.entries, cfg, progress=False)
+    assert (first["skipped"], second["skipped"]) == (0, 3)
+    assert shard_bytes(tmp_path / "out") == before
+    # a changed parameter invalidates the markers
+    third = run_ingest(catalog, catalog.entries, load_config(None, {"output_dir": str(tmp_path / "out"), "ingest.max_docs_per_shard": 4}), progress=False)
+    assert third["skipped"] == 0
+
+
+def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path):
+    catalog_path = make_source(tmp_path, files=12, copies=40)
+    cmd = [sys.executable, "-m", "curation", "ingest", "--catalog", str(catalog_path), "--workers", "1", "--no-progress"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+
+    subprocess.run(cmd + ["--out", str(tmp_path / "clean")], check=True, env=env, capture_output=True)
+    expected = shard_bytes(tmp_path / "clean")
+
+    interrupted = tmp_path / "interrupted"
+    markers = Layout(interrupted).markers("ingest")
+    proc = subprocess.Popen(cmd + ["--out", str(interrupted)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (markers.exists() and any(markers.iterdir())):
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before_rerun = len(list(markers.iterdir()))
+    assert 0 < done_before_rerun < 12, "the kill must land mid-run"
+
+    subprocess.run(cmd + ["--out", str(interrupted)], check=True, env=env, capture_output=True)
+    assert shard_bytes(interrupted) == expected
+    shutil.rmtree(tmp_path / "clean")
