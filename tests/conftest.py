@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import socket
 from pathlib import Path
 
@@ -30,3 +32,31 @@ def no_network(monkeypatch):
 @pytest.fixture
 def sample_catalog() -> Path:
     return SAMPLES / "catalog.yaml"
+
+
+def _make(tmp_path: Path, files: int = 3, copies: int = 1) -> Path:
+    """A catalog with one jsonl source of `files` files of real CCNet documents (and one broken line)."""
+    lines = gzip.open(ROOT / "tests" / "data" / "core" / "cc_en_head-0091.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
+    src = tmp_path / "data"
+    src.mkdir()
+    for f in range(files):
+        with open(src / f"docs-{f:02d}.jsonl", "w", encoding="utf-8") as out:
+            for c in range(copies):
+                for i, line in enumerate(lines):
+                    obj = json.loads(line)
+                    obj["id"] = f"{obj['id']}#{f}-{c}"
+                    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                    if f == 0 and c == 0 and i == 3:
+                        out.write('{"text": "unterminated\n')
+    (tmp_path / "catalog.yaml").write_text(
+        "sources:\n"
+        "  - {id: ccnet, name: CCNet, languages: [en], license: Common Crawl terms, kind: jsonl,\n"
+        "     location: 'data/*.jsonl', proposed_by: test, status: approved}\n"
+    )
+    return tmp_path / "catalog.yaml"
+
+
+@pytest.fixture
+def make_jsonl_source(tmp_path: Path):
+    """Factory: a catalog with one jsonl source of real CCNet documents (and one broken line)."""
+    return lambda files=3, copies=1: _make(tmp_path, files, copies)

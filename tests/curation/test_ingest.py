@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
@@ -20,38 +19,15 @@ from curation.ingest import run_ingest
 from curation.layout import Layout
 from curation.shards import list_shards
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "core"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def make_source(tmp_path: Path, files: int = 3, copies: int = 1) -> Path:
-    """A catalog with one jsonl source of `files` files of real CCNet documents (and one broken line)."""
-    lines = gzip.open(DATA / "cc_en_head-0091.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
-    src = tmp_path / "data"
-    src.mkdir()
-    for f in range(files):
-        with open(src / f"docs-{f:02d}.jsonl", "w", encoding="utf-8") as out:
-            for c in range(copies):
-                for i, line in enumerate(lines):
-                    obj = json.loads(line)
-                    obj["id"] = f"{obj['id']}#{f}-{c}"
-                    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-                    if f == 0 and c == 0 and i == 3:
-                        out.write('{"text": "unterminated\n')
-    (tmp_path / "catalog.yaml").write_text(
-        "sources:\n"
-        "  - {id: ccnet, name: CCNet, languages: [en], license: Common Crawl terms, kind: jsonl,\n"
-        "     location: 'data/*.jsonl', proposed_by: test, status: approved}\n"
-    )
-    return tmp_path / "catalog.yaml"
 
 
 def shard_bytes(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and "_markers" not in p.parts}
 
 
-def test_ingest_writes_shards_counts_and_reports_bad_records(tmp_path: Path):
-    catalog = load_catalog(make_source(tmp_path))
+def test_ingest_writes_shards_counts_and_reports_bad_records(tmp_path: Path, make_jsonl_source):
+    catalog = load_catalog(make_jsonl_source())
     cfg = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 1, "ingest.max_docs_per_shard": 6})
     summary = run_ingest(catalog, catalog.entries, cfg, progress=False)
     layout = Layout(cfg.output_dir)
@@ -67,8 +43,8 @@ def test_ingest_writes_shards_counts_and_reports_bad_records(tmp_path: Path):
     assert errors[0]["path"].endswith("docs-00.jsonl") and errors[0]["source"] == "ccnet"
 
 
-def test_rerun_skips_completed_tasks_and_changes_no_byte(tmp_path: Path):
-    catalog = load_catalog(make_source(tmp_path))
+def test_rerun_skips_completed_tasks_and_changes_no_byte(tmp_path: Path, make_jsonl_source):
+    catalog = load_catalog(make_jsonl_source())
     cfg = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 2})
     first = run_ingest(catalog, catalog.entries, cfg, progress=False)
     before = shard_bytes(tmp_path / "out")
@@ -80,8 +56,8 @@ def test_rerun_skips_completed_tasks_and_changes_no_byte(tmp_path: Path):
     assert third["skipped"] == 0
 
 
-def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path):
-    catalog_path = make_source(tmp_path, files=12, copies=40)
+def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path, make_jsonl_source):
+    catalog_path = make_jsonl_source(files=12, copies=40)
     cmd = [sys.executable, "-m", "curation", "ingest", "--catalog", str(catalog_path), "--workers", "1", "--no-progress"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 
