@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/curation ingest --out out
+	$(VENV)/bin/curation run
 
 test: setup
 	$(PY) -m pytest -q

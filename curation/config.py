@@ -6,6 +6,7 @@ default); messages name the file and the dotted field.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -117,7 +118,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         base = path.parent
         for key in ("catalog", "output_dir"):
             if key in data and data[key] is not None and not Path(data[key]).is_absolute():
-                data[key] = str(base / data[key])
+                data[key] = os.path.normpath(base / data[key])
     for key, value in (overrides or {}).items():
         if value is not None:
             _set_dotted(data, key, value)

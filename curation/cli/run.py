@@ -1,0 +1,51 @@
+"""`curation run`: the whole pipeline (or chosen stages) on a run config; the bundled sample by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from curation.cli.common import DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+
+
+def run(
+    config: Optional[Path] = typer.Argument(None, help="Run config (YAML); the bundled sample run when omitted."),
+    out_dir: Optional[Path] = OutOpt,
+    workers: Optional[int] = WorkersOpt,
+    stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated subset, e.g. ingest,filter."),
+    sets: Optional[list[str]] = SetOpt,
+    dry_run: bool = DryRunOpt,
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bars (logs, CI)."),
+) -> None:
+    """Run ingest → filter → dedup → tokenizer → tokenize → stats → report, each stage resumable."""
+    from rich.table import Table
+
+    from curation.pipeline import StageError, parse_stages, run_pipeline
+
+    cfg = resolve_config(config, out_dir, workers, sets)
+    try:
+        names = parse_stages(stages)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    if dry_run:
+        print_config(cfg)
+        out.print(f"# stages: {', '.join(names)}")
+        return
+    try:
+        summaries = run_pipeline(cfg, names, progress=not no_progress, on_stage=lambda s: console.rule(f"[bold]{s}"))
+    except StageError as exc:
+        fail(f"{exc}\n(completed stages keep their outputs; rerun to resume from {exc.stage!r})")
+    table = Table(title="run summary")
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    table.add_column("result")
+    for s in summaries:
+        table.add_row(s.stage, f"{s.seconds:.1f}", ", ".join(f"{k}: {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}: {v}" for k, v in s.facts.items()))
+    out.print(table)
+    out.print(f"outputs are in {Path(cfg.output_dir).resolve()}")
