@@ -37,6 +37,10 @@ class CatalogEntry(BaseModel):
     # per-source filter overrides, e.g. {"skip": ["quality"], "pii": "drop"}
     filters: dict[str, Any] = Field(default_factory=dict)
     priority: int = 0  # dedup survivor preference: higher wins
+    # informational: approximate bytes of text (for sampling plans and stats)
+    size_bytes: int | None = None
+    # where the entry came from, e.g. "seeds_batch1#595", "roots:lm_ar_..." (auditors trace sources)
+    provenance: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
