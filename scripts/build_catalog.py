@@ -131,8 +131,11 @@ def cld2_languages(histogram: str, min_share: float = 0.2) -> list[str]:
 
 
 def uniq_langs(tags) -> list[str]:
-    """Normalised (langcodes) distinct tags in first-seen order; 'und' dropped."""
-    return [t for t in uniq(langcodes.standardize_tag(t) for t in tags if t) if t != "und"]
+    """Normalised (langcodes) distinct tags in first-seen order; 'und' dropped, and
+    family codes (nic, inc, bnt) dropped when a specific language is named."""
+    out = [t for t in uniq(langcodes.standardize_tag(t) for t in tags if t) if t != "und"]
+    specific = [t for t in out if t not in FAMILY_NAMES.values()]
+    return specific or out
 
 
 def uniq(items) -> list:
