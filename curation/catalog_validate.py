@@ -112,7 +112,7 @@ def validate_items(items: list[Any], file: str) -> tuple[list[CatalogEntry], lis
             for err in exc.errors():
                 loc = [str(p) for p in err["loc"]]
                 failed.add(loc[0] if loc else "-")
-                found.append((".".join(loc) or "-", err["msg"]))
+                found.append((".".join(loc) or "-", type_message(err)))
         for field, check in RULES:
             if field in failed or field not in item or item[field] is None:
                 continue
@@ -126,6 +126,19 @@ def validate_items(items: list[Any], file: str) -> tuple[list[CatalogEntry], lis
         if entry is not None and not found:
             entries.append(entry)
     return entries, problems
+
+
+def type_message(err: dict) -> str:
+    """A pydantic error in the words a working group uses."""
+    field = str(err["loc"][0]) if err["loc"] else "-"
+    if err["type"] == "missing":
+        if field == "license":
+            return "missing license: give an SPDX-like id, the license name, or exactly 'unknown'"
+        return f"missing required field {field!r}"
+    if err["type"] == "extra_forbidden":
+        allowed = ", ".join(CatalogEntry.model_fields)
+        return f"unknown field {field!r}; allowed fields: {allowed}"
+    return err["msg"]
 
 
 # ------------------------------------------------------------------ rules

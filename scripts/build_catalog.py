@@ -352,10 +352,7 @@ def build(src: Path) -> tuple[list[dict], Counter]:
     catalogue_only = []
     for rec in json.loads((src / "filtered_catalogue.json").read_text(encoding="utf-8")):
         home = (rec["description"].get("homepage") or "").strip()
-        key = host_key(home) + urlsplit(home).path.rstrip("/") if home else None
-        site = by_host.get(key) if key else None
-        if site is None and home:
-            site = by_host.get(host_key(home))
+        site = match_site(home, by_host) if home else None
         if site is not None:
             site["catalogue"] = rec
             site["provenance"].append(f"filtered_catalogue:{scrub_uid(rec['uid'])}")
@@ -441,6 +438,17 @@ def roots_filters(lang_label: str, row: dict) -> dict:
     if lang_label == "code":
         filters["skip"] = list(CODE_SKIP)
     return filters
+
+
+def match_site(home: str, by_host: dict[str, dict]) -> dict | None:
+    """The seed whose host+path is the longest prefix of a catalogue homepage (seeds were made from them)."""
+    host, path = host_key(home), urlsplit(home).path.rstrip("/")
+    while True:
+        if host + path in by_host:
+            return by_host[host + path]
+        if "/" not in path:
+            return None
+        path = path.rsplit("/", 1)[0]
 
 
 def enrich_from_catalogue(e: dict, rec: dict) -> None:
