@@ -151,7 +151,7 @@ def add(
 
     text = path.read_text(encoding="utf-8") if path.exists() else "sources:\n"
     try:
-        raw = yaml.safe_load(text) or {}
+        raw = _parse(text) or {}
     except yaml.YAMLError as exc:
         fail(f"{path}: not valid YAML, fix it first: {exc}")
     existing = raw.get("sources") if isinstance(raw, dict) else None
@@ -165,7 +165,7 @@ def add(
         fail(f"entry {id!r} not added: {len(new_problems)} problem(s)")
 
     new_text = _append_entry(text, entry)
-    check = yaml.safe_load(new_text)
+    check = _parse(new_text)
     if not isinstance(check, dict) or check.get("sources", [None])[-1] != entry:
         fail(f"{path}: cannot append safely ('sources' must be the last key of the file); add the entry by hand")
     if dry_run:
@@ -173,6 +173,10 @@ def add(
         return
     path.write_text(new_text, encoding="utf-8")
     out.print(f"added {id!r} to {path} ({len(existing) + 1} entries)", highlight=False)
+
+
+def _parse(text: str):
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
 
 
 def _key_value(text: str, flag: str, parse_number: bool):

@@ -154,3 +154,15 @@ def test_add_to_an_empty_catalog(tmp_path):
     assert result.exit_code == 0, result.output
     assert path.read_text(encoding="utf-8").startswith("# new catalog\nsources:\n  - id: bbc_hausa\n")
     assert [e.id for e in validate_file(path)[0]] == ["bbc_hausa"]
+
+
+def test_add_to_the_real_catalog_appends_at_its_indent(tmp_path):
+    path = tmp_path / "catalog.yaml"
+    shutil.copy(CATALOG, path)
+    before = path.read_text(encoding="utf-8")
+    result = run("add", str(path), *ADD)
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before) and after[len(before):].startswith("- id: bbc_hausa\n")
+    entries, problems = validate_file(path)
+    assert problems == [] and entries[-1].id == "bbc_hausa"
