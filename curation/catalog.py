@@ -37,6 +37,10 @@ class CatalogEntry(BaseModel):
     # per-source filter overrides, e.g. {"skip": ["quality"], "pii": "drop"}
     filters: dict[str, Any] = Field(default_factory=dict)
     priority: int = 0  # dedup survivor preference: higher wins
+    # informational: approximate bytes of text (for sampling plans and stats)
+    size_bytes: int | None = None
+    # where the entry came from, e.g. "seeds_batch1#595", "roots:lm_ar_..." (auditors trace sources)
+    provenance: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,5 +98,7 @@ class CatalogError(ValueError):
 
 
 def read_raw(path: Path) -> Any:
+    """Parse with libyaml when present: the full catalog loads ~10x faster than with pure Python."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=loader)  # noqa: S506 (a safe loader)

@@ -1,13 +1,68 @@
-"""Catalog validation: every problem named by file, entry id and field."""
+"""Catalog validation: every problem named by file, entry id and field.
+
+Types come from the pydantic model (`CatalogEntry`, extra keys forbidden); the
+rules below add what a type cannot say. A field that already failed its type
+check is not checked again, so one mistake gives one problem.
+
+Decisions a working group should know:
+
+* `id`: lowercase slug `[a-z0-9]` with `_`/`-` inside, at most 100 characters,
+  unique in the file.
+* `languages`: non-empty, valid BCP-47 (langcodes), written in normalised form
+  (`eng` -> `en`, `zh-cn` -> `zh-CN`, `iw` -> `he`); the problem names the
+  normalised tag to use. `zxx` marks sources with no natural language (code);
+  `und` is refused: an undetermined language cannot be routed to filters.
+* `license`: required and non-empty. When the license is not established write
+  exactly `unknown`; look-alikes (`Unknown`, `n/a`, `unclear`, `none`, `?`) are
+  refused so `catalog stats` counts one bucket.
+* `kind`: a key of `sources.ADAPTERS`.
+* `location` by kind: file kinds (jsonl, parquet, text, csv) take a path or
+  glob relative to the catalog's folder that stays inside it (no absolute
+  paths, no `~`, no `..` that climbs out): a catalog must work on every
+  machine; mount or symlink external storage under its folder. `warc`/`wet`
+  also accept http(s)/s3 URLs. `hf` takes a hub dataset id (`owner/name`) or
+  a relative path as above. `pseudo_crawl` takes an http(s) URL prefix.
+* `homepage`: an http(s) URL when present.
+* `proposed_by`: a working group or custodian type. E-mail addresses are
+  refused, and so is anything shaped like a personal name (two or three
+  capitalised words with no organisation word such as "group", "WG",
+  "university"); a heuristic, so the message says what to write instead.
+* `filters`: only `skip` (a list of langid, quality, perplexity, adult, pii),
+  `pii` (redact, drop or keep) and `thresholds` (name -> number).
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
 
+import langcodes
 from pydantic import ValidationError
 
 from curation.catalog import CatalogEntry, read_raw
+from sources import ADAPTERS
+
+ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$")
+HF_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+EMAIL_RE = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}")
+FILE_KINDS = {"jsonl", "parquet", "text", "csv"}
+ARCHIVE_KINDS = {"warc", "wet"}
+FILTER_NAMES = ("langid", "quality", "perplexity", "adult", "pii")
+PII_MODES = ("redact", "drop", "keep")
+FILTER_KEYS = ("skip", "pii", "thresholds")
+UNKNOWN_LOOKALIKES = {"unknown", "n/a", "na", "none", "unclear", "?", "tbd", "unk", "not known"}
+ORG_WORDS = {
+    "wg", "group", "working", "team", "university", "institute", "institution", "lab", "laboratory",
+    "foundation", "library", "archive", "museum", "association", "society", "project", "workshop",
+    "community", "committee", "council", "center", "centre", "department", "ministry", "agency",
+    "government", "organization", "organisation", "consortium", "network", "school", "college",
+    "company", "corporation", "inc", "ltd", "gmbh", "sample", "bigscience", "nonprofit", "ngo",
+    "commercial", "entity", "custodian", "private", "individual", "sourcing", "data", "research",
+}
 
 
 @dataclass(frozen=True)
@@ -16,12 +71,14 @@ class Problem:
     entry: str
     field: str
     message: str
+    index: int | None = None  # 0-based position in `sources`, None for file-level problems
 
     def __str__(self) -> str:
         return f"{self.file}: entry {self.entry!r}: field {self.field!r}: {self.message}"
 
 
 def validate_file(path: Path) -> tuple[list[CatalogEntry], list[Problem]]:
+    """Entries that passed every check, and every problem found (in file order)."""
     path = Path(path)
     try:
         raw = read_raw(path)
@@ -31,15 +88,216 @@ def validate_file(path: Path) -> tuple[list[CatalogEntry], list[Problem]]:
         return [], [Problem(str(path), "-", "-", f"not valid YAML: {exc}")]
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
         return [], [Problem(str(path), "-", "sources", "expected a mapping with a 'sources' list")]
+    extra_top = sorted(str(k) for k in raw if k != "sources")
+    problems = [Problem(str(path), "-", k, "unknown top-level key (only 'sources' is allowed)") for k in extra_top]
+    entries, entry_problems = validate_items(raw["sources"], str(path))
+    return entries, problems + entry_problems
 
+
+def validate_items(items: list[Any], file: str) -> tuple[list[CatalogEntry], list[Problem]]:
     entries: list[CatalogEntry] = []
     problems: list[Problem] = []
-    for i, item in enumerate(raw["sources"]):
-        label = str(item.get("id", f"#{i + 1}")) if isinstance(item, dict) else f"#{i + 1}"
+    first_seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(Problem(file, f"#{i + 1}", "-", f"expected a mapping of fields, got {type(item).__name__}", i))
+            continue
+        label = str(item["id"]) if isinstance(item.get("id"), str) and item["id"].strip() else f"#{i + 1}"
+        found: list[tuple[str, str]] = []
+        failed: set[str] = set()
+        entry = None
         try:
-            entries.append(CatalogEntry.model_validate(item))
+            entry = CatalogEntry.model_validate(item)
         except ValidationError as exc:
             for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"]) or "-"
-                problems.append(Problem(str(path), label, field, err["msg"]))
+                loc = [str(p) for p in err["loc"]]
+                failed.add(loc[0] if loc else "-")
+                found.append((".".join(loc) or "-", type_message(err)))
+        for field, check in RULES:
+            if field in failed or field not in item or item[field] is None:
+                continue
+            found += [(f, m) for f, m in check(item[field], item)]
+        if isinstance(item.get("id"), str) and "id" not in failed:
+            if item["id"] in first_seen:
+                found.append(("id", f"duplicate id, first used by entry #{first_seen[item['id']] + 1}"))
+            else:
+                first_seen[item["id"]] = i
+        problems += [Problem(file, label, f, m, i) for f, m in found]
+        if entry is not None and not found:
+            entries.append(entry)
     return entries, problems
+
+
+def type_message(err: dict) -> str:
+    """A pydantic error in the words a working group uses."""
+    field = str(err["loc"][0]) if err["loc"] else "-"
+    if err["type"] == "missing":
+        if field == "license":
+            return "missing license: give an SPDX-like id, the license name, or exactly 'unknown'"
+        return f"missing required field {field!r}"
+    if err["type"] == "extra_forbidden":
+        allowed = ", ".join(CatalogEntry.model_fields)
+        return f"unknown field {field!r}; allowed fields: {allowed}"
+    return err["msg"]
+
+
+# ------------------------------------------------------------------ rules
+# Each rule takes (value, whole item) and yields (field path, message).
+
+def check_id(value: str, item: dict):
+    if not ID_RE.match(value):
+        yield "id", f"{value!r} is not a slug: lowercase letters, digits, '_' or '-' inside, at most 100 characters"
+
+
+def check_name(value: str, item: dict):
+    if not value.strip():
+        yield "name", "must not be empty"
+
+
+def check_languages(value: list[str], item: dict):
+    if not value:
+        yield "languages", "at least one language is required (BCP-47, e.g. 'sw'; 'zxx' for code)"
+    seen: set[str] = set()
+    for k, tag in enumerate(value):
+        field = f"languages.{k}"
+        if tag in seen:
+            yield field, f"{tag!r} is listed twice"
+        seen.add(tag)
+        problem = language_problem(tag)
+        if problem:
+            yield field, problem
+
+
+def language_problem(tag: str) -> str | None:
+    """Why `tag` is not a normalised, known BCP-47 language tag (None when it is)."""
+    try:
+        valid = langcodes.tag_is_valid(tag)
+        normal = langcodes.standardize_tag(tag) if valid else None
+    except ValueError:
+        valid, normal = False, None
+    if not valid:
+        return f"unknown language code {tag!r} (not valid BCP-47)"
+    if normal == "und" or tag.lower() == "und":
+        return "'und' (undetermined) is not allowed: name the language, or 'zxx' for no linguistic content"
+    if normal != tag:
+        return f"{tag!r} is not in normalised form; write {normal!r}"
+    return None
+
+
+def check_license(value: str, item: dict):
+    text = value.strip()
+    if not text:
+        yield "license", "missing license: give an SPDX-like id, the license name, or exactly 'unknown'"
+    elif text != "unknown" and text.lower() in UNKNOWN_LOOKALIKES:
+        yield "license", f"{value!r}: write exactly 'unknown' when the license is not established"
+
+
+def check_kind(value: str, item: dict):
+    if value not in ADAPTERS:
+        yield "kind", f"unknown kind {value!r}; known kinds: {', '.join(sorted(ADAPTERS))}"
+
+
+def check_location(value: str, item: dict):
+    kind = item.get("kind")
+    text = value.strip()
+    if not text:
+        yield "location", "must not be empty"
+        return
+    if kind not in ADAPTERS:
+        return  # reported on `kind`
+    scheme = urlsplit(text).scheme.lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) else ""
+    if kind == "pseudo_crawl":
+        if scheme not in ("http", "https") or not urlsplit(text).hostname:
+            yield "location", f"{value!r}: a pseudo_crawl location is an http(s) URL prefix, e.g. https://www.bbc.com/swahili"
+        return
+    if scheme:
+        if kind in ARCHIVE_KINDS and scheme in ("http", "https", "s3") and urlsplit(text).netloc:
+            return
+        allowed = "http(s)/s3 URL or a relative path" if kind in ARCHIVE_KINDS else "relative path or glob"
+        yield "location", f"{value!r}: a {kind} location is a {allowed}, not a {scheme}:// URL"
+        return
+    if kind == "hf" and HF_ID_RE.match(text):
+        return  # a hub dataset id: owner/name
+    problem = path_problem(text)
+    if problem:
+        yield "location", f"{value!r}: {problem}"
+
+
+def path_problem(text: str) -> str | None:
+    """Why a relative location would leave the catalog's folder (None when it stays inside)."""
+    if text.startswith("~"):
+        return "home-relative paths are not allowed; use a path relative to the catalog's folder"
+    if text.startswith("/") or text.startswith("\\") or re.match(r"^[A-Za-z]:[\\/]", text):
+        return "absolute paths are not allowed: the location escapes the catalog's root; use a path relative to the catalog's folder (symlink external storage into it)"
+    normal = posixpath.normpath(text.replace("\\", "/"))
+    if normal == ".." or normal.startswith("../"):
+        return "escapes the catalog's root (too many '..'); locations must stay inside the catalog's folder"
+    return None
+
+
+def check_homepage(value: str, item: dict):
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
+        yield "homepage", f"{value!r} is not an http(s) URL"
+
+
+def check_proposed_by(value: str, item: dict):
+    text = value.strip()
+    if not text:
+        yield "proposed_by", "must name the proposing working group or custodian type"
+    elif EMAIL_RE.search(text) or "@" in text:
+        yield "proposed_by", "contains an e-mail address; name the working group or custodian type instead"
+    elif looks_like_personal_name(text):
+        yield "proposed_by", f"{value!r} looks like a personal name; name the working group or custodian type instead"
+
+
+def looks_like_personal_name(text: str) -> bool:
+    words = re.findall(r"[^\s,()]+", text)
+    if not 2 <= len(words) <= 3:
+        return False
+    if any(re.sub(r"[^a-z]", "", w.lower()) in ORG_WORDS for w in words):
+        return False
+    return all(re.fullmatch(r"[A-Z][a-zà-ÿ'’.-]+", w) for w in words)
+
+
+def check_filters(value: dict, item: dict):
+    for key in value:
+        if key not in FILTER_KEYS:
+            yield f"filters.{key}", f"unknown filter override {key!r}; allowed: {', '.join(FILTER_KEYS)}"
+    if "skip" in value:
+        skip = value["skip"]
+        if not isinstance(skip, list):
+            yield "filters.skip", f"expected a list of filter names ({', '.join(FILTER_NAMES)})"
+        else:
+            for name in skip:
+                if name not in FILTER_NAMES:
+                    yield "filters.skip", f"unknown filter {name!r}; known: {', '.join(FILTER_NAMES)}"
+    if "pii" in value and value["pii"] not in PII_MODES:
+        yield "filters.pii", f"{value['pii']!r}: expected one of {', '.join(PII_MODES)}"
+    if "thresholds" in value:
+        thresholds = value["thresholds"]
+        if not isinstance(thresholds, dict):
+            yield "filters.thresholds", "expected a mapping of threshold name to number"
+        else:
+            for name, number in thresholds.items():
+                if isinstance(number, bool) or not isinstance(number, (int, float)):
+                    yield f"filters.thresholds.{name}", f"{number!r} is not a number"
+
+
+def check_size(value: int, item: dict):
+    if value < 0:
+        yield "size_bytes", "must not be negative"
+
+
+RULES: list[tuple[str, Callable[[Any, dict], Any]]] = [
+    ("id", check_id),
+    ("name", check_name),
+    ("homepage", check_homepage),
+    ("languages", check_languages),
+    ("license", check_license),
+    ("kind", check_kind),
+    ("location", check_location),
+    ("proposed_by", check_proposed_by),
+    ("filters", check_filters),
+    ("size_bytes", check_size),
+]

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 import typer
+import yaml
+from rich.table import Table
 
-from curation.cli.common import console, out
+from curation.cli.common import console, fail, out
 
 app = typer.Typer(help="Work with the source catalog (catalog.yaml).", no_args_is_help=True)
 
 PathArg = typer.Argument(Path("catalog.yaml"), help="Catalog file.")
+PathOpt = typer.Option(Path("catalog.yaml"), "--catalog", "-C", help="Catalog file.")
+
+
+def _load(path: Path):
+    """The valid catalog, or exit 1 listing its problems."""
+    from curation.catalog import CatalogError, load_catalog
+
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        fail(f"{len(exc.problems)} problem(s) in {path}; run `curation catalog validate {path}`")
 
 
 @app.command()
@@ -20,8 +37,174 @@ def validate(path: Path = PathArg) -> None:
 
     entries, problems = validate_file(path)
     for problem in problems:
-        console.print(str(problem), highlight=False, markup=False)
+        console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     if problems:
         console.print(f"[bold red]{len(problems)} problem(s)[/] in {path}")
         raise typer.Exit(1)
-    out.print(f"{path}: {len(entries)} entries, valid")
+    out.print(f"{path}: {len(entries)} entries, valid", highlight=False)
+
+
+@app.command("list")
+def list_(
+    path: Path = PathArg,
+    lang: Optional[list[str]] = typer.Option(None, "--lang", "-l", help="Only entries with this language (repeatable)."),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only this kind (repeatable)."),
+    status: Optional[list[str]] = typer.Option(None, "--status", "-s", help="Only this status (repeatable)."),
+    ids_only: bool = typer.Option(False, "--ids", help="Print only the ids, one a line (for scripts)."),
+) -> None:
+    """List entries, filtered by language, kind and status."""
+    catalog = _load(path)
+    selected = catalog.select(langs=lang, kinds=kind, statuses=status)
+    if ids_only:
+        for e in selected:
+            out.print(e.id, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=f"{len(selected)} of {len(catalog.entries)} entries in {path}")
+    for column in ("id", "kind", "status", "languages", "license", "name"):
+        table.add_column(column, overflow="fold")
+    for e in selected:
+        langs = ", ".join(e.languages[:6]) + (f" +{len(e.languages) - 6}" if len(e.languages) > 6 else "")
+        table.add_row(e.id, e.kind, e.status, langs, e.license, e.name)
+    out.print(table)
+
+
+@app.command()
+def show(source_id: str = typer.Argument(..., metavar="ID", help="Entry id."), path: Path = PathOpt) -> None:
+    """Print one entry as YAML."""
+    catalog = _load(path)
+    try:
+        entry = catalog.get(source_id)
+    except KeyError as exc:
+        fail(exc.args[0])
+    out.print(_entry_yaml(entry.model_dump(exclude_defaults=True)), end="", highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def stats(path: Path = PathArg, top: int = typer.Option(0, "--top", help="Show only the N largest rows of each table (0: all).")) -> None:
+    """Entries per language, kind, license and status."""
+    catalog = _load(path)
+    entries = catalog.entries
+    counters = {
+        "language": Counter(lang for e in entries for lang in e.languages),
+        "kind": Counter(e.kind for e in entries),
+        "license": Counter(e.license for e in entries),
+        "status": Counter(e.status for e in entries),
+    }
+    out.print(f"{path}: {len(entries)} entries", highlight=False)
+    for what, counter in counters.items():
+        rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = rows[:top] if top else rows
+        title = f"entries per {what}" + (f" (top {top} of {len(rows)})" if top and len(rows) > top else "")
+        table = Table(title=title)
+        table.add_column(what, overflow="fold")
+        table.add_column("entries", justify="right")
+        for key, n in shown:
+            table.add_row(key, str(n))
+        out.print(table)
+
+
+@app.command()
+def add(
+    path: Path = PathArg,
+    id: str = typer.Option(..., "--id", help="Slug: lowercase letters, digits, '_' or '-'."),
+    name: str = typer.Option(..., "--name"),
+    lang: list[str] = typer.Option(..., "--lang", "-l", help="BCP-47 language (repeatable)."),
+    license: str = typer.Option(..., "--license", help="SPDX-like id, license name, or 'unknown'."),
+    kind: str = typer.Option(..., "--kind", "-k", help="Adapter kind (jsonl, hf, pseudo_crawl, ...)."),
+    location: str = typer.Option(..., "--location", help="Path/glob under the catalog folder, dataset id or URL prefix."),
+    proposed_by: str = typer.Option(..., "--proposed-by", help="Working group or custodian type (no personal names)."),
+    description: str = typer.Option("", "--description"),
+    homepage: Optional[str] = typer.Option(None, "--homepage"),
+    status: str = typer.Option("proposed", "--status"),
+    option: Optional[list[str]] = typer.Option(None, "--option", help="Reader option key=value (repeatable)."),
+    skip_filter: Optional[list[str]] = typer.Option(None, "--skip-filter", help="Filter to skip for this source (repeatable)."),
+    pii: Optional[str] = typer.Option(None, "--pii", help="PII handling override: redact, drop or keep."),
+    threshold: Optional[list[str]] = typer.Option(None, "--threshold", help="Filter threshold name=number (repeatable)."),
+    priority: int = typer.Option(0, "--priority", help="Dedup survivor preference: higher wins."),
+    size_bytes: Optional[int] = typer.Option(None, "--size-bytes"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print the entry without writing."),
+) -> None:
+    """Propose a new entry: validated with the catalog rules (and against existing ids), then appended."""
+    from curation.catalog_validate import validate_items
+
+    entry: dict = {"id": id, "name": name}
+    if description:
+        entry["description"] = description
+    if homepage:
+        entry["homepage"] = homepage
+    entry.update(languages=list(lang), license=license, kind=kind, location=location, proposed_by=proposed_by, status=status)
+    if option:
+        entry["options"] = dict(_key_value(o, "--option", parse_number=False) for o in option)
+    filters: dict = {}
+    if skip_filter:
+        filters["skip"] = list(skip_filter)
+    if pii:
+        filters["pii"] = pii
+    if threshold:
+        filters["thresholds"] = dict(_key_value(t, "--threshold", parse_number=True) for t in threshold)
+    if filters:
+        entry["filters"] = filters
+    if priority:
+        entry["priority"] = priority
+    if size_bytes is not None:
+        entry["size_bytes"] = size_bytes
+
+    text = path.read_text(encoding="utf-8") if path.exists() else "sources:\n"
+    try:
+        raw = _parse(text) or {}
+    except yaml.YAMLError as exc:
+        fail(f"{path}: not valid YAML, fix it first: {exc}")
+    existing = raw.get("sources") if isinstance(raw, dict) else None
+    if not isinstance(existing, list):
+        fail(f"{path}: expected a mapping with a 'sources' list")
+    _, problems = validate_items(existing + [entry], str(path))
+    new_problems = [p for p in problems if p.index == len(existing)]
+    for problem in new_problems:
+        console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    if new_problems:
+        fail(f"entry {id!r} not added: {len(new_problems)} problem(s)")
+
+    new_text = _append_entry(text, entry)
+    check = _parse(new_text)
+    if not isinstance(check, dict) or check.get("sources", [None])[-1] != entry:
+        fail(f"{path}: cannot append safely ('sources' must be the last key of the file); add the entry by hand")
+    if dry_run:
+        out.print(_entry_yaml(entry), end="", highlight=False, markup=False, soft_wrap=True)
+        return
+    path.write_text(new_text, encoding="utf-8")
+    out.print(f"added {id!r} to {path} ({len(existing) + 1} entries)", highlight=False)
+
+
+def _parse(text: str):
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+
+
+def _key_value(text: str, flag: str, parse_number: bool):
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        fail(f"{flag} expects key=value, got {text!r}", code=2)
+    if parse_number:
+        try:
+            return key.strip(), int(value) if value.strip().lstrip("-").isdigit() else float(value)
+        except ValueError:
+            fail(f"{flag} {key}: {value!r} is not a number", code=2)
+    return key.strip(), value
+
+
+def _entry_yaml(entry: dict) -> str:
+    return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+
+
+def _append_entry(text: str, entry: dict) -> str:
+    """The file text with the entry appended as the last item of `sources`, comments untouched."""
+    import re
+
+    match = re.search(r"^sources:[ \t]*(\[\])?[ \t]*(#.*)?$", text, flags=re.M)
+    item = re.search(r"^( *)- ", text[match.end():], flags=re.M) if match else None
+    indent = item.group(1) if item else "  "
+    if match and match.group(1):  # `sources: []` becomes a block list
+        text = text[: match.start()] + "sources:" + text[match.end():]
+    block = "".join(indent + line + "\n" for line in _entry_yaml(entry).splitlines())
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + block
