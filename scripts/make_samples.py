@@ -72,6 +72,8 @@ def pick(docs: list[dict], n: int, k: int) -> list[dict]:
 
 def main(shared: Path) -> None:
     ud = OUT / "ud_pud"
+    ud.mkdir(parents=True, exist_ok=True)
+    (ud / "SOURCES.tsv").write_bytes((shared / "lid" / "ud-pud" / "SOURCES.tsv").read_bytes())
     k = 0
 
     (ud / "parquet").mkdir(parents=True, exist_ok=True)

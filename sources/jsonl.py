@@ -23,7 +23,7 @@ OPTIONS = FIELD_OPTIONS
 
 
 def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
-    check_options(entry, OPTIONS)
+    FieldMap.from_options(entry, check_options(entry, OPTIONS))
     return resolve_files(entry, root, options)
 
 
