@@ -86,7 +86,10 @@ def _whole_file(path: Path, label: str, encoding: str, lang: str | None, meta: d
 def _blocks(
     path: Path, label: str, encoding: str, lang: str | None, meta: dict, by_line: bool
 ) -> Iterator[RawDocument | BadRecord]:
-    """Lines, or paragraphs (runs of non-blank lines), streamed; a bad line spoils only its block."""
+    """Lines, or paragraphs (runs of non-blank lines), streamed; a bad line spoils only its block.
+
+    At a broken stream the paragraph being read is dropped (it may be cut short).
+    """
     where = str(path)
     block: list[str] = []
     start = 0
@@ -109,12 +112,16 @@ def _blocks(
                     problem = BadRecord(where, line_no, "undecodable_bytes", f"{encoding}: {exc.reason} at byte {exc.start} of the line")
                 if line_no == 1 and line and line.startswith("\ufeff"):
                     line = line[1:]
-                blank = line is not None and not line.strip()
-                if by_line or blank:
+                if by_line:
+                    if line is None:
+                        yield problem
+                    elif line.strip():
+                        yield RawDocument(text=line, native_id=f"{label}:{line_no}", meta={**meta, "line": line_no}, lang=lang)
+                    continue
+                if line is not None and not line.strip():
                     yield from emit()
                     block, bad = [], None
-                    if blank:
-                        continue
+                    continue
                 if not block and bad is None:
                     start = line_no
                 if line is None:
