@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sources.base import BadRecord, RawDocument, resolve_files
+from sources.base import BadRecord, RawDocument, SourceLocationError, resolve_files
 from sources.fields import FIELD_OPTIONS, FieldMap, OptionsError, check_options, to_document
 from sources.position import file_label
 
@@ -23,8 +23,12 @@ OPTIONS = FIELD_OPTIONS | {"batch_size"}
 
 
 def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
+    """Files of the location, without Hadoop/Spark bookkeeping files (`_SUCCESS`, `_metadata`)."""
     _settings(entry)
-    return resolve_files(entry, root, options)
+    files = [f for f in resolve_files(entry, root, options) if not f.name.startswith("_")]
+    if not files:
+        raise SourceLocationError(f"source {entry.id!r}: location {entry.location!r} holds only bookkeeping files (names starting with '_')")
+    return files
 
 
 def _settings(entry: Any) -> tuple[FieldMap, int]:

@@ -4,8 +4,9 @@ Options:
   unit             `file` (default: one document per file), `paragraph` (blocks
                    separated by blank lines) or `line` (one document per non-empty line)
   encoding         default utf-8; any Python codec (utf-16/32 only with unit `file`)
-  lang_from_folder true: the name of the file's folder is the document's language
-                   (`text/is/a.txt` → `is`), for sources laid out one folder per language
+  lang_from_folder true: the first folder below `location` names the document's language
+                   (location `text`, file `text/is/a.txt` → `is`), for sources laid out
+                   one folder per language; files directly in `location` get none
 
 Native ids: the file's path below `location`, plus `:<first line>` for paragraphs
 and lines. Undecodable bytes and empty documents are reported with their 1-based
@@ -53,7 +54,7 @@ def _settings(entry: Any) -> tuple[str, str, bool]:
 def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | BadRecord]:
     unit, encoding, by_folder = _settings(entry)
     label = file_label(path, entry)
-    lang = Path(path).parent.name if by_folder else None
+    lang = label.split("/")[0] if by_folder and "/" in label else None
     meta = {"file": label}
     if unit == "file":
         yield from _whole_file(Path(path), label, encoding, lang, meta)

@@ -68,3 +68,13 @@ def test_missing_text_column_and_bad_options():
     assert docs == [] and problems(bad) == [(None, "missing_text_column")]
     with pytest.raises(OptionsError, match="batch_size"):
         parquet.list_files(make_entry("parquet", "bad_rows.parquet", batch_size=0), FIXTURES)
+
+
+def test_spark_bookkeeping_files_are_not_sources(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "_SUCCESS").write_bytes(b"")
+    (tmp_path / "out" / "part-00000.parquet").write_bytes((sample().root / "data/multilingual/ud_pud/parquet/zh.parquet").read_bytes())
+    entry = make_entry("parquet", "out", id_field="id")
+    assert [f.name for f in parquet.list_files(entry, tmp_path)] == ["part-00000.parquet"]
+    docs, bad = read_source(entry, tmp_path)
+    assert bad == [] and len(docs) == 90

@@ -95,3 +95,12 @@ def test_bad_options_and_locations_fail_before_reading():
         text.list_files(make_entry("text", "files", encoding="klingon"), BAD)
     with pytest.raises(SourceLocationError, match="matches no file"):
         text.list_files(make_entry("text", "no/such/folder"), BAD)
+
+
+def test_lang_from_folder_gives_no_language_to_files_at_the_top(tmp_path):
+    (tmp_path / "corpus" / "sw" / "2021").mkdir(parents=True)
+    (tmp_path / "corpus" / "sw" / "2021" / "a.txt").write_text("Habari ya asubuhi", encoding="utf-8")
+    (tmp_path / "corpus" / "top.txt").write_text("no language folder", encoding="utf-8")
+    docs, bad = read_source(make_entry("text", "corpus", lang_from_folder=True), tmp_path)
+    assert bad == []
+    assert [(d.native_id, d.lang) for d in docs] == [("sw/2021/a.txt", "sw"), ("top.txt", None)]
