@@ -16,15 +16,12 @@ raised before any data is read, so a misspelt field never falls back silently.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from sources.base import BadRecord, RawDocument
 
 FIELD_OPTIONS = frozenset({"text_field", "id_field", "url_field", "lang_field", "meta_fields"})
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class OptionsError(ValueError):
@@ -72,9 +69,11 @@ class FieldMap:
             meta=tuple(meta) if meta is not None else None,
         )
 
-    @property
-    def reserved(self) -> frozenset[str]:
-        return frozenset(f for f in (self.text, self.id, self.url, self.lang) if f)
+    def __post_init__(self) -> None:
+        names = [f for f in (self.text, self.id, self.url, self.lang) if f]
+        object.__setattr__(self, "reserved", frozenset(names))
+        # no dotted names: a plain dict lookup per field (the hot path)
+        object.__setattr__(self, "flat", not any("." in n for n in names))
 
 
 _MISSING = object()
@@ -100,10 +99,12 @@ def to_document(
     """One record as a document, or the reason it is not one.
 
     `position_id` is the record's stable position (file and row), used as the
-    native id when the source has no id field of its own.
+    native id when the source has no id field of its own. Strings must already be
+    valid Unicode (the jsonl and csv readers check the cases that can break it).
     """
-    text = get_field(obj, fields.text)
-    if text is _MISSING or text is None:
+    get = obj.get if fields.flat else (lambda name, default: get_field(obj, name))
+    text = get(fields.text, None)
+    if text is None or text is _MISSING:
         return BadRecord(where, offset, "missing_text", f"field {fields.text!r} is absent or null")
     if isinstance(text, (bytes, bytearray)):
         try:
@@ -112,27 +113,27 @@ def to_document(
             return BadRecord(where, offset, "undecodable_bytes", f"field {fields.text!r}: {exc}")
     if not isinstance(text, str):
         return BadRecord(where, offset, "missing_text", f"field {fields.text!r} is a {type(text).__name__}, not a string")
-    if not text.strip():
+    if not text or text.isspace():
         return BadRecord(where, offset, "empty_payload", f"field {fields.text!r} is empty")
-    if _LONE_SURROGATE.search(text):
-        return BadRecord(where, offset, "undecodable_bytes", f"field {fields.text!r} holds a lone surrogate (not valid Unicode)")
 
-    native = get_field(obj, fields.id)
-    if native is _MISSING or native is None or native == "":
+    native = get(fields.id, None)
+    if native is None or native is _MISSING or native == "":
         if fields.id_required:
             return BadRecord(where, offset, "missing_id", f"field {fields.id!r} is absent or empty")
         native_id = position_id
     else:
-        native_id = _scalar_str(native)
+        native_id = native if isinstance(native, str) else _scalar_str(native)
 
-    url = get_field(obj, fields.url)
-    lang = get_field(obj, fields.lang) if fields.lang else None
+    url = get(fields.url, None)
+    lang = get(fields.lang, None) if fields.lang else None
     if fields.meta is not None:
-        meta = {k: v for k in fields.meta if (v := get_field(obj, k)) is not _MISSING}
+        meta = {k: v for k in fields.meta if (v := get_field(obj, k)) is not _MISSING and v is not None}
     else:
         reserved = fields.reserved
-        meta = {k: v for k, v in obj.items() if k not in reserved}
-    meta = {k: _jsonable(v) for k, v in meta.items() if v is not None}
+        meta = {k: v for k, v in obj.items() if k not in reserved and v is not None}
+    for k, v in meta.items():
+        if not isinstance(v, (str, int, bool)):
+            meta[k] = _jsonable(v)
     return RawDocument(
         text=text,
         native_id=native_id,

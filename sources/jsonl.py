@@ -11,6 +11,7 @@ after every complete line before it was read.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,6 +21,8 @@ from sources.fields import FIELD_OPTIONS, FieldMap, check_options, to_document
 from sources.position import file_label
 
 OPTIONS = FIELD_OPTIONS
+# a \uD800-\uDFFF escape: half of a pair, or a lone surrogate that no UTF-8 writer accepts
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
@@ -35,20 +38,22 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
     try:
         with open_binary(path) as f:
             for line_no, raw in enumerate(f, start=1):
-                if not raw.strip():
+                if raw.isspace() or not raw:
                     continue
                 try:
-                    obj = json.loads(raw)
+                    line = raw.decode("utf-8")  # strict: also refuses UTF-8-encoded surrogates
                 except UnicodeDecodeError as exc:
                     yield BadRecord(where, line_no, "undecodable_bytes", str(exc))
                     continue
+                try:
+                    obj = json.loads(line)
                 except ValueError as exc:
                     yield BadRecord(where, line_no, "invalid_json", str(exc)[:200])
                     continue
                 if not isinstance(obj, dict):
                     yield BadRecord(where, line_no, "not_an_object", f"a JSON {type(obj).__name__}, not an object")
                     continue
-                if (b"\\ud" in raw or b"\\uD" in raw) and _has_lone_surrogate(obj):
+                if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(obj):
                     yield BadRecord(where, line_no, "undecodable_bytes", "a \\u escape encodes a lone surrogate (not valid Unicode)")
                     continue
                 yield to_document(obj, fields, where, line_no, f"{label}:{line_no}")

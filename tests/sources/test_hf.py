@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import datasets
 import pytest
 from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, sample
@@ -27,8 +29,10 @@ def test_saved_dataset_each_arrow_file_is_a_unit():
 
 
 def test_saved_dataset_dict_reads_the_chosen_split(tmp_path):
-    loaded = datasets.load_from_disk(str(sample().root / sample().get("ud_pud_hf").location))
-    parts = loaded.train_test_split(test_size=10, shuffle=False, keep_in_memory=True)  # no cache files beside the sample
+    # a copy, so that datasets' cache files land in tmp_path and never beside the sample
+    shutil.copytree(sample().root / sample().get("ud_pud_hf").location, tmp_path / "saved")
+    loaded = datasets.load_from_disk(str(tmp_path / "saved"))
+    parts = loaded.train_test_split(test_size=10, shuffle=False)
     parts.save_to_disk(str(tmp_path / "dd"))
     docs, bad = read_source(make_entry("hf", "dd", id_field="id", lang_field="lang"), tmp_path)  # default: train
     assert bad == [] and len(docs) == 400
