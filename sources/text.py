@@ -4,6 +4,8 @@ Options:
   unit             `file` (default: one document per file), `paragraph` (blocks
                    separated by blank lines) or `line` (one document per non-empty line)
   encoding         default utf-8; any Python codec (utf-16/32 only with unit `file`)
+  max_file_bytes   largest file read as one document (default 64 MiB); a bigger one
+                   is reported as `oversized_file` (set `unit: paragraph` or `line`)
   lang_from_folder true: the first folder below `location` names the document's language
                    (location `text`, file `text/is/a.txt` → `is`), for sources laid out
                    one folder per language; files directly in `location` get none
@@ -24,7 +26,8 @@ from sources.compressed import open_binary, stream_errors, stream_problem
 from sources.fields import OptionsError, check_options
 from sources.position import file_label
 
-OPTIONS = frozenset({"unit", "encoding", "lang_from_folder"})
+OPTIONS = frozenset({"unit", "encoding", "lang_from_folder", "max_file_bytes"})
+MAX_FILE_BYTES = 64 << 20  # a bigger "document" is a dump: read it by paragraph or line
 UNITS = ("file", "paragraph", "line")
 
 
@@ -33,7 +36,7 @@ def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
     return resolve_files(entry, root, options)
 
 
-def _settings(entry: Any) -> tuple[str, str, bool]:
+def _settings(entry: Any) -> tuple[str, str, bool, int]:
     opts = check_options(entry, OPTIONS)
     unit = opts.get("unit", "file")
     if unit not in UNITS:
@@ -48,27 +51,35 @@ def _settings(entry: Any) -> tuple[str, str, bool]:
     by_folder = opts.get("lang_from_folder", False)
     if not isinstance(by_folder, bool):
         raise OptionsError(f"source {entry.id!r}: option 'lang_from_folder' must be true or false, got {by_folder!r}")
-    return unit, name, by_folder
+    limit = opts.get("max_file_bytes", MAX_FILE_BYTES)
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise OptionsError(f"source {entry.id!r}: option 'max_file_bytes' must be a positive integer, got {limit!r}")
+    return unit, name, by_folder, limit
 
 
 def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | BadRecord]:
-    unit, encoding, by_folder = _settings(entry)
+    unit, encoding, by_folder, limit = _settings(entry)
     label = file_label(path, entry)
     lang = label.split("/")[0] if by_folder and "/" in label else None
     meta = {"file": label}
     if unit == "file":
-        yield from _whole_file(Path(path), label, encoding, lang, meta)
+        yield from _whole_file(Path(path), label, encoding, lang, meta, limit)
     else:
         yield from _blocks(Path(path), label, encoding, lang, meta, by_line=unit == "line")
 
 
-def _whole_file(path: Path, label: str, encoding: str, lang: str | None, meta: dict) -> Iterator[RawDocument | BadRecord]:
+def _whole_file(
+    path: Path, label: str, encoding: str, lang: str | None, meta: dict, limit: int
+) -> Iterator[RawDocument | BadRecord]:
     where = str(path)
     try:
         with open_binary(path) as f:
-            data = f.read()
+            data = f.read(limit + 1)  # bounded: a mislabelled dump must not fill the memory
     except stream_errors() as exc:  # a cut-off document is not a document
         yield BadRecord(where, None, stream_problem(exc), f"{type(exc).__name__}: {exc}")
+        return
+    if len(data) > limit:
+        yield BadRecord(where, None, "oversized_file", f"more than {limit:,} bytes for one document; set unit: paragraph or line")
         return
     try:
         text = data.decode(encoding)

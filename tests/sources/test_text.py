@@ -104,3 +104,11 @@ def test_lang_from_folder_gives_no_language_to_files_at_the_top(tmp_path):
     docs, bad = read_source(make_entry("text", "corpus", lang_from_folder=True), tmp_path)
     assert bad == []
     assert [(d.native_id, d.lang) for d in docs] == [("sw/2021/a.txt", "sw"), ("top.txt", None)]
+
+
+def test_a_file_too_big_for_one_document_is_reported_not_loaded():
+    entry = make_entry("text", "paragraphs.txt", max_file_bytes=100)  # the file has 123 bytes
+    docs, bad = read_source(entry, BAD)
+    assert docs == [] and problems(bad) == [(None, "oversized_file")]
+    docs, bad = read_source(make_entry("text", "paragraphs.txt", max_file_bytes=123, encoding="latin-1"), BAD)
+    assert len(docs) == 1 and bad == []
