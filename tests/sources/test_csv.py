@@ -6,6 +6,8 @@ import csv
 import gzip
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, sample
 
 import sources.csv as csv_adapter
@@ -68,3 +70,21 @@ def test_bad_options():
         csv_adapter.list_files(make_entry("csv", "bad_rows.csv", delimiter=";;"), FIXTURES)
     with pytest.raises(OptionsError, match="columns"):
         csv_adapter.list_files(make_entry("csv", "bad_rows.csv", header=False), FIXTURES)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=50), min_size=1, max_size=10),
+    delimiter=st.sampled_from([",", "\t", ";", "|"]),
+)
+def test_round_trip_quotes_newlines_and_delimiters(tmp_path_factory, texts, delimiter):
+    """Any text the csv module writes (default dialect: \\r\\n rows, so \\r and \\n get quoted) comes back unchanged."""
+    folder = tmp_path_factory.mktemp("rt")
+    with open(folder / "x.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(["n", "text"])
+        writer.writerows([i, t] for i, t in enumerate(texts))
+    docs, bad = read_source(make_entry("csv", "x.csv", delimiter=delimiter, id_field="n"), folder)
+    kept = [(str(i), t) for i, t in enumerate(texts) if t and not t.isspace()]
+    assert [(d.native_id, d.text) for d in docs] == kept
+    assert [b.problem for b in bad] == ["empty_payload" for t in texts if not t or t.isspace()]

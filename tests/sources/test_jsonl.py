@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, sample
 
 import sources.jsonl as jsonl
@@ -120,3 +123,29 @@ def test_unknown_option_is_a_configuration_error_naming_source_and_option():
         jsonl.list_files(entry, FIXTURES)
     with pytest.raises(OptionsError, match="meta_fields"):
         jsonl.list_files(make_entry("jsonl", FIXTURES / "bad_lines.jsonl", meta_fields="lang"), FIXTURES)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(st.text(max_size=60), min_size=1, max_size=12),
+    suffix=st.sampled_from(["jsonl", "jsonl.gz", "jsonl.zst"]),
+    ascii_only=st.booleans(),
+)
+def test_round_trip_any_unicode_text_any_compression(tmp_path_factory, texts, suffix, ascii_only):
+    """Every written text comes back unchanged at its line; blank ones are reported there."""
+    import gzip
+
+    import zstandard
+
+    folder = tmp_path_factory.mktemp("rt")
+    body = "".join(json.dumps({"text": t, "n": i}, ensure_ascii=ascii_only) + "\n" for i, t in enumerate(texts)).encode()
+    if suffix.endswith(".gz"):
+        body = gzip.compress(body, mtime=0)
+    elif suffix.endswith(".zst"):
+        body = zstandard.ZstdCompressor().compress(body)
+    (folder / f"x.{suffix}").write_bytes(body)
+    docs, bad = read_source(make_entry("jsonl", f"x.{suffix}"), folder)
+    kept = [(i + 1, t) for i, t in enumerate(texts) if t and not t.isspace()]
+    assert [(int(d.native_id.split(":")[1]), d.text) for d in docs] == kept
+    assert [d.meta["n"] + 1 for d in docs] == [line for line, _ in kept]
+    assert problems(bad) == [(i + 1, "empty_payload") for i, t in enumerate(texts) if not t or t.isspace()]
