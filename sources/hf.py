@@ -58,8 +58,8 @@ def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
         for path in files:
             _format(entry, path, opts)
         return files
-    if _HUB_ID.match(entry.location):
-        return _hub_units(entry, entry.location, opts.get("split"))
+    if _HUB_ID.match(entry.location):  # no such path: read it as owner/name on the hub
+        return _hub_units(entry, entry.location, opts.get("split"), base)
     raise SourceLocationError(f"source {entry.id!r}: location {entry.location!r} is neither a path (resolved to {base}) nor a hub id")
 
 
@@ -131,12 +131,12 @@ def _offline() -> str | None:
         return f"no connection to {host}:{port} ({type(exc).__name__}: {exc})"
 
 
-def _hub_units(entry: Any, hub_id: str, split: str | None) -> list[Path]:
+def _hub_units(entry: Any, hub_id: str, split: str | None, local: Path) -> list[Path]:
     why = _offline()
     if why is not None:
         raise HubUnavailable(
-            f"source {entry.id!r}: location {hub_id!r} is a Hugging Face Hub dataset id, and the hub is not "
-            f"reachable offline ({why}). Where a network exists, run "
+            f"source {entry.id!r}: location {hub_id!r} is no local path ({local} does not exist), so it names a "
+            f"Hugging Face Hub dataset, and the hub is not reachable offline ({why}). Where a network exists, run "
             f"`datasets.load_dataset({hub_id!r}).save_to_disk(DIR)` and set this entry's location to DIR."
         )
     import datasets
