@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
+from curation.catalog import load_catalog
+
 from curation.catalog_validate import validate_file
 from curation.cli import app
 
@@ -56,9 +58,12 @@ def test_list_filters_by_language_kind_and_status():
 
 
 def test_list_table_shows_count():
-    result = run("list", str(SAMPLE))
+    result = run("list", str(SAMPLE), "--kind", "jsonl")
     assert result.exit_code == 0
-    assert "1 of 1 entries" in result.output and "ccnet_en_head" in result.output
+    n_all = len(load_catalog(SAMPLE).entries)
+    n_jsonl = len(load_catalog(SAMPLE).select(kinds=["jsonl"]))
+    assert f"{n_jsonl} of {n_all} entries" in result.output
+    assert "ccnet_en_head" in run("list", str(SAMPLE), "--kind", "jsonl", "--ids").output.split()
 
 
 def test_list_refuses_an_invalid_catalog():
