@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import catalog, ingest, stats
+from curation.cli import audit, catalog, ingest, stats
 
 app = typer.Typer(
     name="curation",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(catalog.app, name="catalog")
 ingest.register(app)
 stats.register(app)
+audit.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,165 @@
+"""Samples of removed or kept documents, with their signals, for an auditor to judge a filter.
+
+Samples are chosen by a hash of (seed, document id): the same run and seed give the
+same samples, spread uniformly over all shards. Every shown string (text, URL,
+detail, metadata) is passed through the redactor first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from curation.counts import KEPT
+from curation.layout import Layout
+from curation.redact import redact, redact_value
+from curation.shards import list_shards
+
+
+class InspectError(ValueError):
+    """A selection that names nothing in this run; the message lists what exists."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    id: str
+    source: str
+    lang: str | None
+    stage: str
+    reason: str
+    detail: str | None
+    url: str | None
+    signals: dict[str, float]
+    meta: dict
+    chars: int  # length of the whole document
+    text: str  # redacted excerpt
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Selection:
+    samples: list[Sample]
+    matched: int  # documents matching the selection
+    shards: int  # shards read
+
+
+def removed_stages(layout: Layout) -> list[str]:
+    root = layout.removed()
+    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
+
+
+def kept_shards(layout: Layout, stage: str) -> list[Path]:
+    """Documents a stage kept: its output shards (tokenize keeps what dedup kept)."""
+    main = stage.split(":")[0]
+    root = {"ingest": layout.ingested(), "filter": layout.filtered(), "dedup": layout.deduped(), "tokenize": layout.deduped()}.get(main)
+    if root is None:
+        raise InspectError(f"unknown stage {stage!r}; kept documents exist for stages ingest, filter, dedup, tokenize")
+    return list_shards(root)
+
+
+def _sample_key(seed: int, doc_id: str) -> bytes:
+    return hashlib.blake2b(f"{seed}\x00{doc_id}".encode(), digest_size=8).digest()
+
+
+def select(
+    layout: Layout,
+    stage: str,
+    reason: str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+    kept: bool = False,
+    n: int = 5,
+    seed: int = 0,
+    chars: int = 600,
+) -> Selection:
+    """Up to `n` documents `stage` removed for `reason` (or kept, with `kept=True`), redacted."""
+    if kept or reason == KEPT:
+        shards = kept_shards(layout, stage)
+        stage_filter = None
+    else:
+        available = removed_stages(layout)
+        main = stage.split(":")[0]
+        folder = stage if stage in available else main if main in available else None
+        if folder is None:
+            raise InspectError(
+                f"no removed documents for stage {stage!r} under {layout.removed()}; "
+                f"stages with removed documents: {', '.join(available) or 'none'}"
+            )
+        shards = list_shards(layout.removed(folder))
+        stage_filter = stage if stage != folder else None
+    heap: list[tuple[bytes, dict]] = []  # max-heap by negated key: keeps the n smallest keys
+    matched = 0
+    for path in shards:
+        table = pq.read_table(path)
+        mask = None
+        for column, value in (("lang", lang), ("source", source), ("reason", None if kept else reason), ("stage", stage_filter)):
+            if value is None or column not in table.column_names:
+                continue
+            cond = pc.fill_null(pc.equal(table.column(column), pa.scalar(value)), False)
+            mask = cond if mask is None else pc.and_(mask, cond)
+        if mask is not None:
+            table = table.filter(mask)
+        matched += table.num_rows
+        for doc_id, row_index in zip(table.column("id").to_pylist(), range(table.num_rows)):
+            key = _sample_key(seed, doc_id)
+            neg = bytes(255 - b for b in key)
+            if len(heap) < n:
+                heapq.heappush(heap, (neg, doc_id, table.slice(row_index, 1).to_pylist()[0]))
+            elif neg > heap[0][0]:
+                heapq.heapreplace(heap, (neg, doc_id, table.slice(row_index, 1).to_pylist()[0]))
+    rows = [row for _, _, row in sorted(heap, key=lambda item: (bytes(255 - b for b in item[0]), item[1]))]
+    return Selection([_sample(r, stage, chars) for r in rows], matched, len(shards))
+
+
+def _sample(row: dict, stage: str, chars: int) -> Sample:
+    text = row.get("text") or ""
+    signals = row.get("signals") or []
+    signals = dict(sorted(signals.items() if isinstance(signals, dict) else signals))
+    try:
+        meta = json.loads(row["meta"]) if row.get("meta") else {}
+    except ValueError:
+        meta = {"meta": row["meta"]}
+    return Sample(
+        id=row["id"],
+        source=redact(row["source"]),
+        lang=row.get("lang"),
+        stage=redact(row.get("stage") or stage),
+        reason=redact(row.get("reason") or KEPT),
+        detail=redact(row["detail"]) if row.get("detail") else None,
+        url=redact(row["url"]) if row.get("url") else None,
+        signals=signals,
+        meta=redact_value(meta),
+        chars=len(text),
+        # redact the whole text before cutting, so a cut cannot split an address out of reach of the patterns
+        text=redact(text)[:chars],
+    )
+
+
+def format_text(selection: Selection, title: str) -> str:
+    """A plain-text rendering for the terminal."""
+    lines = [f"{title}: {len(selection.samples)} of {selection.matched:,} matching documents ({selection.shards} shards read)"]
+    for i, s in enumerate(selection.samples, 1):
+        lines.append("")
+        lines.append(f"── {i}/{len(selection.samples)}  id {s.id}  source {s.source}  lang {s.lang}  stage {s.stage}  reason {s.reason}")
+        if s.detail:
+            lines.append(f"detail: {s.detail}")
+        if s.url:
+            lines.append(f"url: {s.url}")
+        if s.signals:
+            lines.append("signals: " + "  ".join(f"{k}={v:.4g}" for k, v in s.signals.items()))
+        lines.append(f"text ({min(len(s.text), s.chars):,} of {s.chars:,} chars, redacted):")
+        lines.extend("  " + line for line in s.text.splitlines() or [""])
+    return "\n".join(lines) + "\n"
+
+
+def format_json(selection: Selection) -> str:
+    return "".join(json.dumps(s.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for s in selection.samples)
