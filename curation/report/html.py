@@ -39,7 +39,10 @@ def e(value: object) -> str:
 
 
 def num(n: float) -> str:
-    return f"{n:,}" if isinstance(n, int) else f"{n:,.4g}"
+    """Integers with separators; floats with 4 significant digits, never in exponent form above 1000."""
+    if isinstance(n, int):
+        return f"{n:,}"
+    return f"{n:,.0f}" if abs(n) >= 1000 else f"{n:.4g}"
 
 
 def pct(a: float, b: float) -> str:
