@@ -88,9 +88,10 @@ def datacard(
     reasons = [r for r in f.reasons if r.lang == lang]
     if reasons:
         out.append(md_table(["stage", "reason", "documents", "bytes"], [[r.stage, r.reason, r.docs, r.bytes] for r in reasons]))
-    else:
-        out.append("None removed." if "filter" in f.present else "Filters not run yet.")
-        out.append("\n")
+    if "filter" not in f.present:
+        out.append("Filters not run yet.\n")
+    elif not reasons:
+        out.append("None removed.\n")
 
     out.append("## Duplicates\n")
     d = f.duplicates.get(lang)
