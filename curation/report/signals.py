@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from curation.layout import Layout
 from curation.shards import list_shards
 
-COLUMNS = ("signal", "lang", "source", "value", "removed", "reason")
+COLUMNS = ("id", "signal", "lang", "source", "value", "removed", "reason")
 DEFAULT_MAX_DOCS = 200_000
 
 
@@ -48,7 +48,7 @@ def _keep_mask(ids: list[str], rate: float) -> np.ndarray:
 
 
 def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFrame:
-    """One row per (document, signal): signal, lang, source, value, removed, reason.
+    """One row per (document, signal): id, signal, lang, source, value, removed, reason.
 
     Non-finite values are dropped (a filter that could not measure says NaN).
     """
@@ -74,6 +74,7 @@ def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFra
         flat_vals = sig.items.slice(start, stop - start)
         frame = pd.DataFrame(
             {
+                "id": table.column("id").take(parents).to_numpy(zero_copy_only=False),
                 "signal": flat_keys.to_numpy(zero_copy_only=False),
                 "lang": table.column("lang").take(parents).fill_null("und").to_numpy(zero_copy_only=False),
                 "source": table.column("source").take(parents).to_numpy(zero_copy_only=False),
@@ -86,7 +87,7 @@ def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFra
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else ("bool" if c == "removed" else "object")) for c in COLUMNS})
     df = pd.concat(frames, ignore_index=True)
-    return df.sort_values(["signal", "lang", "source", "value", "removed"], kind="mergesort", ignore_index=True)
+    return df.sort_values(["signal", "lang", "source", "value", "id"], kind="mergesort", ignore_index=True)
 
 
 @dataclass(frozen=True)

@@ -29,4 +29,4 @@ def test_sampling_by_id_is_deterministic(audit_run):
 
 def test_no_filter_stage_gives_an_empty_frame(make_audit_run):
     df = read_signals(Layout(make_audit_run(("ingest",))))
-    assert df.empty and list(df.columns) == ["signal", "lang", "source", "value", "removed", "reason"]
+    assert df.empty and list(df.columns) == ["id", "signal", "lang", "source", "value", "removed", "reason"]
