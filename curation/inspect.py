@@ -66,8 +66,8 @@ def kept_shards(layout: Layout, stage: str) -> list[Path]:
     return list_shards(root)
 
 
-def _sample_key(seed: int, doc_id: str) -> bytes:
-    return hashlib.blake2b(f"{seed}\x00{doc_id}".encode(), digest_size=8).digest()
+def _sample_key(seed: int, doc_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{seed}\x00{doc_id}".encode(), digest_size=8).digest(), "big")
 
 
 def select(
@@ -96,27 +96,38 @@ def select(
             )
         shards = list_shards(layout.removed(folder))
         stage_filter = stage if stage != folder else None
-    heap: list[tuple[bytes, dict]] = []  # max-heap by negated key: keeps the n smallest keys
+    # pass 1, light columns only: which documents match, and the n with the smallest sample keys
+    heap: list[tuple[int, str, int, int]] = []  # (-key, id, shard, row): a max-heap of the n smallest keys
     matched = 0
-    for path in shards:
-        table = pq.read_table(path)
+    for shard_index, path in enumerate(shards):
+        names = set(pq.ParquetFile(path).schema_arrow.names)
+        wanted = (("lang", lang), ("source", source), ("reason", None if kept else reason), ("stage", stage_filter))
+        table = pq.read_table(path, columns=["id"] + [c for c, v in wanted if v is not None and c in names])
         mask = None
-        for column, value in (("lang", lang), ("source", source), ("reason", None if kept else reason), ("stage", stage_filter)):
-            if value is None or column not in table.column_names:
+        for column, value in wanted:
+            if value is None or column not in names:
                 continue
             cond = pc.fill_null(pc.equal(table.column(column), pa.scalar(value)), False)
             mask = cond if mask is None else pc.and_(mask, cond)
-        if mask is not None:
-            table = table.filter(mask)
-        matched += table.num_rows
-        for doc_id, row_index in zip(table.column("id").to_pylist(), range(table.num_rows)):
-            key = _sample_key(seed, doc_id)
-            neg = bytes(255 - b for b in key)
+        rows = pc.indices_nonzero(mask).to_pylist() if mask is not None else range(table.num_rows)
+        ids = table.column("id").to_pylist()
+        for row_index in rows:
+            matched += 1
+            item = (-_sample_key(seed, ids[row_index]), ids[row_index], shard_index, row_index)
             if len(heap) < n:
-                heapq.heappush(heap, (neg, doc_id, table.slice(row_index, 1).to_pylist()[0]))
-            elif neg > heap[0][0]:
-                heapq.heapreplace(heap, (neg, doc_id, table.slice(row_index, 1).to_pylist()[0]))
-    rows = [row for _, _, row in sorted(heap, key=lambda item: (bytes(255 - b for b in item[0]), item[1]))]
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+    # pass 2: read the chosen documents in full
+    chosen = sorted(heap, key=lambda item: (-item[0], item[1]))
+    by_shard: dict[int, list[int]] = {}
+    for _, _, shard_index, row_index in chosen:
+        by_shard.setdefault(shard_index, []).append(row_index)
+    full = {}
+    for shard_index, row_indices in by_shard.items():
+        taken = pq.read_table(shards[shard_index]).take(pa.array(row_indices)).to_pylist()
+        full |= {(shard_index, r): row for r, row in zip(row_indices, taken)}
+    rows = [full[(shard_index, row_index)] for _, _, shard_index, row_index in chosen]
     return Selection([_sample(r, stage, chars) for r in rows], matched, len(shards))
 
 
