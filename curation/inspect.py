@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from curation.counts import KEPT
 from curation.layout import Layout
 from curation.redact import redact, redact_value
-from curation.shards import list_shards
+from curation.shards import list_shards, shard_order
 
 
 class InspectError(ValueError):
@@ -57,13 +57,45 @@ def removed_stages(layout: Layout) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
 
 
+OTHER_STAGES = ("ingest", "dedup", "tokenize")  # every other folder under removed/ belongs to a filter
+
+
+def removed_shards(layout: Layout, stage: str) -> tuple[list[Path], str | None]:
+    """Shards holding what `stage` removed, and the stage-column value to select (None: all of them).
+
+    The filter stage writes `removed/<filter>/<source>/` (stage column `<filter>`); `filter` means
+    the whole chain, `filter:<name>` or `<name>` one filter of it.
+    """
+    available = removed_stages(layout)
+    filter_dirs = [d for d in available if d not in OTHER_STAGES]
+    if stage == "filter":
+        folders, name = filter_dirs, None
+    else:
+        name = stage.removeprefix("filter:")
+        folders = [d for d in available if d == name]
+        if name not in OTHER_STAGES and "filter" in available and "filter" not in folders:
+            folders.append("filter")
+    if not folders:
+        raise InspectError(
+            f"no removed documents for stage {stage!r} under {layout.removed()}; "
+            f"stages with removed documents: {', '.join(available) or 'none'}"
+        )
+    return sorted((p for d in folders for p in list_shards(layout.removed(d))), key=shard_order), name
+
+
 def kept_shards(layout: Layout, stage: str) -> list[Path]:
     """Documents a stage kept: its output shards (tokenize keeps what dedup kept)."""
     main = stage.split(":")[0]
-    root = {"ingest": layout.ingested(), "filter": layout.filtered(), "dedup": layout.deduped(), "tokenize": layout.deduped()}.get(main)
-    if root is None:
-        raise InspectError(f"unknown stage {stage!r}; kept documents exist for stages ingest, filter, dedup, tokenize")
-    return list_shards(root)
+    if main not in ("ingest", "filter", "dedup", "tokenize"):
+        try:
+            from filters import FILTERS
+        except ImportError:  # pragma: no cover - filters ship with the package
+            FILTERS = {}
+        if stage not in FILTERS:
+            raise InspectError(f"unknown stage {stage!r}; kept documents exist for stages ingest, filter (or one filter), dedup, tokenize")
+        main = "filter"
+    roots = {"ingest": layout.ingested(), "filter": layout.filtered(), "dedup": layout.deduped(), "tokenize": layout.deduped()}
+    return list_shards(roots[main])
 
 
 def _sample_key(seed: int, doc_id: str) -> int:
@@ -84,30 +116,24 @@ def select(
     """Up to `n` documents `stage` removed for `reason` (or kept, with `kept=True`), redacted."""
     if kept or reason == KEPT:
         shards = kept_shards(layout, stage)
-        stage_filter = None
+        name = None
     else:
-        available = removed_stages(layout)
-        main = stage.split(":")[0]
-        folder = stage if stage in available else main if main in available else None
-        if folder is None:
-            raise InspectError(
-                f"no removed documents for stage {stage!r} under {layout.removed()}; "
-                f"stages with removed documents: {', '.join(available) or 'none'}"
-            )
-        shards = list_shards(layout.removed(folder))
-        stage_filter = stage if stage != folder else None
+        shards, name = removed_shards(layout, stage)
     # pass 1, light columns only: which documents match, and the n with the smallest sample keys
     heap: list[tuple[int, str, int, int]] = []  # (-key, id, shard, row): a max-heap of the n smallest keys
     matched = 0
     for shard_index, path in enumerate(shards):
         names = set(pq.ParquetFile(path).schema_arrow.names)
-        wanted = (("lang", lang), ("source", source), ("reason", None if kept else reason), ("stage", stage_filter))
+        wanted = (("lang", lang), ("source", source), ("reason", None if kept else reason), ("stage", name))
         table = pq.read_table(path, columns=["id"] + [c for c, v in wanted if v is not None and c in names])
         mask = None
         for column, value in wanted:
             if value is None or column not in names:
                 continue
-            cond = pc.fill_null(pc.equal(table.column(column), pa.scalar(value)), False)
+            values = table.column(column)
+            if column == "stage":  # `quality` and `filter:quality` name the same filter
+                values = pc.replace_substring_regex(values, pattern="^filter:", replacement="")
+            cond = pc.fill_null(pc.equal(values, pa.scalar(value)), False)
             mask = cond if mask is None else pc.and_(mask, cond)
         rows = pc.indices_nonzero(mask).to_pylist() if mask is not None else range(table.num_rows)
         ids = table.column("id").to_pylist()

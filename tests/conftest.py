@@ -132,13 +132,13 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
                     counts.add("filter:quality", row["lang"], row["source"], outcome, row["text"])
                     counts.add("filter", row["lang"], row["source"], outcome, row["text"])
                     if reason:
-                        removed.append(row | {"stage": "filter:quality", "reason": reason, "detail": detail})
+                        removed.append(row | {"stage": "quality", "reason": reason, "detail": detail})
                     else:
                         kept.append(row)
                 write_shard(layout.filtered(entry.id) / part_name(index), documents_table(kept),
                             {"stage": "filter", "counts": counts.to_json()})
                 if removed:
-                    write_shard(layout.removed("filter", entry.id) / part_name(index),
+                    write_shard(layout.removed("quality", entry.id) / part_name(index),
                                 documents_table(removed, REMOVED_SCHEMA), schema=REMOVED_SCHEMA)
 
     if "dedup" in stages:

@@ -55,7 +55,7 @@ def report(
 
 
 def inspect(
-    stage: str = typer.Option(..., "--stage", help="Stage: ingest, filter, filter:<name>, dedup, tokenize."),
+    stage: str = typer.Option(..., "--stage", help="Stage: ingest, filter (the chain), a filter (quality or filter:quality), dedup, tokenize."),
     reason: Optional[str] = typer.Option(None, "--reason", "-r", help="Removal reason (e.g. too_few_words); all reasons when absent."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Only this language."),
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only this catalog source."),

@@ -1,6 +1,6 @@
 """Signal distributions read from the shards: what each filter measured, per document.
 
-Both the kept (`filtered/`) and the removed (`removed/filter*/`) documents carry
+Both the kept (`filtered/`) and the removed (`removed/<filter>/`) documents carry
 their signals, so a distribution shows the whole population a threshold cut.
 Large runs are sampled by document id (a hash prefix), which is uniform and
 deterministic: the same shards always give the same sample.
@@ -30,7 +30,8 @@ def signal_shards(layout: Layout) -> list[tuple[Path, bool]]:
     shards = [(p, False) for p in list_shards(layout.filtered())]
     root = layout.removed()
     if root.exists():
-        for stage_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("filter")):
+        # removed/<filter>/ (one folder per filter) or removed/filter/; the other stages' folders carry no new signals
+        for stage_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in ("ingest", "dedup", "tokenize")):
             shards += [(p, True) for p in list_shards(stage_dir)]
     return shards
 

@@ -12,16 +12,17 @@ def test_samples_of_removed_documents_are_deterministic_and_filtered(audit_run):
     layout = Layout(audit_run)
     first = select(layout, "filter", "too_few_words", lang="fr", n=5)
     assert first.matched == 11 and len(first.samples) == 5
-    assert {(s.lang, s.source, s.stage, s.reason) for s in first.samples} == {("fr", "pud_fr", "filter:quality", "too_few_words")}
+    assert {(s.lang, s.source, s.stage, s.reason) for s in first.samples} == {("fr", "pud_fr", "quality", "too_few_words")}
     assert all(s.signals["words"] < 50 and s.detail == f"words={int(s.signals['words'])} < 50" for s in first.samples)
     assert select(layout, "filter", "too_few_words", lang="fr", n=5) == first
     other = select(layout, "filter", "too_few_words", lang="fr", n=5, seed=1)
     assert {s.id for s in other.samples} != {s.id for s in first.samples}
     everything = select(layout, "filter", "too_few_words", lang="fr", n=50)
     assert len(everything.samples) == 11 and {s.id for s in first.samples} <= {s.id for s in everything.samples}
-    # a filter named in the stage selects its own removals inside the chain's folder
-    assert select(layout, "filter:quality", n=50).matched == 13
-    assert select(layout, "filter:adult", n=50).matched == 0
+    # one filter of the chain, named either way
+    assert select(layout, "filter:quality", n=50).matched == select(layout, "quality", n=50).matched == 13
+    with pytest.raises(InspectError, match="no removed documents for stage 'filter:adult'"):
+        select(layout, "filter:adult")
     assert [s.reason for s in select(layout, "dedup", "exact_duplicate", n=9).samples] == ["exact_duplicate"] * 3
 
 
@@ -33,7 +34,7 @@ def test_samples_of_kept_documents(audit_run):
 
 
 def test_unknown_stage_lists_what_exists(audit_run):
-    with pytest.raises(InspectError, match="stages with removed documents: dedup, filter"):
+    with pytest.raises(InspectError, match="stages with removed documents: dedup, quality"):
         select(Layout(audit_run), "langid")
     with pytest.raises(InspectError, match="unknown stage 'shuffle'"):
         select(Layout(audit_run), "shuffle", kept=True)
@@ -59,5 +60,5 @@ def test_cli_shows_signals_and_redacts_planted_pii(audit_run, planted_pii):
 def test_cli_reports_an_empty_selection(audit_run):
     result = CliRunner().invoke(app, ["inspect", "--out", str(audit_run), "--stage", "filter", "--reason", "no_such_reason"])
     assert result.exit_code == 1 and "no removed documents match stage 'filter', reason 'no_such_reason'" in result.output
-    result = CliRunner().invoke(app, ["inspect", "--out", str(audit_run), "--stage", "langid"])
+    result = CliRunner().invoke(app, ["inspect", "--out", str(audit_run), "--stage", "filter:langid"])
     assert result.exit_code == 2 and "stages with removed documents" in result.output
