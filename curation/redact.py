@@ -33,13 +33,14 @@ def _replace(match: re.Match) -> str:
     text = match.group()
     if kind == "PHONE":
         digits = sum(c.isdigit() for c in text)
-        if not 8 <= digits <= 15 or _looks_like_date_or_range(text):
+        if not 8 <= digits <= 15 or _looks_like_date_or_range(text) or _DECIMAL.match(text.strip()):
             return text
     if kind == "IBAN" and not any(c.isdigit() for c in text[4:]):
         return text
     return PLACEHOLDERS[kind]
 
 
+_DECIMAL = re.compile(r"^[+-]?\d+[.,]\d+$")  # 0.0009785: a measurement, not a phone number
 _DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$|^\d{4}\s?[-/]\s?\d{4}$")
 
 

@@ -145,7 +145,9 @@ def histogram(
     if threshold is not None and lo <= threshold <= hi:
         x = x_of(threshold)
         body.append(f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + plot_h}" stroke="{THRESHOLD_COLOUR}" stroke-width="2" stroke-dasharray="5,3"/>')
-        body.append(f'<text x="{_n(min(x + 3, width - 60))}" y="{top + 6}" {FONT} fill="{THRESHOLD_COLOUR}">threshold {_t(human(threshold))}</text>')
+        # the label sits right of the line, or left of it near the right edge
+        anchor, tx = ("end", x - 3) if x > width - 90 else ("start", x + 3)
+        body.append(f'<text x="{_n(tx)}" y="{top + 6}" text-anchor="{anchor}" {FONT} fill="{THRESHOLD_COLOUR}">threshold {escape(human(threshold))}</text>')
     legend_y = height - 4
     body.append(f'<rect x="{left}" y="{legend_y - 9}" width="9" height="9" fill="{KEPT_COLOUR}"/>')
     body.append(f'<text x="{left + 12}" y="{legend_y}" {FONT}>kept</text>')

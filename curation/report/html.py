@@ -55,7 +55,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric: set[
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="n">{e(num(v) if isinstance(v, (int, float)) else v)}</td>' if i in numeric else f"<td>{e(v)}</td>"
+            f'<td class="n">{escape(num(v)) if isinstance(v, (int, float)) else e(v)}</td>' if i in numeric else f"<td>{e(v)}</td>"
             for i, v in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")

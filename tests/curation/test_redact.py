@@ -25,7 +25,7 @@ def test_redacts_personal_data(text, expected):
     [
         "In 2019 there were 1,200 people and 35 cars.",
         "Published 2020-01-15, covering 1998-2004, at 12:30:45.",
-        "Python 3.11.7 on page 12 of 345; score 0.8537.",
+        "Python 3.11.7 on page 12 of 345; score 0.8537; p95 0.0009785 and 12345.678901.",
         "",
     ],
 )

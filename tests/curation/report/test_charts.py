@@ -31,3 +31,11 @@ def test_histogram_draws_the_threshold_only_inside_the_range():
 
 def test_human_numbers():
     assert [charts.human(x) for x in (0, 7, 0.25, 1234, 2_500_000, 3e9)] == ["0", "7", "0.25", "1.23k", "2.5M", "3G"]
+
+
+def test_threshold_label_stays_inside_near_the_right_edge():
+    edges = [0.0, 0.5, 1.0]
+    right = charts.histogram(edges, [1, 1], [0, 0], "s", threshold=1.0)
+    assert 'text-anchor="end" font-family="sans-serif" font-size="11" fill="#c01818">threshold 1</text>' in right
+    left = charts.histogram(edges, [1, 1], [0, 0], "s", threshold=0.0)
+    assert 'text-anchor="start" font-family="sans-serif" font-size="11" fill="#c01818">threshold 0</text>' in left
