@@ -54,7 +54,10 @@ def bar_chart(
     colour: str = KEPT_COLOUR,
 ) -> str:
     """Horizontal bars, one per (label, value), with an optional note after each value."""
-    bar_h, gap, top, label_w = 16, 6, 24, 170
+    bar_h, gap, top = 16, 6, 24
+    # room for the longest label (about 6 px a character at 11 px), within bounds
+    label_w = min(max(170, 6 * max((len(str(label)) for label, _ in items), default=0) + 12), 320)
+    width = max(width, label_w + 250)
     height = top + len(items) * (bar_h + gap) + 8
     vmax = max((v for _, v in items), default=0) or 1
     plot_w = width - label_w - 110

@@ -77,7 +77,8 @@ def section_overview(f: RunFacts) -> str:
     for lang in f.langs:
         funnel = f.funnel.get(lang, {})
         final = f.final(lang)
-        rows.append([lang] + [funnel.get(s, Totals()).docs for s in stages] + [final.bytes, funnel.get("tokenize", Totals()).tokens])
+        tokens = funnel.get("tokenize", Totals()).tokens if "tokenize" in stages else "–"
+        rows.append([lang] + [funnel.get(s, Totals()).docs for s in stages] + [final.bytes, tokens])
     parts.append(table(header, rows, numeric=set(range(1, len(header)))))
     if f.mismatches:
         parts.append('<p class="bad">Counts do not reconcile:</p><ul>' + "".join(f"<li>{e(m)}</li>" for m in f.mismatches) + "</ul>")
@@ -214,7 +215,7 @@ def section_sources(f: RunFacts, catalog: Catalog | None, catalog_problem: str |
             [src, en.name if en else "(not in catalog)", en.license if en else "unknown", en.kind if en else "–",
              ", ".join(en.languages) if en else "–"]
             + [funnel.get(s, Totals()).docs for s in f.present]
-            + [final.bytes, funnel.get("tokenize", Totals()).tokens]
+            + [final.bytes, funnel.get("tokenize", Totals()).tokens if "tokenize" in f.present else "–"]
         )
     parts.append(table(header, rows, numeric=set(range(5, len(header)))))
     return "".join(parts)
