@@ -120,7 +120,7 @@ def signal_summary(signals: pd.DataFrame) -> pd.DataFrame:
     """Quantiles of each signal per language, and how many of the measured documents were removed."""
     if signals.empty:
         return pd.DataFrame()
-    grouped = signals.groupby(["signal", "lang"])
+    grouped = signals.groupby(["signal", "lang"], observed=True)
     table = grouped["value"].quantile(list(QUANTILES)).unstack()
     table.columns = [f"p{int(round(q * 100)):02d}" for q in QUANTILES]
     table.insert(0, "removed", grouped["removed"].sum().astype(int))

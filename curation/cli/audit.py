@@ -28,6 +28,7 @@ def report(
     from curation.report.datacard import write_datacards
     from curation.report.facts import load_counts
     from curation.report.html import write_report
+    from curation.report.signals import read_signals
     from curation.report.thresholds import thresholds_for
     from curation.stats import collect, write_stats
 
@@ -42,15 +43,20 @@ def report(
         cat = load_catalog(cfg.catalog)
     except FileNotFoundError:
         problem = f"{cfg.catalog}: file not found"
-    except (CatalogError, OSError) as exc:
+    except CatalogError as exc:
+        problem = str(exc)
+    except OSError as exc:
         problem = f"{cfg.catalog}: {exc}"
     if problem:
-        console.print(f"[yellow]catalog not available, licenses shown as unknown:[/] {problem}", highlight=False, markup=False)
+        from rich.markup import escape
+
+        console.print(f"[yellow]catalog not available, licenses shown as unknown:[/] {escape(problem)}", highlight=False)
     thresholds = thresholds_for(cfg)
-    path = write_report(layout, cat, thresholds, problem)
+    signals = read_signals(layout)
+    path = write_report(layout, cat, thresholds, problem, signals)
     out.print(f"report: {path}", highlight=False)
     if datacards:
-        for card in write_datacards(layout, cat, thresholds):
+        for card in write_datacards(layout, cat, thresholds, signals):
             out.print(f"data card: {card}", highlight=False)
 
 

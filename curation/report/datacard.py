@@ -16,7 +16,7 @@ from curation.catalog import Catalog
 from curation.layout import Layout
 from curation.redact import redact
 from curation.report.facts import STAGE_LABELS, RunFacts, Totals, run_facts
-from curation.report.signals import distribution, read_signals, signal_names
+from curation.report.signals import Distribution, distributions, read_signals
 from curation.report.thresholds import threshold_of
 from curation.report.tokens import TokenMix, read_token_manifest
 
@@ -52,7 +52,7 @@ def datacard(
     f: RunFacts,
     lang: str,
     catalog: Catalog | None = None,
-    signals: pd.DataFrame | None = None,
+    signals: pd.DataFrame | dict[tuple[str, str], Distribution] | None = None,
     mix: TokenMix | None = None,
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
 ) -> str:
@@ -104,16 +104,15 @@ def datacard(
                    + ", ".join(f"{k} {v:,}" for k, v in d.by_kind.items()) + ".\n")
 
     out.append("## Quality signals\n")
-    if signals is None or signals.empty or lang not in set(signals["lang"]):
+    dists = signals if isinstance(signals, dict) else distributions(signals, thresholds) if signals is not None else {}
+    mine = [(signal, d) for (signal, l), d in dists.items() if l == lang]
+    if not mine:
         out.append("No signals measured for this language yet.\n")
     else:
         rows = []
-        for signal in signal_names(signals):
+        for signal, d in mine:
             t = threshold_of(thresholds, signal, lang)
-            dist = distribution(signals, signal, lang, t)
-            if dist is not None:
-                q = dist.quantiles
-                rows.append([signal, dist.count, "–" if t is None else t, q["p05"], q["p50"], q["p95"]])
+            rows.append([signal, d.count, "–" if t is None else t, d.quantiles["p05"], d.quantiles["p50"], d.quantiles["p95"]])
         out.append(md_table(["signal", "documents", "threshold", "p05", "median", "p95"], rows))
 
     out.append("## Tokens\n")
@@ -128,10 +127,13 @@ def datacard(
 
 
 def write_datacards(
-    layout: Layout, catalog: Catalog | None = None, thresholds: Mapping[str, Mapping[str, float]] | None = None
+    layout: Layout,
+    catalog: Catalog | None = None,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    signals: pd.DataFrame | None = None,
 ) -> list[Path]:
     f = run_facts(layout)
-    signals = read_signals(layout)
+    signals = distributions(read_signals(layout) if signals is None else signals, thresholds)  # one grouping pass for every card
     mix = read_token_manifest(layout)
     paths = []
     for lang in f.langs:

@@ -12,12 +12,14 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+import pandas as pd
+
 from curation.catalog import Catalog
 from curation.layout import Layout
 from curation.redact import redact
 from curation.report import charts
 from curation.report.facts import STAGE_LABELS, RunFacts, Totals, run_facts
-from curation.report.signals import distribution, read_signals, signal_names
+from curation.report.signals import distributions, read_signals
 from curation.report.thresholds import threshold_of
 from curation.report.tokens import TokenMix, read_token_manifest
 
@@ -132,24 +134,21 @@ def section_reasons(f: RunFacts) -> str:
     return "".join(parts)
 
 
-def section_signals(layout: Layout, thresholds: Mapping[str, Mapping[str, float]] | None) -> str:
+def section_signals(df: pd.DataFrame, thresholds: Mapping[str, Mapping[str, float]] | None) -> str:
     parts = ['<h2 id="signals">Quality signal distributions</h2>',
              "<p>What the filters measured on every document (kept in blue, removed in orange), per language; "
              "the dashed red line is the threshold in force for that language.</p>"]
-    df = read_signals(layout)
     if df.empty:
         return "".join(parts) + missing("No signals: the filter stage has not run (or its shards carry no signals).")
-    for signal in signal_names(df):
-        svgs, rows = [], []
-        for lang in sorted(df[df["signal"] == signal]["lang"].unique()):
-            t = threshold_of(thresholds, signal, lang)
-            d = distribution(df, signal, lang, t)
-            if d is None:
-                continue
-            svgs.append(charts.histogram(d.edges, d.kept, d.removed, f"{signal} · {lang} (n={d.count:,})", threshold=t, log_x=d.log_x))
-            rows.append([lang, d.count, "–" if t is None else t] + [d.quantiles[k] for k in sorted(d.quantiles)])
+    by_signal: dict[str, list] = {}
+    for (signal, lang), d in distributions(df, thresholds).items():
+        by_signal.setdefault(signal, []).append((lang, d, threshold_of(thresholds, signal, lang)))
+    qnames = ["p01", "p05", "p25", "p50", "p75", "p95", "p99"]
+    for signal, per_lang in by_signal.items():
+        svgs = [charts.histogram(d.edges, d.kept, d.removed, f"{signal} · {lang} (n={d.count:,})", threshold=t, log_x=d.log_x)
+                for lang, d, t in per_lang]
+        rows = [[lang, d.count, "–" if t is None else t] + [d.quantiles[k] for k in qnames] for lang, d, t in per_lang]
         parts.append(f"<h3>{e(signal)}</h3><div class=\"charts\">{''.join(svgs)}</div>")
-        qnames = ["p01", "p05", "p25", "p50", "p75", "p95", "p99"]
         parts.append(table(["language", "docs", "threshold"] + qnames, rows, numeric=set(range(1, 3 + len(qnames)))))
     return "".join(parts)
 
@@ -226,7 +225,9 @@ def build_report(
     catalog: Catalog | None = None,
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
     catalog_problem: str | None = None,
+    signals: pd.DataFrame | None = None,
 ) -> str:
+    """The page; `signals` (from `read_signals`) may be passed when the caller already read them."""
     f = run_facts(layout)
     mix = read_token_manifest(layout)
     nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (("overview", "Overview"), ("funnel", "Funnel"), ("reasons", "Removals"),
@@ -238,7 +239,7 @@ def build_report(
         section_overview(f),
         section_funnel(f),
         section_reasons(f),
-        section_signals(layout, thresholds),
+        section_signals(read_signals(layout) if signals is None else signals, thresholds),
         section_duplicates(f),
         section_tokens(f, mix),
         section_sources(f, catalog, catalog_problem),
@@ -250,10 +251,12 @@ def build_report(
     )
 
 
-def write_report(layout: Layout, catalog: Catalog | None = None, thresholds=None, catalog_problem: str | None = None) -> Path:
+def write_report(
+    layout: Layout, catalog: Catalog | None = None, thresholds=None, catalog_problem: str | None = None, signals: pd.DataFrame | None = None
+) -> Path:
     path = layout.report()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(build_report(layout, catalog, thresholds, catalog_problem), encoding="utf-8")
+    tmp.write_text(build_report(layout, catalog, thresholds, catalog_problem, signals), encoding="utf-8")
     tmp.replace(path)
     return path

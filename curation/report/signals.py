@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from curation.layout import Layout
@@ -37,26 +38,23 @@ def signal_shards(layout: Layout) -> list[tuple[Path, bool]]:
 
 
 def _keep_mask(ids: list[str], rate: float) -> np.ndarray:
+    """Keep a document when a hash of its id falls under `rate`: uniform whatever the ids look like."""
     limit = int(rate * 2**32)
-    out = np.empty(len(ids), dtype=bool)
-    for i, doc_id in enumerate(ids):
-        try:
-            h = int(doc_id[:8], 16)
-        except ValueError:
-            h = int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=4).digest(), "big")
-        out[i] = h < limit
-    return out
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(i.encode(), digest_size=4).digest(), "big") < limit for i in ids), dtype=bool, count=len(ids)
+    )
 
 
 def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFrame:
     """One row per (document, signal): id, signal, lang, source, value, removed, reason.
 
+    Rows come in shard order (deterministic); the string columns are categoricals (compact, fast to group).
     Non-finite values are dropped (a filter that could not measure says NaN).
     """
     shards = signal_shards(layout)
     total = sum(pq.ParquetFile(p).metadata.num_rows for p, _ in shards)
     rate = 1.0 if total <= max_docs else max_docs / total
-    frames = []
+    parts = []
     for path, removed in shards:
         names = set(pq.ParquetFile(path).schema_arrow.names)
         if "signals" not in names:
@@ -71,24 +69,25 @@ def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFra
         offsets = sig.offsets.to_numpy()
         parents = pa.array(np.repeat(np.arange(len(sig)), np.diff(offsets)))
         start, stop = int(offsets[0]), int(offsets[-1])
-        flat_keys = sig.keys.slice(start, stop - start)
-        flat_vals = sig.items.slice(start, stop - start)
-        frame = pd.DataFrame(
-            {
-                "id": table.column("id").take(parents).to_numpy(zero_copy_only=False),
-                "signal": flat_keys.to_numpy(zero_copy_only=False),
-                "lang": table.column("lang").take(parents).fill_null("und").to_numpy(zero_copy_only=False),
-                "source": table.column("source").take(parents).to_numpy(zero_copy_only=False),
-                "value": flat_vals.to_numpy(zero_copy_only=False).astype("float64"),
-                "removed": removed,
-                "reason": table.column("reason").take(parents).to_numpy(zero_copy_only=False) if "reason" in cols else None,
-            }
-        )
-        frames.append(frame[np.isfinite(frame["value"])])
-    if not frames:
+        n = stop - start
+        reason = table.column("reason").take(parents) if "reason" in cols else pa.nulls(n, pa.string())
+        parts.append(pa.table({
+            "id": table.column("id").take(parents),
+            "signal": sig.keys.slice(start, n),
+            "lang": pc.fill_null(table.column("lang").take(parents), "und"),
+            "source": table.column("source").take(parents),
+            "value": pc.cast(sig.items.slice(start, n), pa.float64()),
+            "removed": pa.array(np.full(n, removed)),
+            "reason": reason,
+        }))
+    if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else ("bool" if c == "removed" else "object")) for c in COLUMNS})
-    df = pd.concat(frames, ignore_index=True)
-    return df.sort_values(["signal", "lang", "source", "value", "id"], kind="mergesort", ignore_index=True)
+    table = pa.concat_tables(parts)
+    table = table.filter(pc.fill_null(pc.is_finite(table.column("value")), False))
+    for name in ("id", "signal", "lang", "source", "reason"):
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
+    return table.to_pandas()
 
 
 @dataclass(frozen=True)
@@ -122,6 +121,22 @@ def distribution(df: pd.DataFrame, signal: str, lang: str, threshold: float | No
     part = df[(df["signal"] == signal) & (df["lang"] == lang)]
     if part.empty:
         return None
+    return _distribution(part, signal, lang, threshold, bins)
+
+
+def distributions(df: pd.DataFrame, thresholds=None, bins: int = 30) -> dict[tuple[str, str], Distribution]:
+    """Every (signal, lang) distribution in one grouping pass, sorted by signal then language."""
+    from curation.report.thresholds import threshold_of
+
+    if df.empty:
+        return {}
+    return {
+        (signal, lang): _distribution(part, signal, lang, threshold_of(thresholds, signal, lang), bins)
+        for (signal, lang), part in df.groupby(["signal", "lang"], sort=True, observed=True)
+    }
+
+
+def _distribution(part: pd.DataFrame, signal: str, lang: str, threshold: float | None, bins: int) -> Distribution:
     values = part["value"].to_numpy()
     removed = part["removed"].to_numpy(dtype=bool)
     edges, log_x = bin_edges(values, threshold, bins)
@@ -141,7 +156,7 @@ def distribution(df: pd.DataFrame, signal: str, lang: str, threshold: float | No
 
 
 def signal_names(df: pd.DataFrame) -> list[str]:
-    return sorted(df["signal"].unique().tolist()) if not df.empty else []
+    return sorted(str(s) for s in df["signal"].unique()) if not df.empty else []
 
 
 def threshold_sweep(df: pd.DataFrame, signal: str, lang: str, candidates: list[float]) -> pd.DataFrame:
