@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from curation.cli.common import ConfigOpt, OutOpt, console, fail, out, resolve_config
+from curation.cli.common import ConfigOpt, OutOpt, console, fail, resolve_config
 
 
 def register(app: typer.Typer) -> None:
@@ -54,10 +54,10 @@ def report(
     thresholds = thresholds_for(cfg)
     signals = read_signals(layout)
     path = write_report(layout, cat, thresholds, problem, signals)
-    out.print(f"report: {path}", highlight=False)
+    typer.echo(f"report: {path}")
     if datacards:
         for card in write_datacards(layout, cat, thresholds, signals):
-            out.print(f"data card: {card}", highlight=False)
+            typer.echo(f"data card: {card}")
 
 
 def inspect(
