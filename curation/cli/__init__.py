@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import catalog, ingest, run, stats
+from curation.cli import audit, catalog, ingest, run, stats
 
 app = typer.Typer(
     name="curation",
@@ -16,6 +16,7 @@ app.add_typer(catalog.app, name="catalog")
 ingest.register(app)
 stats.register(app)
 run.register(app)
+audit.register(app)
 
 
 def main() -> None:

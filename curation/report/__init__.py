@@ -1,0 +1,1 @@
+"""Auditor-facing outputs: the HTML report, data cards and signal distributions."""

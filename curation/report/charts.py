@@ -1,0 +1,161 @@
+"""Inline SVG charts written as text: no JavaScript, no fonts or images fetched.
+
+Every number is formatted with a fixed precision and every label escaped (and
+redacted), so the same data always gives the same bytes and the page opens offline.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Sequence
+
+from curation.redact import redact
+
+PALETTE = ("#3b6ea5", "#e0823d", "#5a9e57", "#c24a4a", "#8a6bb8", "#8c6d52", "#d17fb5", "#7f7f7f", "#b5b33a", "#3fb0c0")
+KEPT_COLOUR = "#3b6ea5"
+REMOVED_COLOUR = "#e0823d"
+THRESHOLD_COLOUR = "#c01818"
+FONT = "font-family=\"sans-serif\" font-size=\"11\""
+
+
+def _t(text: object) -> str:
+    return escape(redact(str(text)), quote=True)
+
+
+def _n(x: float) -> str:
+    """Coordinates with one decimal: stable text, enough precision for a screen."""
+    return f"{x:.1f}"
+
+
+def human(x: float) -> str:
+    """1234567 → '1.23M': short labels for axes and bars."""
+    x = float(x)
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(x) >= scale:
+            return f"{x / scale:.3g}{unit}"
+    return f"{x:.4g}" if x != int(x) else str(int(x))
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{_t(title)}">'
+        f"<title>{_t(title)}</title>"
+        f'<text x="4" y="14" {FONT} font-weight="bold">{_t(title)}</text>' + "".join(body) + "</svg>"
+    )
+
+
+def bar_chart(
+    items: Sequence[tuple[str, float]],
+    title: str,
+    notes: Sequence[str] | None = None,
+    width: int = 560,
+    colour: str = KEPT_COLOUR,
+) -> str:
+    """Horizontal bars, one per (label, value), with an optional note after each value."""
+    bar_h, gap, top = 16, 6, 24
+    # room for the longest label (about 6 px a character at 11 px), within bounds
+    label_w = min(max(170, 6 * max((len(str(label)) for label, _ in items), default=0) + 12), 320)
+    width = max(width, label_w + 250)
+    height = top + len(items) * (bar_h + gap) + 8
+    vmax = max((v for _, v in items), default=0) or 1
+    plot_w = width - label_w - 110
+    body = []
+    for i, (label, value) in enumerate(items):
+        y = top + i * (bar_h + gap)
+        w = max(plot_w * value / vmax, 0.5 if value else 0)
+        note = f" {notes[i]}" if notes else ""
+        body.append(f'<text x="{label_w - 6}" y="{_n(y + 12)}" text-anchor="end" {FONT}>{_t(label)}</text>')
+        body.append(f'<rect x="{label_w}" y="{y}" width="{_n(w)}" height="{bar_h}" fill="{colour}"/>')
+        body.append(f'<text x="{_n(label_w + w + 4)}" y="{_n(y + 12)}" {FONT}>{_t(human(value) + note)}</text>')
+    if not items:
+        body.append(f'<text x="10" y="{top + 12}" {FONT}>no data</text>')
+    return _svg(width, height, body, title)
+
+
+def paired_bars(
+    items: Sequence[tuple[str, float, float | None]],
+    title: str,
+    legend: tuple[str, str] = ("actual", "target"),
+    width: int = 560,
+) -> str:
+    """Two shares (0..1) per label side by side, e.g. token share beside blend weight."""
+    bar_h, gap, top, label_w = 10, 8, 40, 170
+    height = top + len(items) * (2 * bar_h + gap) + 8
+    plot_w = width - label_w - 70
+    body = [
+        f'<rect x="{label_w}" y="22" width="10" height="10" fill="{PALETTE[0]}"/>',
+        f'<text x="{label_w + 14}" y="31" {FONT}>{_t(legend[0])}</text>',
+        f'<rect x="{label_w + 120}" y="22" width="10" height="10" fill="{PALETTE[1]}"/>',
+        f'<text x="{label_w + 134}" y="31" {FONT}>{_t(legend[1])}</text>',
+    ]
+    for i, (label, a, b) in enumerate(items):
+        y = top + i * (2 * bar_h + gap)
+        body.append(f'<text x="{label_w - 6}" y="{_n(y + 14)}" text-anchor="end" {FONT}>{_t(label)}</text>')
+        for j, (value, colour) in enumerate(((a, PALETTE[0]), (b, PALETTE[1]))):
+            yy = y + j * bar_h
+            if value is None:
+                body.append(f'<text x="{label_w + 2}" y="{_n(yy + 9)}" {FONT} fill="#777">n/a</text>')
+                continue
+            w = plot_w * max(0.0, min(1.0, value))
+            body.append(f'<rect x="{label_w}" y="{yy}" width="{_n(w)}" height="{bar_h - 1}" fill="{colour}"/>')
+            body.append(f'<text x="{_n(label_w + w + 4)}" y="{_n(yy + 9)}" {FONT}>{value * 100:.1f}%</text>')
+    return _svg(width, height, body, title)
+
+
+def histogram(
+    edges: Sequence[float],
+    kept: Sequence[int],
+    removed: Sequence[int],
+    title: str,
+    threshold: float | None = None,
+    log_x: bool = False,
+    width: int = 380,
+    height: int = 200,
+) -> str:
+    """Stacked histogram (kept below, removed on top) with the threshold as a red line."""
+    left, right, top, bottom = 44, 10, 24, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    totals = [k + r for k, r in zip(kept, removed)]
+    ymax = max(totals, default=0) or 1
+    lo, hi = edges[0], edges[-1]
+
+    def x_of(v: float) -> float:
+        if log_x:
+            v, a, b = math.log10(max(v, 1e-300)), math.log10(lo), math.log10(hi)
+        else:
+            a, b = lo, hi
+        return left + plot_w * ((v - a) / (b - a) if b > a else 0.5)
+
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>',
+        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" {FONT}>{_t(human(ymax))}</text>',
+        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" {FONT}>0</text>',
+        f'<text x="{left}" y="{height - 18}" {FONT}>{_t(human(lo))}</text>',
+        f'<text x="{left + plot_w}" y="{height - 18}" text-anchor="end" {FONT}>{_t(human(hi))}</text>',
+    ]
+    for i, (k, r) in enumerate(zip(kept, removed)):
+        x0, x1 = x_of(edges[i]), x_of(edges[i + 1])
+        w = max(x1 - x0 - 1, 0.5)
+        hk = plot_h * k / ymax
+        hr = plot_h * r / ymax
+        if k:
+            body.append(f'<rect x="{_n(x0)}" y="{_n(top + plot_h - hk)}" width="{_n(w)}" height="{_n(hk)}" fill="{KEPT_COLOUR}"/>')
+        if r:
+            body.append(f'<rect x="{_n(x0)}" y="{_n(top + plot_h - hk - hr)}" width="{_n(w)}" height="{_n(hr)}" fill="{REMOVED_COLOUR}"/>')
+    if threshold is not None and lo <= threshold <= hi:
+        x = x_of(threshold)
+        body.append(f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + plot_h}" stroke="{THRESHOLD_COLOUR}" stroke-width="2" stroke-dasharray="5,3"/>')
+        # the label sits right of the line, or left of it near the right edge
+        anchor, tx = ("end", x - 3) if x > width - 90 else ("start", x + 3)
+        body.append(f'<text x="{_n(tx)}" y="{top + 6}" text-anchor="{anchor}" {FONT} fill="{THRESHOLD_COLOUR}">threshold {escape(human(threshold))}</text>')
+    legend_y = height - 4
+    body.append(f'<rect x="{left}" y="{legend_y - 9}" width="9" height="9" fill="{KEPT_COLOUR}"/>')
+    body.append(f'<text x="{left + 12}" y="{legend_y}" {FONT}>kept</text>')
+    body.append(f'<rect x="{left + 50}" y="{legend_y - 9}" width="9" height="9" fill="{REMOVED_COLOUR}"/>')
+    body.append(f'<text x="{left + 62}" y="{legend_y}" {FONT}>removed</text>')
+    if log_x:
+        body.append(f'<text x="{left + plot_w}" y="{legend_y}" text-anchor="end" {FONT}>log scale</text>')
+    return _svg(width, height, body, title)

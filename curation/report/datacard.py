@@ -1,0 +1,144 @@
+"""Per-language data cards (markdown), for publication beside the corpus.
+
+A card states the same facts as the report, for one language: sources and their
+licenses, the funnel, removal reasons, duplicate rate, signal quantiles with the
+thresholds used, and the token count; stages not run yet are named as missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from curation.catalog import Catalog
+from curation.layout import Layout
+from curation.redact import redact
+from curation.report.facts import STAGE_LABELS, RunFacts, Totals, run_facts
+from curation.report.signals import Distribution, distributions, read_signals
+from curation.report.thresholds import threshold_of
+from curation.report.tokens import TokenMix, read_token_manifest
+
+
+def cell(value: object) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return redact(str(value)).replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def language_name(lang: str) -> str:
+    try:
+        import langcodes
+
+        return langcodes.Language.get(lang).display_name("en")
+    except Exception:  # an unknown or malformed code still gets a card
+        return lang
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "–"
+
+
+def datacard(
+    f: RunFacts,
+    lang: str,
+    catalog: Catalog | None = None,
+    signals: pd.DataFrame | dict[tuple[str, str], Distribution] | None = None,
+    mix: TokenMix | None = None,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+) -> str:
+    funnel = f.funnel.get(lang, {})
+    base = funnel.get("ingest", Totals())
+    final = f.final(lang)
+    out = [f"# Data card: {cell(language_name(lang))} (`{cell(lang)}`)\n"]
+    out.append(f"Run `{cell(f.name)}`. Stages with statistics: {', '.join(f.present) or 'none'}.\n")
+    if f.missing:
+        out.append(f"> **Not run yet:** {', '.join(f.missing)}. The figures below stop at the last stage run.\n")
+    out.append("## Summary\n")
+    tokens = (mix.by_lang.get(lang) if mix and mix.by_lang else None) or funnel.get("tokenize", Totals()).tokens
+    out.append(md_table(["documents", "bytes", "characters", "tokens"],
+                        [[final.docs, final.bytes, final.chars, tokens if "tokenize" in f.present or (mix and mix.by_lang) else "not tokenized yet"]]))
+
+    out.append("## Sources\n")
+    entries = {en.id: en for en in catalog.entries} if catalog else {}
+    rows = []
+    for src in f.sources:
+        sfun = {s: sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang and k[2] == src and k[3] == "kept") for s in f.present}
+        if not any(sfun.values()):
+            continue
+        en = entries.get(src)
+        rows.append([src, en.name if en else "(not in catalog)", en.license if en else "unknown"] + [sfun[s] for s in f.present])
+    out.append(md_table(["source", "name", "license"] + [f"docs {STAGE_LABELS[s]}" for s in f.present], rows) if rows else "No documents.\n")
+
+    out.append("## Processing funnel\n")
+    out.append(md_table(["stage", "documents", "share", "bytes", "share"],
+                        [[STAGE_LABELS[s], funnel.get(s, Totals()).docs, _pct(funnel.get(s, Totals()).docs, base.docs),
+                          funnel.get(s, Totals()).bytes, _pct(funnel.get(s, Totals()).bytes, base.bytes)] for s in f.present]))
+
+    out.append("## Removed documents\n")
+    reasons = [r for r in f.reasons if r.lang == lang]
+    if reasons:
+        out.append(md_table(["stage", "reason", "documents", "bytes"], [[r.stage, r.reason, r.docs, r.bytes] for r in reasons]))
+    if "filter" not in f.present:
+        out.append("Filters not run yet.\n")
+    elif not reasons:
+        out.append("None removed.\n")
+
+    out.append("## Duplicates\n")
+    d = f.duplicates.get(lang)
+    if "dedup" not in f.present:
+        out.append("Not deduplicated yet.\n")
+    elif d is None:
+        out.append("No documents reached deduplication.\n")
+    else:
+        out.append(f"{d.removed:,} of {d.docs_in:,} documents removed as duplicates ({100 * d.rate:.1f}%): "
+                   + ", ".join(f"{k} {v:,}" for k, v in d.by_kind.items()) + ".\n")
+
+    out.append("## Quality signals\n")
+    dists = signals if isinstance(signals, dict) else distributions(signals, thresholds) if signals is not None else {}
+    mine = [(signal, d) for (signal, l), d in dists.items() if l == lang]
+    if not mine:
+        out.append("No signals measured for this language yet.\n")
+    else:
+        rows = []
+        for signal, d in mine:
+            t = threshold_of(thresholds, signal, lang)
+            rows.append([signal, d.count, "–" if t is None else t, d.quantiles["p05"], d.quantiles["p50"], d.quantiles["p95"]])
+        out.append(md_table(["signal", "documents", "threshold", "p05", "median", "p95"], rows))
+
+    out.append("## Tokens\n")
+    if mix is not None and mix.blend_by_lang().get(lang) is not None:
+        out.append(f"{cell(tokens)} tokens; blend weight {100 * mix.blend_by_lang()[lang]:.1f}%.\n")
+    elif "tokenize" in f.present or (mix and mix.by_lang):
+        out.append(f"{cell(tokens)} tokens.\n")
+    else:
+        out.append("Not tokenized yet.\n")
+    out.append("\nSamples shown to auditors and every text in this card are PII-redacted.\n")
+    return "\n".join(out)
+
+
+def write_datacards(
+    layout: Layout,
+    catalog: Catalog | None = None,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    signals: pd.DataFrame | None = None,
+) -> list[Path]:
+    f = run_facts(layout)
+    signals = distributions(read_signals(layout) if signals is None else signals, thresholds)  # one grouping pass for every card
+    mix = read_token_manifest(layout)
+    paths = []
+    for lang in f.langs:
+        path = layout.datacard(lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(datacard(f, lang, catalog, signals, mix, thresholds), encoding="utf-8")
+        paths.append(path)
+    return paths

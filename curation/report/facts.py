@@ -1,0 +1,193 @@
+"""The facts an auditor reads, computed once from the stats table.
+
+The HTML report, the data cards and the notebooks all show these same numbers,
+so they can never disagree. Every stage may be missing (a run of `ingest` only):
+the facts then say which stages are absent instead of failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curation.counts import KEPT, Counts
+from curation.layout import Layout
+from curation.stats import MAIN_STAGES, Mismatch, collect, reconcile
+
+DUPLICATE_OUTCOMES = ("exact_duplicate", "url_duplicate", "near_duplicate")
+STAGE_LABELS = {"ingest": "ingested", "filter": "after filters", "dedup": "after dedup", "tokenize": "tokenized"}
+
+
+@dataclass(frozen=True)
+class Totals:
+    docs: int = 0
+    bytes: int = 0
+    chars: int = 0
+    tokens: int = 0
+
+    def __add__(self, other: "Totals") -> "Totals":
+        return Totals(self.docs + other.docs, self.bytes + other.bytes, self.chars + other.chars, self.tokens + other.tokens)
+
+
+@dataclass(frozen=True)
+class Reason:
+    stage: str
+    lang: str
+    reason: str
+    docs: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class FilterStep:
+    """One filter of the chain for one language: what came in, what it removed, what it rewrote."""
+
+    name: str
+    lang: str
+    docs_in: int
+    removed: int
+    rewritten: int
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    lang: str
+    docs_in: int
+    by_kind: dict[str, int]
+
+    @property
+    def removed(self) -> int:
+        return sum(self.by_kind.values())
+
+    @property
+    def rate(self) -> float:
+        return self.removed / self.docs_in if self.docs_in else 0.0
+
+
+@dataclass
+class RunFacts:
+    name: str
+    counts: Counts
+    present: list[str]  # main stages with statistics, in pipeline order
+    missing: list[str]
+    langs: list[str]
+    sources: list[str]
+    funnel: dict[str, dict[str, Totals]]  # lang → stage → kept totals
+    source_funnel: dict[str, dict[str, Totals]]  # source → stage → kept totals
+    reasons: list[Reason]
+    filter_steps: list[FilterStep]
+    duplicates: dict[str, Duplicates]
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    def final_stage(self) -> str | None:
+        return self.present[-1] if self.present else None
+
+    def final(self, lang: str) -> Totals:
+        stage = self.final_stage()
+        return self.funnel.get(lang, {}).get(stage, Totals()) if stage else Totals()
+
+    def tokens_by(self, key: str) -> dict[str, int]:
+        """Token counts of the tokenize stage by `lang` or `source` (the stats' view)."""
+        index = {"lang": 1, "source": 2}[key]
+        out: dict[str, int] = {}
+        for k, v in self.counts.rows.items():
+            if k[0] == "tokenize" and k[3] == KEPT:
+                out[k[index]] = out.get(k[index], 0) + v[3]
+        return dict(sorted(out.items()))
+
+
+def load_counts(layout: Layout) -> Counts:
+    """Counts from the shards' stats files; the written stats table when the shards are gone."""
+    counts = collect(layout)
+    if not counts.rows and layout.stats().exists():
+        import pyarrow.parquet as pq
+
+        counts = Counts.from_json(pq.read_table(layout.stats()).to_pylist())
+    return counts
+
+
+def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
+    present = [s for s in MAIN_STAGES if any(k[0] == s for k in counts.rows)]
+    missing = [s for s in MAIN_STAGES if s not in present]
+    funnel: dict[str, dict[str, Totals]] = {}
+    source_funnel: dict[str, dict[str, Totals]] = {}
+    reasons: dict[tuple[str, str, str], list[int]] = {}
+    steps: dict[tuple[str, str], list[int]] = {}  # (filter, lang) → in, removed, rewritten
+    dups: dict[str, dict[str, int]] = {}
+    dup_in: dict[str, int] = {}
+    langs, sources = set(), set()
+    for (stage, lang, source, outcome), (docs, nbytes, chars, tokens) in counts.rows.items():
+        parts = stage.split(":")
+        if stage in MAIN_STAGES:
+            langs.add(lang)
+            sources.add(source)
+            if outcome == KEPT:
+                t = Totals(docs, nbytes, chars, tokens)
+                slot = funnel.setdefault(lang, {})
+                slot[stage] = slot.get(stage, Totals()) + t
+                sslot = source_funnel.setdefault(source, {})
+                sslot[stage] = sslot.get(stage, Totals()) + t
+            else:
+                r = reasons.setdefault((stage, lang, outcome), [0, 0])
+                r[0] += docs
+                r[1] += nbytes
+            if stage == "dedup":
+                dup_in[lang] = dup_in.get(lang, 0) + docs
+                if outcome != KEPT:
+                    dups.setdefault(lang, {})
+                    dups[lang][outcome] = dups[lang].get(outcome, 0) + docs
+        elif parts[0] == "filter" and len(parts) >= 2:
+            s = steps.setdefault((parts[1], lang), [0, 0, 0])
+            if len(parts) == 2:
+                s[0] += docs
+                if outcome != KEPT:
+                    s[1] += docs
+            elif parts[2] == "rewritten":
+                s[2] += docs
+    ordered = [s for s in MAIN_STAGES]
+    funnel = {lang: {s: v[s] for s in ordered if s in v} for lang, v in sorted(funnel.items())}
+    source_funnel = {src: {s: v[s] for s in ordered if s in v} for src, v in sorted(source_funnel.items())}
+    stage_rank = {s: i for i, s in enumerate(MAIN_STAGES)}
+    reason_rows = sorted(
+        (Reason(st, lang, rsn, d, b) for (st, lang, rsn), (d, b) in reasons.items()),
+        key=lambda r: (r.lang, stage_rank[r.stage], -r.docs, r.reason),
+    )
+    filter_order = _filter_order([k[0] for k in steps])
+    filter_steps = sorted(
+        (FilterStep(f, lang, *v) for (f, lang), v in steps.items()), key=lambda s: (s.lang, filter_order.index(s.name))
+    )
+    duplicates = {
+        lang: Duplicates(lang, dup_in[lang], {k: dups.get(lang, {}).get(k, 0) for k in _dup_kinds(dups.get(lang, {}))})
+        for lang in sorted(dup_in)
+    }
+    return RunFacts(
+        name=name,
+        counts=counts,
+        present=present,
+        missing=missing,
+        langs=sorted(langs),
+        sources=sorted(sources),
+        funnel=funnel,
+        source_funnel=source_funnel,
+        reasons=reason_rows,
+        filter_steps=filter_steps,
+        duplicates=duplicates,
+        mismatches=reconcile(counts),
+    )
+
+
+def _dup_kinds(found: dict[str, int]) -> list[str]:
+    return list(DUPLICATE_OUTCOMES) + sorted(k for k in found if k not in DUPLICATE_OUTCOMES)
+
+
+def _filter_order(names: list[str]) -> list[str]:
+    try:
+        from filters import DEFAULT_CHAIN
+    except ImportError:  # pragma: no cover - filters ship with the package
+        DEFAULT_CHAIN = ()
+    known = [n for n in DEFAULT_CHAIN if n in names]
+    return known + sorted(set(names) - set(known))
+
+
+def run_facts(layout: Layout) -> RunFacts:
+    return compute_facts(load_counts(layout), name=Path(layout.root).name)
