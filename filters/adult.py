@@ -29,7 +29,7 @@ import xxhash
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.text_units import augmented, is_unspaced, ratio_in, words
-from filters.wordlists import DATA, adult_words, roots_packs, url_banned_words
+from filters.wordlists import DATA, adult_words, builtin_packs, url_banned_words
 
 BUNDLED_DOMAINS = DATA / "ut1" / "adult_domains_sample20k.txt.gz"
 BUNDLED_URLS = DATA / "ut1" / "adult_urls.txt.gz"
@@ -149,7 +149,7 @@ class AdultContent(Filter):
     thresholds = {"adult_flagged_ratio": ("flagged_max", "max")}
 
     def __init__(self, params: Mapping | None = None, langs: Mapping[str, Mapping] | None = None):
-        builtin = {lang: {"flagged_max": p["flagged_max"]} for lang, p in roots_packs().items() if lang != "default"}
+        builtin = {lang: {"flagged_max": p["flagged_max"]} for lang, p in builtin_packs().items() if lang != "default"}
         merged = builtin | {lang: builtin.get(lang, {}) | dict(over) for lang, over in (langs or {}).items()}
         super().__init__(params, merged)
         self._domains = np.zeros(0, dtype=np.uint64)

@@ -19,7 +19,7 @@ from typing import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.text_units import dominant_script
-from filters.wordlists import roots_packs
+from filters.wordlists import builtin_packs
 
 # fastText labels that are not the BCP-47 code the catalog uses
 _LABELS = {"als": "gsw", "bh": "bho", "eml": "egl", "nah": "nah", "sh": "sh", "zh": "zh"}
@@ -84,7 +84,7 @@ class LanguageId(Filter):
     thresholds = {"lang_score": ("min_score", "min")}
 
     def __init__(self, params: Mapping | None = None, langs: Mapping[str, Mapping] | None = None):
-        builtin = {lang: {"min_score": p["lang_score_min"]} for lang, p in roots_packs().items() if lang != "default"}
+        builtin = {lang: {"min_score": p["lang_score_min"]} for lang, p in builtin_packs().items() if lang != "default"}
         merged = builtin | {lang: builtin.get(lang, {}) | dict(over) for lang, over in (langs or {}).items()}
         super().__init__(params, merged)
         self._model = None

@@ -22,7 +22,7 @@ from filters.text_units import (
     word_repetition_ratio,
     words,
 )
-from filters.wordlists import flagged_words, roots_packs, stopwords
+from filters.wordlists import flagged_words, builtin_packs, stopwords
 
 _PACK_FIELDS = ("min_words", "char_rep_n", "char_rep_max", "word_rep_n", "word_rep_max", "special_max", "stopwords_min", "flagged_max")
 
@@ -40,13 +40,12 @@ class QualityParams(Params):
 
 def measure(text: str, lang: str | None, p: QualityParams) -> dict[str, float | None]:
     """The six ROOTS signals of one document under the parameters of its language."""
-    units = words(text)
-    lowered = words(text, lower=True)
+    lowered = words(text, lower=True)  # the same split as without lower-casing
     unspaced = is_unspaced(text)
     matchable = augmented(lowered) if unspaced else lowered
     stop, flagged = stopwords(lang), flagged_words(lang)
     return {
-        "words": float(len(units)),
+        "words": float(len(lowered)),
         "char_rep": round(char_repetition_ratio(text, p.char_rep_n), 6),
         "word_rep": round(word_repetition_ratio(lowered, p.word_rep_n), 6),
         "special_ratio": round(special_character_ratio(text), 6),
@@ -65,9 +64,9 @@ def verdict(s: Mapping[str, float], p: QualityParams) -> Verdict | None:
         return "word_repetition", f"ratio={s['word_rep']:.3f} max={p.word_rep_max} n={p.word_rep_n}"
     if s["special_ratio"] > p.special_max:
         return "special_characters", f"ratio={s['special_ratio']:.3f} max={p.special_max}"
-    if "stopword_ratio" in s and s["stopword_ratio"] < p.stopwords_min:
+    if s.get("stopword_ratio") is not None and s["stopword_ratio"] < p.stopwords_min:
         return "low_stopword_ratio", f"ratio={s['stopword_ratio']:.3f} min={p.stopwords_min}"
-    if "flagged_ratio" in s and s["flagged_ratio"] > p.flagged_max:
+    if s.get("flagged_ratio") is not None and s["flagged_ratio"] > p.flagged_max:
         return "flagged_words", f"ratio={s['flagged_ratio']:.4f} max={p.flagged_max}"
     return None
 
@@ -86,7 +85,7 @@ class QualityHeuristics(Filter):
     }
 
     def __init__(self, params: Mapping | None = None, langs: Mapping[str, Mapping] | None = None):
-        packs = roots_packs()
+        packs = builtin_packs()
         builtin = {lang: {f: pack[f] for f in _PACK_FIELDS} for lang, pack in packs.items() if lang != "default"}
         defaults = {f: packs["default"][f] for f in _PACK_FIELDS} | dict(params or {})
         merged = builtin | {lang: builtin.get(lang, {}) | dict(over) for lang, over in (langs or {}).items()}

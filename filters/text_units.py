@@ -35,8 +35,14 @@ _ROOTS_OTHER = (
 )
 # emoji and pictographs, instead of the `emoji` package's list
 _EMOJI_RANGES = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D"
+# ... plus every punctuation mark, digit and currency / math sign of the Basic Multilingual Plane, so
+# the Devanagari danda (।), the Arabic question mark (؟) or Devanagari digits count (and are stripped
+# from words) as their ASCII counterparts are.
+_UNICODE_SPECIAL = (chr(c) for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) in ("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Nd", "Sc", "Sm", "Zs"))
 SPECIAL_CHARACTERS = frozenset(
-    c for c in string.punctuation + string.digits + string.whitespace + _ROOTS_OTHER if unicodedata.category(c)[0] not in "LM"
+    c
+    for c in (*(string.punctuation + string.digits + string.whitespace + _ROOTS_OTHER), *_UNICODE_SPECIAL)
+    if unicodedata.category(c)[0] not in "LM"
 )
 
 
@@ -65,11 +71,15 @@ def words(text: str, lower: bool = False) -> list[str]:
     """
     if lower:
         text = text.lower()
+    tokens = _TOKEN.findall(text) if _UNSPACED.search(text) else text.split()
+    special = SPECIAL_CHARACTERS
     out = []
-    for token in _TOKEN.findall(text):
-        token = token.strip(_STRIP)
-        if token:
-            out.append(token)
+    for token in tokens:
+        if token[0] in special or token[-1] in special:
+            token = token.strip(_STRIP)
+            if not token:
+                continue
+        out.append(token)
     return out
 
 
@@ -98,6 +108,7 @@ def ratio_in(units: Sequence[str], vocabulary: frozenset[str] | set[str], min_le
     return sum(1 for u in units if u in vocabulary and len(u) >= min_len) / len(units)
 
 
+_SMALL = 1500  # below this many characters the n-gram counts use a dict, above it numpy
 _P = np.uint64(1099511628211)  # FNV prime: mixes well under uint64 wrap-around
 
 
@@ -118,6 +129,13 @@ def _ngram_counts(ids: np.ndarray, n: int) -> np.ndarray:
 def char_repetition_ratio(text: str, n: int = 10) -> float:
     """ROOTS character repetition: share of n-gram occurrences taken by the sqrt(#distinct) most frequent
     repeated n-grams."""
+    if len(text) < _SMALL:  # a dict beats numpy's per-call overhead on short texts; same result
+        counts_list = sorted(Counter(text[i : i + n] for i in range(len(text) - n + 1)).values(), reverse=True)
+        if not counts_list:
+            return 0.0
+        repeated = sum(1 for c in counts_list if c > 1)
+        top = min(int(np.sqrt(len(counts_list))), repeated)
+        return sum(counts_list[:top]) / sum(counts_list)
     ids = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     counts = _ngram_counts(ids, n)
     if counts.size == 0:
@@ -132,9 +150,13 @@ def word_repetition_ratio(units: Sequence[str], n: int = 5) -> float:
     """ROOTS word repetition: share of word n-gram occurrences whose n-gram occurs more than once."""
     if len(units) < n:
         return 0.0
-    index: dict[str, int] = {}
-    ids = np.fromiter((index.setdefault(u, len(index)) for u in units), dtype=np.uint64, count=len(units))
-    counts = _ngram_counts(ids + np.uint64(1), n)
+    if len(units) < _SMALL // 4:
+        counts_list = Counter(tuple(units[i : i + n]) for i in range(len(units) - n + 1)).values()
+        return sum(c for c in counts_list if c > 1) / sum(counts_list)
+    # str hashes (cached by Python) as word ids: only equality matters, and a 64-bit collision
+    # inside one document is negligible; the result does not depend on the hash seed otherwise
+    ids = np.fromiter(map(hash, units), dtype=np.int64, count=len(units)).view(np.uint64)
+    counts = _ngram_counts(ids, n)
     return float(counts[counts > 1].sum() / counts.sum())
 
 

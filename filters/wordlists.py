@@ -20,6 +20,14 @@ def roots_packs() -> dict[str, dict]:
 
 
 @lru_cache(maxsize=None)
+def builtin_packs() -> dict[str, dict]:
+    """Per-language parameters: the ROOTS packs, plus this project's partial packs over the ROOTS default."""
+    roots = roots_packs()
+    extra = json.loads((DATA / "parameters_extra.json").read_text(encoding="utf-8"))["packs"]
+    return {lang: dict(roots.get(lang, roots["default"])) | extra.get(lang, {}) for lang in sorted(set(roots) | set(extra))}
+
+
+@lru_cache(maxsize=None)
 def _json(path: str) -> dict[str, list[str]]:
     return json.loads((DATA / path).read_text(encoding="utf-8"))
 
@@ -29,7 +37,8 @@ def stopwords(lang: str | None) -> frozenset[str]:
     """ROOTS stopword list for the language, else stopwords-iso's; empty when neither has one."""
     code = _primary(lang)
     words = _json("roots/stopwords.json").get(code) or _json("stopwords-iso/stopwords-iso.json").get(code) or []
-    return frozenset(w.lower() for w in words)
+    # some ROOTS entries are comma-joined synonyms ("अथवा, या"): split them
+    return frozenset(part.strip().lower() for w in words for part in w.split(",") if part.strip())
 
 
 @lru_cache(maxsize=None)
