@@ -270,3 +270,50 @@ class AdultContent(Filter):
         if ratio is not None and ratio > p.flagged_max:
             return "adult_flagged_words", f"ratio={ratio:.4f} max={p.flagged_max}"
         return None
+
+
+# --- the full UT1 list, from its PyPI distribution -------------------------------------------
+
+DATATROVE_WHEEL = "datatrove==0.10.1"
+DATATROVE_WHEEL_SHA256 = "b0846fc28482b25c9dbeaa09445066ff68266b58d762e9344c64fe5f6d92d14c"
+UT1_MEMBER = "datatrove/assets/url_filterblacklistsv0_3_0.tar.gz"
+
+
+def full_list_path(cache_dir: Path | None = None) -> Path:
+    """Where the full UT1 adult tarball lives: `$CURATION_UT1_FULL`, else the user cache."""
+    env = os.environ.get("CURATION_UT1_FULL")
+    if env:
+        return Path(env)
+    base = cache_dir or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "curation"
+    return Path(base) / "ut1" / "url_filterblacklistsv0_3_0.tar.gz"
+
+
+def fetch_full_list(dest: Path | None = None) -> Path:
+    """The full UT1 adult list (4.56 M domains) exactly as datatrove ships it.
+
+    It is too large to commit (17.7 MB), and PyPI is its public home: the datatrove 0.10.1
+    wheel is downloaded with pip (checked against its sha256) and the tarball taken out of it.
+    """
+    import hashlib
+    import subprocess
+    import sys
+    import tempfile
+    import zipfile
+
+    dest = Path(dest) if dest else full_list_path()
+    if dest.exists():
+        return dest
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", DATATROVE_WHEEL, "-d", tmp], check=True, capture_output=True
+        )
+        wheel = next(Path(tmp).glob("datatrove-*.whl"))
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        if digest != DATATROVE_WHEEL_SHA256:
+            raise RuntimeError(f"adult: {wheel.name} has sha256 {digest}, expected {DATATROVE_WHEEL_SHA256}")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        part = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+        with zipfile.ZipFile(wheel) as z:
+            part.write_bytes(z.read(UT1_MEMBER))
+        os.replace(part, dest)
+    return dest
