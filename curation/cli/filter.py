@@ -92,7 +92,9 @@ def calibrate(
         table = run(cat, entries, cfg, lang, sample=sample, seed=seed)
     except ValueError as exc:
         fail(str(exc), code=2)
-    out.print(render(table))
+    from rich.console import Console
+
+    Console(width=max(out.width, 160)).print(render(table))  # the table is wide: never squeeze it
     if json_out:
         import json
 
