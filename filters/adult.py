@@ -183,21 +183,29 @@ class AdultContent(Filter):
 
     def blocked_domains(self, hosts: list[str]) -> list[str | None]:
         """For each host, the listed domain it falls under (itself or a parent), or None."""
-        h = xxhash.xxh3_64_intdigest
         owners: list[int] = []
         candidates: list[str] = []
+        add_owner, add_candidate = owners.append, candidates.append
         for i, host in enumerate(hosts):
-            for d in parent_domains(host) if host else ():
-                owners.append(i)
-                candidates.append(d)
+            if not host:
+                continue
+            last = host.rfind(".")  # parents stop at two labels: never the bare TLD
+            pos = 0
+            while True:
+                add_owner(i)
+                add_candidate(host[pos:])
+                nxt = host.find(".", pos)
+                if nxt < 0 or nxt >= last:
+                    break
+                pos = nxt + 1
         out: list[str | None] = [None] * len(hosts)
         if not candidates or not self._domains.size:
             return out
-        values = np.fromiter((h(d.encode("utf-8", "replace")) for d in candidates), dtype=np.uint64, count=len(candidates))
-        pos = np.searchsorted(self._domains, values)
-        pos[pos == self._domains.size] = 0
-        hits = np.flatnonzero(self._domains[pos] == values)
-        for k in hits[::-1]:  # the most specific listed domain wins (children come first)
+        values = np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, candidates)), dtype=np.uint64, count=len(candidates))
+        pos_arr = np.searchsorted(self._domains, values)
+        pos_arr[pos_arr == self._domains.size] = 0
+        hits = np.flatnonzero(self._domains[pos_arr] == values)
+        for k in hits[::-1].tolist():  # the most specific listed domain wins (children come first)
             out[owners[k]] = candidates[k]
         return out
 

@@ -108,7 +108,7 @@ def ratio_in(units: Sequence[str], vocabulary: frozenset[str] | set[str], min_le
     return sum(1 for u in units if u in vocabulary and len(u) >= min_len) / len(units)
 
 
-_SMALL = 1500  # below this many characters the n-gram counts use a dict, above it numpy
+_SMALL = 600  # below this many characters the n-gram counts use a dict, above it numpy
 _P = np.uint64(1099511628211)  # FNV prime: mixes well under uint64 wrap-around
 
 
@@ -196,7 +196,7 @@ def char_script(ch: str) -> str | None:
     return "Zyyy"
 
 
-def dominant_script(text: str, sample: int = 4000) -> tuple[str, float]:
+def dominant_script(text: str, sample: int = 1000) -> tuple[str, float]:
     """The script of most letters in the text's first `sample` characters, and its share of them.
 
     Japanese (Han + Kana) is reported as `Jpan` when Kana letters are present.
