@@ -137,3 +137,19 @@ def test_changed_thresholds_rerun_only_affected_work(tmp_path):
 def test_unknown_filter_names_are_clear_errors(tmp_path):
     with pytest.raises(ValueError, match="unknown filter 'nope'"):
         run(tmp_path / "out", **{"filter.chain": ["langid", "nope"]})
+
+
+def test_source_overrides_win_over_language_values():
+    from curation.catalog import CatalogEntry
+    from curation.config import FilterConfig
+    from curation.filter_stage import build_chain
+
+    catalog = load_catalog(CATALOG)
+    chain, skipped = build_chain(catalog.get("pud_lenient"), FilterConfig())
+    assert [f.name for f in chain] == ["langid", "adult"] and skipped == ["quality"]
+    # ROOTS asks 0.80 for en and 0.85 for zh; this source's own 0.3 wins for every language
+    assert chain[0].params_for("en").min_score == 0.3 and chain[0].params_for("zh").min_score == 0.3
+    assert build_chain(catalog.get("code_snippets"), FilterConfig()) == ([], ["langid", "quality", "adult"])
+    bad = CatalogEntry.model_validate(catalog.get("pud_news").model_dump() | {"filters": {"skip": ["qualty"]}})
+    with pytest.raises(ValueError, match=r"catalog entry 'pud_news': field 'filters': names \['qualty'\] are not in filter.chain"):
+        build_chain(bad, FilterConfig())
