@@ -105,7 +105,9 @@ def ratio_in(units: Sequence[str], vocabulary: frozenset[str] | set[str], min_le
     """
     if not units:
         return 0.0
-    return sum(1 for u in units if u in vocabulary and len(u) >= min_len) / len(units)
+    if min_len <= 1:
+        return sum(map(vocabulary.__contains__, units)) / len(units)
+    return sum(1 for u in units if len(u) >= min_len and u in vocabulary) / len(units)
 
 
 _SMALL = 600  # below this many characters the n-gram counts use a dict, above it numpy
@@ -130,7 +132,9 @@ def char_repetition_ratio(text: str, n: int = 10) -> float:
     """ROOTS character repetition: share of n-gram occurrences taken by the sqrt(#distinct) most frequent
     repeated n-grams."""
     if len(text) < _SMALL:  # a dict beats numpy's per-call overhead on short texts; same result
-        counts_list = sorted(Counter(text[i : i + n] for i in range(len(text) - n + 1)).values(), reverse=True)
+        m = len(text) - n + 1
+        grams = map(text.__getitem__, map(slice, range(max(m, 0)), range(n, n + max(m, 0))))
+        counts_list = sorted(Counter(grams).values(), reverse=True)
         if not counts_list:
             return 0.0
         repeated = sum(1 for c in counts_list if c > 1)
@@ -151,7 +155,7 @@ def word_repetition_ratio(units: Sequence[str], n: int = 5) -> float:
     if len(units) < n:
         return 0.0
     if len(units) < _SMALL // 4:
-        counts_list = Counter(tuple(units[i : i + n]) for i in range(len(units) - n + 1)).values()
+        counts_list = Counter(zip(*(units[k:] for k in range(n)))).values()
         return sum(c for c in counts_list if c > 1) / sum(counts_list)
     # str hashes (cached by Python) as word ids: only equality matters, and a 64-bit collision
     # inside one document is negligible; the result does not depend on the hash seed otherwise
