@@ -59,6 +59,8 @@ def _top_ngram_chars(units: list[str], n: int) -> int:
     if not grams:
         return 0
     gram, count = grams.most_common(1)[0]
+    if count < 2:  # only a repeated n-gram counts (datatrove also counts a unique one in short texts)
+        return 0
     return (sum(map(len, gram)) + n - 1) * count  # as " ".join(gram) would measure
 
 
