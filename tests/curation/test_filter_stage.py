@@ -153,3 +153,28 @@ def test_source_overrides_win_over_language_values():
     bad = CatalogEntry.model_validate(catalog.get("pud_news").model_dump() | {"filters": {"skip": ["qualty"]}})
     with pytest.raises(ValueError, match=r"catalog entry 'pud_news': field 'filters': names \['qualty'\] are not in filter.chain"):
         build_chain(bad, FilterConfig())
+
+
+def test_a_filter_failing_on_one_document_removes_only_that_document():
+    """Fault isolation: the batch is retried per document; the failing one is removed as filter_error."""
+    from curation.filter_stage import _apply_safely
+    from filters.base import Batch
+    from filters.quality import QualityHeuristics
+
+    class Fragile(QualityHeuristics):  # the real quality filter, with a fault injected on one input
+        def score(self, batch):
+            if any("\x00" in t for t in batch.texts):
+                raise ValueError("cannot score NUL")
+            return super().score(batch)
+
+    ordinary = (
+        "A perfectly ordinary paragraph about the weather and the trains, which were late again today, "
+        "as they have been on most days of the week since the new timetable started in the spring."
+    )
+    texts = [ordinary, ordinary + " It rained.", "bad\x00text"]
+    b = Batch(["a", "b", "c"], ["s"] * 3, [None] * 3, texts, ["en"] * 3, [0.9] * 3, [{}, {}, {}], [("en",)] * 3)
+    counts = Counts()
+    b, removals = _apply_safely(Fragile(), b, counts)
+    assert removals == [(2, ("filter_error", "ValueError in quality"))]
+    assert counts.docs("filter:quality") == 3 and counts.docs("filter:quality", "filter_error") == 1
+    assert "words" in b.signals[0] and b.signals[2] == {}
