@@ -49,9 +49,9 @@ class Scores:
     signals: dict[str, Sequence[float | None]] = field(default_factory=dict)  # None: not measured
     langs: Sequence[str | None] | None = None
     lang_scores: Sequence[float | None] | None = None
+    details: Sequence[str | None] | None = None  # per document: safe text added to a removal's detail (e.g. the matched blocklist domain)
     texts: Sequence[str] | None = None  # rewritten text (e.g. PII redaction)
     rewrites: Sequence[int] | None = None  # per document: number of rewrites made (counted, never logged)
-    details: Sequence[str | None] | None = None  # per document: safe text added to a removal's detail (e.g. the matched blocklist domain)
 
 
 Verdict = tuple[str, str]  # (snake_case reason, detail safe to show: no document text)
