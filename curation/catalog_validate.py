@@ -28,7 +28,8 @@ Decisions a working group should know:
   capitalised words with no organisation word such as "group", "WG",
   "university"); a heuristic, so the message says what to write instead.
 * `filters`: only `skip` (a list of langid, quality, perplexity, adult, pii),
-  `pii` (redact, drop or keep) and `thresholds` (name -> number).
+  `pii` (redact, drop or keep) and `thresholds` (filter -> parameter -> number,
+  e.g. `{quality: {min_bytes: 300}}`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from urllib.parse import urlsplit
 import langcodes
 from pydantic import ValidationError
 
+from filters import FILTERS
 from curation.catalog import CatalogEntry, read_raw
 from sources import ADAPTERS
 
@@ -51,7 +53,7 @@ HF_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
 EMAIL_RE = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}")
 FILE_KINDS = {"jsonl", "parquet", "text", "csv"}
 ARCHIVE_KINDS = {"warc", "wet"}
-FILTER_NAMES = ("langid", "quality", "perplexity", "adult", "pii")
+FILTER_NAMES = tuple(FILTERS)
 PII_MODES = ("redact", "drop", "keep")
 FILTER_KEYS = ("skip", "pii", "thresholds")
 UNKNOWN_LOOKALIKES = {"unknown", "n/a", "na", "none", "unclear", "?", "tbd", "unk", "not known"}
@@ -277,11 +279,17 @@ def check_filters(value: dict, item: dict):
     if "thresholds" in value:
         thresholds = value["thresholds"]
         if not isinstance(thresholds, dict):
-            yield "filters.thresholds", "expected a mapping of threshold name to number"
+            yield "filters.thresholds", "expected a mapping of filter name to {parameter: number}"
         else:
-            for name, number in thresholds.items():
-                if isinstance(number, bool) or not isinstance(number, (int, float)):
-                    yield f"filters.thresholds.{name}", f"{number!r} is not a number"
+            for name, params in thresholds.items():
+                if name not in FILTER_NAMES:
+                    yield f"filters.thresholds.{name}", f"unknown filter {name!r}; known: {', '.join(FILTER_NAMES)}"
+                elif not isinstance(params, dict):
+                    yield f"filters.thresholds.{name}", "expected a mapping of parameter name to number"
+                else:
+                    for param, number in params.items():
+                        if isinstance(number, bool) or not isinstance(number, (int, float)):
+                            yield f"filters.thresholds.{name}.{param}", f"{number!r} is not a number"
 
 
 def check_size(value: int, item: dict):

@@ -34,7 +34,15 @@ class IngestConfig(Section):
 
 
 class FilterConfig(Section):
-    pass
+    # filter names from `filters.FILTERS`, applied in this order
+    chain: list[str] = Field(default_factory=lambda: ["langid", "quality", "adult"])
+    # per filter: default parameters, e.g. {"adult": {"domains_path": "/data/ut1.tar.gz"}}
+    params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # per filter, per language: parameter overrides, e.g. {"quality": {"de": {"min_words": 15}}}
+    langs: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+    # sources declaring only these languages are code: filters for natural language skip them
+    code_languages: list[str] = Field(default_factory=lambda: ["zxx"])  # BCP-47 "no linguistic content": code
+    batch_rows: int = Field(1024, ge=1)
 
 
 class DedupConfig(Section):

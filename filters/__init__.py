@@ -7,6 +7,7 @@ import importlib
 FILTERS: dict[str, str] = {
     "langid": "filters.langid:LanguageId",
     "quality": "filters.quality:QualityHeuristics",
+    "gopher": "filters.gopher:GopherRules",
     "perplexity": "filters.perplexity:Perplexity",
     "adult": "filters.adult:AdultContent",
     "pii": "filters.pii:PiiRedaction",

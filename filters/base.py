@@ -46,9 +46,10 @@ class Batch:
 class Scores:
     """What `score` measured. Optional columns replace the batch's own (langid, PII)."""
 
-    signals: dict[str, Sequence[float]] = field(default_factory=dict)
+    signals: dict[str, Sequence[float | None]] = field(default_factory=dict)  # None: not measured
     langs: Sequence[str | None] | None = None
     lang_scores: Sequence[float | None] | None = None
+    details: Sequence[str | None] | None = None  # per document: safe text added to a removal's detail (e.g. the matched blocklist domain)
     texts: Sequence[str] | None = None  # rewritten text (e.g. PII redaction)
     rewrites: Sequence[int] | None = None  # per document: number of rewrites made (counted, never logged)
 
@@ -64,6 +65,8 @@ class Filter:
     Params: ClassVar[type[Params]] = Params
     # filters that apply to natural language only are skipped for code sources
     natural_language_only: ClassVar[bool] = True
+    # signal → (parameter, "min" | "max") it is checked against: what `curation filter calibrate` prints
+    thresholds: ClassVar[Mapping[str, tuple[str, str]]] = {}
 
     def __init__(self, params: Mapping[str, Any] | None = None, langs: Mapping[str, Mapping[str, Any]] | None = None):
         """`params` are the defaults; `langs` maps a language code to overrides of them."""
@@ -73,7 +76,12 @@ class Filter:
         self._ready = False
 
     def params_for(self, lang: str | None) -> Params:
-        return self._per_lang.get(lang or "", self.defaults)
+        """The language's parameters; `zh-Hant` falls back to `zh`, then to the defaults."""
+        lang = lang or ""
+        params = self._per_lang.get(lang)
+        if params is None and "-" in lang:
+            params = self._per_lang.get(lang.split("-")[0])
+        return params or self.defaults
 
     def setup(self) -> None:
         """Load models once per worker process; called lazily so filters stay picklable."""
@@ -129,8 +137,11 @@ def apply_filter(f: Filter, batch: Batch, counts: Counts, stage_prefix: str = "f
     for i in range(len(batch)):
         signals = batch.signals[i]
         for n, col in zip(names, columns):
-            signals[n] = float(col[i])
+            if col[i] is not None:  # None: not measured for this document (e.g. no word list)
+                signals[n] = float(col[i])
         verdict = f.decide(signals, batch.langs[i])
+        if verdict is not None and scores.details is not None and scores.details[i]:
+            verdict = (verdict[0], f"{verdict[1]} {scores.details[i]}")
         outcome = KEPT if verdict is None else verdict[0]
         counts.add(stage, batch.langs[i], batch.sources[i], outcome, batch.texts[i])
         if verdict is not None:

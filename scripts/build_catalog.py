@@ -37,7 +37,7 @@ How the lists become one entry per source (decisions, so reviewers can disagree)
   `zhs`/`zht` -> zh-Hans/zh-Hant, source code -> `zxx` (no linguistic content),
   the Niger-Congo aggregate -> `nic` (ISO 639-5 family).
 * Filter overrides from training_v2.csv: `filter_small_docs_bytes_N` ->
-  thresholds.min_doc_bytes = N; code datasets skip the natural-language
+  thresholds.quality.min_bytes = N; code datasets skip the natural-language
   filters (langid, quality, perplexity, adult).
 * proposed_by names the working group ("bigscience-data-sourcing-wg") and, for
   catalogue records, the custodian type; never a person. Contact fields of the
@@ -434,7 +434,7 @@ def roots_filters(lang_label: str, row: dict) -> dict:
     for flag in flags:
         m = re.fullmatch(r"filter_small_docs_bytes_(\d+)", flag)
         if m:
-            filters.setdefault("thresholds", {})["min_doc_bytes"] = int(m.group(1))
+            filters.setdefault("thresholds", {}).setdefault("quality", {})["min_bytes"] = int(m.group(1))
     if lang_label == "code":
         filters["skip"] = list(CODE_SKIP)
     return filters

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import audit, catalog, ingest, run, stats
+from curation.cli import audit, catalog, filter, ingest, run, stats
 
 app = typer.Typer(
     name="curation",
@@ -12,10 +12,11 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+run.register(app)
 app.add_typer(catalog.app, name="catalog")
 ingest.register(app)
+app.add_typer(filter.app, name="filter")
 stats.register(app)
-run.register(app)
 audit.register(app)
 
 

@@ -119,7 +119,7 @@ def add(
     option: Optional[list[str]] = typer.Option(None, "--option", help="Reader option key=value (repeatable)."),
     skip_filter: Optional[list[str]] = typer.Option(None, "--skip-filter", help="Filter to skip for this source (repeatable)."),
     pii: Optional[str] = typer.Option(None, "--pii", help="PII handling override: redact, drop or keep."),
-    threshold: Optional[list[str]] = typer.Option(None, "--threshold", help="Filter threshold name=number (repeatable)."),
+    threshold: Optional[list[str]] = typer.Option(None, "--threshold", help="Per-source filter parameter filter.param=number, e.g. quality.min_bytes=300 (repeatable)."),
     priority: int = typer.Option(0, "--priority", help="Dedup survivor preference: higher wins."),
     size_bytes: Optional[int] = typer.Option(None, "--size-bytes"),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print the entry without writing."),
@@ -141,7 +141,14 @@ def add(
     if pii:
         filters["pii"] = pii
     if threshold:
-        filters["thresholds"] = dict(_key_value(t, "--threshold", parse_number=True) for t in threshold)
+        thresholds: dict = {}
+        for t in threshold:
+            key, number = _key_value(t, "--threshold", parse_number=True)
+            filter_name, _, param = key.partition(".")
+            if not param:
+                raise typer.BadParameter(f"--threshold {t!r}: expected filter.param=number, e.g. quality.min_bytes=300")
+            thresholds.setdefault(filter_name, {})[param] = number
+        filters["thresholds"] = thresholds
     if filters:
         entry["filters"] = filters
     if priority:

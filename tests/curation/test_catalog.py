@@ -72,7 +72,7 @@ def test_real_catalog_carries_training_v2_decisions():
     assert code.languages == ["zxx"]
     assert code.filters["skip"] == ["langid", "quality", "perplexity", "adult"]
     assert catalog.get("fr_bloom").status == "rejected"  # "Bad quality" in training_v2.csv
-    assert catalog.get("ar_arabench").filters == {"thresholds": {"min_doc_bytes": 300}}
+    assert catalog.get("ar_arabench").filters == {"thresholds": {"quality": {"min_bytes": 300}}}
 
 
 def test_real_catalog_has_no_emails_or_contact_fields():
@@ -219,12 +219,13 @@ def test_proposed_by_accepts_groups(tmp_path, who):
 
 
 def test_filters_allow_list(tmp_path):
-    ok = {"skip": ["langid", "adult"], "pii": "drop", "thresholds": {"min_doc_bytes": 300, "perplexity_max": 1500.5}}
+    ok = {"skip": ["langid", "adult"], "pii": "drop", "thresholds": {"quality": {"min_bytes": 300}, "perplexity": {"max_perplexity": 1500.5}}}
     assert problems_of(tmp_path, filters=ok) == []
     assert [f for _, f, _ in problems_of(tmp_path, filters={"dedup": False})] == ["filters.dedup"]
     assert [f for _, f, _ in problems_of(tmp_path, filters={"skip": ["toxicity"]})] == ["filters.skip"]
     assert [f for _, f, _ in problems_of(tmp_path, filters={"pii": "mask"})] == ["filters.pii"]
-    assert [f for _, f, _ in problems_of(tmp_path, filters={"thresholds": {"min_doc_bytes": "300"}})] == ["filters.thresholds.min_doc_bytes"]
+    assert [f for _, f, _ in problems_of(tmp_path, filters={"thresholds": {"quality": {"min_bytes": "300"}}})] == ["filters.thresholds.quality.min_bytes"]
+    assert [f for _, f, _ in problems_of(tmp_path, filters={"thresholds": {"qualty": {"min_bytes": 300}}})] == ["filters.thresholds.qualty"]
 
 
 def test_unknown_field_is_an_error_naming_it(tmp_path):

@@ -98,7 +98,7 @@ def test_stats_counts_per_language_kind_license(tmp_path):
 ADD = [
     "--id", "bbc_hausa", "--name", "BBC Hausa", "--lang", "ha", "--license", "unknown",
     "--kind", "pseudo_crawl", "--location", "https://www.bbc.com/hausa",
-    "--proposed-by", "african-languages-wg", "--skip-filter", "adult", "--threshold", "min_doc_bytes=300",
+    "--proposed-by", "african-languages-wg", "--skip-filter", "adult", "--threshold", "quality.min_bytes=300",
 ]
 
 
@@ -115,7 +115,7 @@ def test_add_round_trip_keeps_comments_and_validates(tmp_path):
     assert problems == []
     added = entries[-1]
     assert (added.id, added.languages, added.kind, added.status) == ("bbc_hausa", ["ha"], "pseudo_crawl", "proposed")
-    assert added.filters == {"skip": ["adult"], "thresholds": {"min_doc_bytes": 300}}
+    assert added.filters == {"skip": ["adult"], "thresholds": {"quality": {"min_bytes": 300}}}
     shown = run("show", "bbc_hausa", "--catalog", str(path))
     assert yaml.safe_load(shown.output)[0]["location"] == "https://www.bbc.com/hausa"
 

@@ -1,0 +1,101 @@
+"""`curation filter` (run the filter chain) and `curation filter calibrate` (signal percentiles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config
+
+app = typer.Typer(help="Filter ingested documents (langid, quality, adult, ...) and calibrate thresholds.")
+
+
+def _entries(cfg, ids=None):
+    from curation.catalog import CatalogError, load_catalog
+
+    try:
+        cat = load_catalog(cfg.catalog)
+    except CatalogError as exc:
+        fail(f"catalog is invalid:\n{exc}", code=2)
+    entries = cat.select(ids=ids or cfg.sources or None, langs=cfg.langs or None, statuses=cfg.statuses or None)
+    if not entries:
+        fail(f"{cfg.catalog}: no catalog entry matches sources={cfg.sources} langs={cfg.langs} statuses={cfg.statuses}")
+    return cat, entries
+
+
+@app.callback(invoke_without_command=True)
+def filter_(
+    ctx: typer.Context,
+    config: Optional[Path] = ConfigOpt,
+    out_dir: Optional[Path] = OutOpt,
+    workers: Optional[int] = WorkersOpt,
+    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
+    chain: Optional[str] = typer.Option(None, "--chain", help="Comma-separated filter names (overrides filter.chain)."),
+    catalog: Optional[Path] = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    sets: Optional[list[str]] = SetOpt,
+    dry_run: bool = DryRunOpt,
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
+) -> None:
+    """Run the filter chain: OUT/ingested → OUT/filtered (kept) + OUT/removed/<filter> (resumable per shard)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from curation.filter_stage import run_filter
+
+    overrides = {"sources": source, "catalog": str(catalog) if catalog else None}
+    if chain:
+        overrides["filter.chain"] = [c.strip() for c in chain.split(",") if c.strip()]
+    cfg = resolve_config(config, out_dir, workers, sets, **overrides)
+    if dry_run:
+        print_config(cfg)
+        return
+    cat, entries = _entries(cfg)
+    try:
+        summary = run_filter(cat, entries, cfg, progress=not no_progress)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    counts = summary["counts"]
+    kept, total = counts.docs("filter", "kept"), counts.docs("filter")
+    out.print(
+        f"kept {kept:,} of {total:,} documents ({summary['tasks']} shards, {summary['skipped']} already complete) "
+        f"into {Path(cfg.output_dir) / 'filtered'}; removed ones under {Path(cfg.output_dir) / 'removed'}"
+    )
+    reasons: dict[str, int] = {}
+    for (stage, _lang, _src, outcome), row in counts.rows.items():
+        if stage == "filter" and outcome != "kept":
+            reasons[outcome] = reasons.get(outcome, 0) + row[0]
+    for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.print(f"  {reason}: {n:,}")
+    if summary["problems"]:
+        console.print(f"[yellow]{len(summary['problems'])} sources skipped; see {summary['errors_path']}[/]")
+
+
+@app.command("calibrate")
+def calibrate(
+    lang: str = typer.Option(..., "--lang", "-l", help="Language to calibrate (BCP-47, e.g. sw)."),
+    config: Optional[Path] = ConfigOpt,
+    out_dir: Optional[Path] = OutOpt,
+    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Only these catalog ids."),
+    sample: int = typer.Option(5000, "--sample", help="Documents sampled (deterministic)."),
+    seed: int = typer.Option(0, "--seed"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the table as JSON here."),
+    catalog: Optional[Path] = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    sets: Optional[list[str]] = SetOpt,
+) -> None:
+    """Percentiles of every filter signal on ingested documents of one language, beside the current thresholds."""
+    from curation.calibrate import calibrate as run, render
+
+    cfg = resolve_config(config, out_dir, None, sets, catalog=str(catalog) if catalog else None)
+    cat, entries = _entries(cfg, ids=source)
+    try:
+        table = run(cat, entries, cfg, lang, sample=sample, seed=seed)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    from rich.console import Console
+
+    Console(width=max(out.width, 160)).print(render(table))  # the table is wide: never squeeze it
+    if json_out:
+        import json
+
+        json_out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n", encoding="utf-8")

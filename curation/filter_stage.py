@@ -1,0 +1,235 @@
+"""The filter stage: `ingested/<source>/part-*.parquet` → `filtered/<source>/` + `removed/<filter>/<source>/`.
+
+One task per ingested shard. The chain (config `filter.chain`) runs in order on
+each batch; a document removed by one filter is written once, to that filter's
+`removed/` folder with reason and detail, and the later filters never see it.
+Per-source overrides come from the catalog entry's `filters` mapping: `skip`
+(filter names), `pii` (the PII filter's policy) and `thresholds` (per filter
+parameter overrides that win over every language's values). Sources declaring
+only code languages skip the filters made for natural language.
+
+Counts: stage `filter:<name>` per filter (kept or reason) and stage `filter`
+for the whole chain (kept or the removing reason), so in = kept + removed holds
+per shard, per filter, language and source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from curation.catalog import Catalog, CatalogEntry
+from curation.config import FilterConfig, RunConfig
+from curation.counts import KEPT, Counts
+from curation.layout import Layout
+from curation.runner import Task, TaskResult, merge_counts, run_tasks
+from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
+from curation.shards import ShardWriter, list_shards, read_batches
+from filters import get_filter_class
+from filters.base import Batch, Filter, apply_filter
+
+STAGE = "filter"
+FILTER_ERROR = "filter_error"
+
+
+def is_code_source(entry: CatalogEntry, config: FilterConfig) -> bool:
+    return bool(entry.languages) and all(lang in config.code_languages for lang in entry.languages)
+
+
+def build_chain(entry: CatalogEntry, config: FilterConfig) -> tuple[list[Filter], list[str]]:
+    """The filters that run on this source (with its overrides applied), and the names it skips."""
+    overrides = entry.filters or {}
+    skip = set(overrides.get("skip") or [])
+    thresholds: dict[str, dict[str, Any]] = overrides.get("thresholds") or {}
+    code = is_code_source(entry, config)
+    unknown = (skip | set(thresholds)) - set(config.chain)
+    if unknown:
+        raise ValueError(f"catalog entry {entry.id!r}: field 'filters': names {sorted(unknown)} are not in filter.chain {config.chain}")
+    chain, skipped = [], []
+    for name in config.chain:
+        cls = get_filter_class(name)
+        if name in skip or (code and cls.natural_language_only):
+            skipped.append(name)
+            continue
+        params = dict(config.params.get(name, {}))
+        source_params = dict(thresholds.get(name, {}))
+        if name == "pii" and overrides.get("pii"):
+            source_params["policy"] = overrides["pii"]
+        f = cls(params | source_params, config.langs.get(name, {}))
+        if source_params:  # a source's own values win over every language's
+            f.defaults = cls.Params(**(f.defaults.model_dump() | source_params))
+            f._per_lang = {k: cls.Params(**(v.model_dump() | source_params)) for k, v in f._per_lang.items()}
+        chain.append(f)
+    return chain, skipped
+
+
+def _chain_hash(chain: list[Filter], skipped: list[str], config: FilterConfig, entry: CatalogEntry) -> str:
+    key = {
+        "filters": [f.config_key() for f in chain],
+        "skipped": skipped,
+        "batch_rows": config.batch_rows,
+        "declared": entry.languages,
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tuple[list[Task], list[dict]]:
+    layout = Layout(config.output_dir)
+    tasks, problems = [], []
+    for entry in entries:
+        shards = list_shards(layout.ingested(entry.id))
+        if not shards:
+            problems.append({"source": entry.id, "problem": "no_ingested_shards", "detail": str(layout.ingested(entry.id))})
+            continue
+        chain, skipped = build_chain(entry, config.filter)
+        config_hash = _chain_hash(chain, skipped, config.filter, entry)
+        for shard in shards:
+            rel = shard.relative_to(layout.ingested(entry.id))
+            name = f"{entry.id}.{str(rel.with_suffix('')).replace('/', '.')}"
+            tasks.append(
+                Task(
+                    stage=STAGE,
+                    name=name,
+                    inputs=(str(shard),),
+                    config_hash=config_hash,
+                    marker=str(layout.marker(STAGE, name)),
+                    payload={
+                        "entry": entry.model_dump(mode="json"),
+                        "filter": config.filter.model_dump(mode="json"),
+                        "out": str(layout.filtered(entry.id) / rel),
+                        "removed": {f.name: str(layout.removed(f.name, entry.id) / rel) for f in chain},
+                    },
+                )
+            )
+    return tasks, problems
+
+
+def _to_batch(rb: pa.RecordBatch, declared: tuple[str, ...]) -> tuple[Batch, list[str | None]]:
+    cols = rb.to_pydict()
+    signals = [dict(s) if s else {} for s in cols["signals"]]
+    batch = Batch(
+        ids=cols["id"],
+        sources=cols["source"],
+        urls=cols["url"],
+        texts=cols["text"],
+        langs=cols["lang"],
+        lang_scores=cols["lang_score"],
+        signals=signals,
+        declared=[declared] * rb.num_rows,
+    )
+    return batch, cols["meta"]
+
+
+def _rows_table(batch: Batch, metas: list[str | None], rows: list[int], extra: list[tuple[str, str, str]] | None = None) -> pa.Table:
+    data = {
+        "id": [batch.ids[i] for i in rows],
+        "source": [batch.sources[i] for i in rows],
+        "url": [batch.urls[i] for i in rows],
+        "text": [batch.texts[i] for i in rows],
+        "lang": [batch.langs[i] for i in rows],
+        "lang_score": [batch.lang_scores[i] for i in rows],
+        "meta": [metas[i] for i in rows],
+        "signals": [sorted(batch.signals[i].items()) for i in rows],
+    }
+    if extra is None:
+        return pa.table(data, schema=DOCUMENT_SCHEMA)
+    data["stage"], data["reason"], data["detail"] = (list(c) for c in zip(*extra)) if extra else ([], [], [])
+    return pa.table(data, schema=REMOVED_SCHEMA)
+
+
+def _apply_safely(f: Filter, batch: Batch, counts: Counts) -> tuple[Batch, list[tuple[int, tuple[str, str]]]]:
+    """Apply a filter; if it fails on the batch, apply it per document and remove the documents it fails on."""
+    trial = Counts()
+    try:
+        out = apply_filter(f, batch, trial)
+        counts.merge(trial)
+        return out
+    except Exception:
+        if len(batch) == 1:
+            raise
+    removals = []
+    for i in range(len(batch)):
+        one = batch.take([i])
+        trial = Counts()
+        try:
+            one, rem = apply_filter(f, one, trial)
+        except Exception as exc:
+            counts.add(f"{STAGE}:{f.name}", batch.langs[i], batch.sources[i], FILTER_ERROR, batch.texts[i])
+            removals.append((i, (FILTER_ERROR, f"{type(exc).__name__} in {f.name}")))
+            continue
+        counts.merge(trial)
+        for name in ("texts", "langs", "lang_scores", "signals"):
+            getattr(batch, name)[i] = getattr(one, name)[0]
+        removals.extend((i, verdict) for _, verdict in rem)
+    return batch, removals
+
+
+def filter_shard(task: Task) -> TaskResult:
+    entry = CatalogEntry.model_validate(task.payload["entry"])
+    config = FilterConfig.model_validate(task.payload["filter"])
+    chain, skipped = build_chain(entry, config)
+    declared = tuple(entry.languages)
+    counts = Counts()
+    result = TaskResult(task=task.name)
+    kept_writer = ShardWriter(Path(task.payload["out"]))
+    removed_writers: dict[str, ShardWriter] = {}
+    try:
+        for rb in read_batches(Path(task.inputs[0]), batch_size=config.batch_rows):
+            batch, metas = _to_batch(rb, declared)
+            alive = list(range(len(batch)))  # positions in the record batch of `batch`'s rows
+            for f in chain:
+                if not len(batch):
+                    break
+                batch, removals = _apply_safely(f, batch, counts)
+                if not removals:
+                    continue
+                gone = {i for i, _ in removals}
+                removed_rows = [i for i, _ in removals]
+                table = _rows_table(batch, [metas[alive[i]] for i in range(len(batch))], removed_rows, [(f.name, r, d) for _, (r, d) in removals])
+                if f.name not in removed_writers:
+                    removed_writers[f.name] = ShardWriter(Path(task.payload["removed"][f.name]), REMOVED_SCHEMA)
+                removed_writers[f.name].write(table)
+                for i, (reason, _detail) in removals:
+                    counts.add(STAGE, batch.langs[i], batch.sources[i], reason, batch.texts[i])
+                keep = [i for i in range(len(batch)) if i not in gone]
+                batch = batch.take(keep)
+                alive = [alive[i] for i in keep]
+            for i in range(len(batch)):
+                counts.add(STAGE, batch.langs[i], batch.sources[i], KEPT, batch.texts[i])
+            kept_writer.write(_rows_table(batch, [metas[j] for j in alive], list(range(len(batch)))))
+        for name in sorted(removed_writers):
+            result.outputs.append(str(removed_writers[name].close()))
+        for name, path in task.payload["removed"].items():  # a rerun with other thresholds leaves no stale removals
+            if name not in removed_writers:
+                Path(path).unlink(missing_ok=True)
+        stats = {"stage": STAGE, "task": task.name, "skipped_filters": skipped, "counts": counts.to_json()}
+        result.outputs.insert(0, str(kept_writer.close(stats)))
+    except BaseException:
+        kept_writer.abort()
+        for w in removed_writers.values():
+            if w._tmp.exists():
+                w.abort()
+        raise
+    result.counts = counts
+    return result
+
+
+def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> dict:
+    tasks, problems = plan(catalog, entries, config)
+    results = run_tasks(tasks, filter_shard, workers=config.workers, description="filter", progress=progress)
+    layout = Layout(config.output_dir)
+    errors_path = layout.errors(STAGE)
+    errors_path.parent.mkdir(parents=True, exist_ok=True)
+    errors_path.write_text("".join(json.dumps(p, sort_keys=True) + "\n" for p in problems), encoding="utf-8")
+    return {
+        "tasks": len(tasks),
+        "skipped": sum(r.skipped for r in results),
+        "counts": merge_counts(results),
+        "problems": problems,
+        "errors_path": str(errors_path),
+        "results": results,
+    }
