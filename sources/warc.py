@@ -1,0 +1,395 @@
+"""WARC web-crawl archives (Common Crawl and other crawlers) → one document per HTML page.
+
+Only `response` records with HTTP status 200 and an HTML content type become
+documents; requests, metadata, revisits, non-HTML and non-200 responses are not
+documents and are only counted (pass a `Counter` as `skipped` to see them).
+Text comes from `sources.html_text` (charset declared → detected; resiliparse or
+trafilatura, chosen by `options.html_extractor`).
+
+Damage is reported per record, with the file and the record's byte offset (the
+gzip member's offset in a `.warc.gz`), and reading goes on after it:
+- `truncated_gzip`: the file ends inside a gzip member (or a record is shorter
+  than its Content-Length, `truncated_record` in an uncompressed file);
+- `corrupt_gzip`: bytes that do not decompress;
+- `broken_warc_header`: a record whose WARC header does not parse;
+- `undecodable_bytes` / `empty_payload`: a page that no charset decodes, or
+  whose extracted text is empty.
+After a broken member the reader resynchronises at the next gzip member (or
+`WARC/1.x` line) that starts a WARC record, so one bad record costs one record.
+
+Entry options: `html_extractor` (overrides the run config), `crawl_id` (else
+the warcinfo `isPartOf`, else a `CC-MAIN-YYYY-WW` in the path, else the file name).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sources.base import BadRecord, RawDocument, resolve_files
+from sources.html_text import UndecodableHTML, decode_html, extract_text
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_CRAWL_IN_PATH = re.compile(r"CC-MAIN-\d{4}-\d{2}")
+_SCAN_CHUNK = 1 << 16
+
+list_files = resolve_files
+
+
+# ---------------------------------------------------------------- record stream
+
+
+@dataclass(frozen=True)
+class Payload:
+    offset: int  # byte offset of the record (its gzip member in a .gz file)
+    record: Any  # fastwarc WarcRecord, headers parsed
+    data: bytes  # the record's payload (HTTP body for HTTP records), transfer/content encodings undone
+
+
+def iter_payloads(
+    path: Path,
+    want: Callable[[Any], bool],
+    skipped: Counter | None = None,
+) -> Iterator[Payload | BadRecord]:
+    """Payloads of the records `want` accepts; damage becomes BadRecords and reading resumes after it.
+
+    Records `want` refuses are counted in `skipped` by their type (or by the
+    reason `want` returns when it returns a string).
+    """
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    where = str(path)
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        magic = f.read(4)
+        gz = magic[:3] == _GZIP_MAGIC
+        # other compressions (zstd, lz4): fastwarc reads them, but damage stops the file instead of resyncing
+        plain = not gz and magic in (b"WARC", b"")
+        start = 0
+        while start is not None and start < size:
+            last: int | None = None  # offset of the last record read whole in this round
+            truncated = False
+            try:
+                if start == 0:
+                    records = ArchiveIterator(where, parse_http=True, auto_decode="none")
+                else:
+                    f.seek(start)
+                    records = ArchiveIterator(f, parse_http=True, auto_decode="none", fsspec_args=False)
+                for rec in records:
+                    offset = rec.stream_pos
+                    if rec.record_type == WarcRecordType.unknown:
+                        raise _Broken("broken_warc_header", offset, "record without a parsable WARC header")
+                    verdict = want(rec)
+                    if verdict is not True:
+                        if skipped is not None:
+                            skipped[verdict if isinstance(verdict, str) else str(rec.record_type)] += 1
+                        last = offset
+                        continue
+                    data = rec.reader.read()
+                    if len(data) < rec.content_length:
+                        yield BadRecord(
+                            where,
+                            offset,
+                            "truncated_gzip" if gz else "truncated_record",
+                            f"payload has {len(data)} of {rec.content_length} bytes",
+                        )
+                        truncated = True
+                        break
+                    last = offset
+                    try:
+                        data = _undo_encodings(rec, data)
+                    except OSError as exc:
+                        yield BadRecord(where, offset, "undecodable_bytes", f"HTTP body encoding: {exc}")
+                        continue
+                    yield Payload(offset, rec, data)
+            except _Broken as exc:
+                yield BadRecord(where, exc.offset, exc.problem, exc.detail)
+                start = _resume(f, exc.offset + 1, gz, size) if gz or plain else None
+                continue
+            except OSError as exc:
+                problem = "corrupt_gzip" if "decompress" in str(exc).lower() else "broken_warc_header"
+                if not (gz or plain):
+                    yield BadRecord(where, last, problem, f"{exc} (after the record at offset {last}); rest of the file not read")
+                    return
+                bad = _end_of(f, last, gz, size) if last is not None else start
+                yield BadRecord(where, bad, problem, f"{exc}" + (f" (after the record at offset {last})" if last is not None else ""))
+                # retry at `bad` when it lies past the last good record (a sound member may follow a broken one)
+                start = _resume(f, max(bad, (last if last is not None else start) + 1), gz, size)
+                continue
+            if truncated or not (gz or plain):
+                return
+            # the iterator stopped quietly: make sure it stopped at the end of the file
+            tail = _check_tail(f, last if last is not None else start, gz, size)
+            if tail is not None:
+                problem, bad = tail
+                yield BadRecord(where, bad, problem, "the file ends inside a record" if problem.startswith("truncated") else "data after the last record")
+                start = _resume(f, bad + 1, gz, size)
+                continue
+            return
+
+
+class _Broken(Exception):
+    def __init__(self, problem: str, offset: int, detail: str) -> None:
+        super().__init__(detail)
+        self.problem, self.offset, self.detail = problem, offset, detail
+
+
+def _undo_encodings(rec: Any, data: bytes) -> bytes:
+    """Undo HTTP chunked transfer and gzip/deflate/br content encodings (CC stores most bodies plain)."""
+    if not rec.is_http or not data:
+        return data
+    from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
+
+    headers = rec.http_headers
+    if (headers.get("Transfer-Encoding") or "").lower().strip() == "chunked":
+        data = _read_all(ChunkedReader(io.BytesIO(data)))
+    encoding = (headers.get("Content-Encoding") or "").lower().strip()
+    if encoding in ("gzip", "x-gzip"):
+        data = _read_all(GzipReader(io.BytesIO(data)))
+    elif encoding == "deflate":
+        data = _read_all(GzipReader(io.BytesIO(data), zlib=True))
+    elif encoding == "br":
+        data = _read_all(BrotliReader(io.BytesIO(data)))
+    return data
+
+
+def _read_all(reader: Any) -> bytes:
+    return b"".join(iter(lambda: reader.read(_SCAN_CHUNK), b""))
+
+
+def _members(f: Any, offset: int, size: int) -> Iterator[tuple[int, str | None]]:
+    """Walk gzip members from `offset`: (member start, None) for a whole member, else (start, problem) and stop."""
+    pos = offset
+    while pos < size:
+        f.seek(pos)
+        if f.read(3) != _GZIP_MAGIC:
+            yield pos, "corrupt_gzip"
+            return
+        f.seek(pos)
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        consumed = 0
+        try:
+            while not d.eof:
+                chunk = f.read(_SCAN_CHUNK)
+                if not chunk:
+                    yield pos, "truncated_gzip"
+                    return
+                d.decompress(chunk)
+                consumed += len(chunk)
+        except zlib.error:
+            yield pos, "corrupt_gzip"
+            return
+        yield pos, None
+        pos = pos + consumed - len(d.unused_data)
+
+
+def _plain_record_end(f: Any, offset: int, size: int) -> int | None:
+    """End of the uncompressed WARC record at `offset` (header, Content-Length bytes, CRLF CRLF)."""
+    f.seek(offset)
+    head = f.read(1 << 16)
+    stop = head.find(b"\r\n\r\n")
+    m = re.search(rb"(?im)^content-length:\s*(\d+)", head[:stop]) if stop >= 0 else None
+    if m is None:
+        return None
+    return offset + stop + 4 + int(m.group(1)) + 4
+
+
+def _end_of(f: Any, offset: int, gz: bool, size: int) -> int:
+    """Where the unit (gzip member / plain record) holding the record at `offset` ends."""
+    if gz:
+        for start, problem in _members(f, offset, size):
+            return start if problem else _next_member_start(f, start, size)
+        return size
+    end = _plain_record_end(f, offset, size)
+    return min(end, size) if end is not None else offset
+
+
+def _next_member_start(f: Any, start: int, size: int) -> int:
+    f.seek(start)
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    consumed = 0
+    while not d.eof:
+        chunk = f.read(_SCAN_CHUNK)
+        if not chunk:
+            return size
+        d.decompress(chunk)
+        consumed += len(chunk)
+    return start + consumed - len(d.unused_data)
+
+
+def _check_tail(f: Any, offset: int, gz: bool, size: int) -> tuple[str, int] | None:
+    """After a quiet stop at the record at `offset`: (problem, offset) if the file does not end there."""
+    if gz:
+        f.seek(offset)
+        if f.read(3) != _GZIP_MAGIC:  # records not aligned on members (one big member): walk from the start
+            offset = 0
+        first = True
+        for start, problem in _members(f, offset, size):
+            if problem:
+                return problem, start
+            if not first:
+                return "trailing_data", start
+            first = False
+        return None
+    end = _plain_record_end(f, offset, size)
+    if end is None:
+        return ("broken_warc_header", offset) if offset < size else None
+    if end > size:
+        return "truncated_record", offset
+    f.seek(end)
+    rest = f.read(size - end) if size - end <= 1 << 16 else f.read(1 << 16) + b"x"
+    return ("trailing_data", end) if rest.strip() else None
+
+
+def _resume(f: Any, offset: int, gz: bool, size: int) -> int | None:
+    """The first offset ≥ `offset` where a readable WARC record starts (gzip member or `WARC/1.` line)."""
+    pos = offset
+    needle = _GZIP_MAGIC if gz else b"WARC/1."
+    while pos < size:
+        f.seek(pos)
+        window = f.read(1 << 20)
+        if not window:
+            return None
+        hit = window.find(needle)
+        if hit < 0:
+            pos += max(len(window) - len(needle), 1)
+            continue
+        cand = pos + hit
+        if _starts_record(f, cand, gz):
+            return cand
+        pos = cand + 1
+    return None
+
+
+def _starts_record(f: Any, offset: int, gz: bool) -> bool:
+    f.seek(offset)
+    if not gz:
+        if offset > 0:
+            f.seek(offset - 1)
+            if f.read(1) != b"\n":
+                return False
+        return True
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        head = d.decompress(f.read(4096), 16)
+    except zlib.error:
+        return False
+    return head.startswith(b"WARC/1.")
+
+
+# ---------------------------------------------------------------- documents
+
+
+def crawl_id_from_path(path: Path) -> str:
+    m = _CRAWL_IN_PATH.search(str(path))
+    if m:
+        return m.group(0)
+    name = path.name
+    for suffix in (".gz", ".zst", ".warc", ".wet"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def warcinfo_fields(data: bytes) -> dict[str, str]:
+    """`key: value` lines of a warcinfo record."""
+    fields = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def html_response(rec: Any) -> bool | str:
+    """True for a 200 HTML response; otherwise the skip reason (or False for warcinfo, handled apart)."""
+    from fastwarc.warc import WarcRecordType
+
+    kind = rec.record_type
+    if kind == WarcRecordType.warcinfo:
+        return True
+    if kind != WarcRecordType.response:
+        return str(kind)
+    if not rec.is_http:
+        return "response_not_http"
+    if rec.http_headers.status_code != 200:
+        return "response_not_200"
+    mime = (rec.http_content_type or rec.headers.get("WARC-Identified-Payload-Type") or "").lower()
+    if mime not in HTML_TYPES:
+        return "response_not_html"
+    return True
+
+
+def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = None) -> Iterator[RawDocument | BadRecord]:
+    """HTML pages of one WARC file as documents."""
+    return read_selected(path, entry, options, skipped, select=None)
+
+
+def read_selected(
+    path: Path,
+    entry: Any,
+    options: Any,
+    skipped: Counter | None,
+    select: Callable[[str], bool] | None,
+) -> Iterator[RawDocument | BadRecord]:
+    """Documents of the pages whose URL `select` accepts (all when None): shared with pseudo_crawl."""
+    from fastwarc.warc import WarcRecordType
+
+    opts = entry.options if entry is not None else {}
+    extractor = opts.get("html_extractor") or getattr(options, "html_extractor", "resiliparse")
+    crawl_id = opts.get("crawl_id") or crawl_id_from_path(path)
+    where = str(path)
+
+    def want(rec: Any) -> bool | str:
+        verdict = html_response(rec)
+        if verdict is True and select is not None and rec.record_type == WarcRecordType.response:
+            if not select(rec.headers.get("WARC-Target-URI") or ""):
+                return "not_selected"
+        return verdict
+
+    for item in iter_payloads(path, want, skipped):
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        rec = item.record
+        if rec.record_type == WarcRecordType.warcinfo:
+            crawl_id = opts.get("crawl_id") or warcinfo_fields(item.data).get("isPartOf") or crawl_id
+            continue
+        url = rec.headers.get("WARC-Target-URI")
+        if not item.data.strip():
+            yield BadRecord(where, item.offset, "empty_payload", f"{url}: empty HTTP body")
+            continue
+        try:
+            decoded = decode_html(item.data, rec.http_charset)
+        except UndecodableHTML as exc:
+            yield BadRecord(where, item.offset, "undecodable_bytes", f"{url}: {exc}")
+            continue
+        text, title = extract_text(decoded.html, extractor, url)
+        if not text:
+            yield BadRecord(where, item.offset, "empty_payload", f"{url}: no text extracted ({extractor})")
+            continue
+        meta = {
+            "url": url,
+            "date": rec.headers.get("WARC-Date"),
+            "crawl_id": crawl_id,
+            "warc_record_id": rec.record_id,
+            "warc_file": path.name,
+            "warc_offset": item.offset,
+            "content_type": rec.http_content_type,
+            "charset": decoded.charset,
+            "charset_from": decoded.charset_from,
+            "extractor": extractor,
+        }
+        if decoded.declared:
+            meta["declared_charset"] = decoded.declared
+        if decoded.replaced:
+            meta["replaced_bytes"] = decoded.replaced
+        if title:
+            meta["title"] = title
+        yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)
