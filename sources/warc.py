@@ -84,7 +84,7 @@ def iter_payloads(
                 for rec in records:
                     offset = rec.stream_pos
                     if rec.record_type == WarcRecordType.unknown:
-                        raise _Broken("broken_warc_header", offset, "record without a parsable WARC header")
+                        raise _Broken("broken_warc_header", offset, _unparsable_why(f, offset, plain))
                     verdict = want(rec)
                     if verdict is not True:
                         if skipped is not None:
@@ -138,6 +138,14 @@ class _Broken(Exception):
     def __init__(self, problem: str, offset: int, detail: str) -> None:
         super().__init__(detail)
         self.problem, self.offset, self.detail = problem, offset, detail
+
+
+def _unparsable_why(f: Any, offset: int, plain: bool) -> str:
+    if plain:
+        f.seek(offset)
+        if re.match(rb"WARC/1\.[01]\n", f.read(9)):
+            return "record without a parsable WARC header: header lines end in LF, the WARC format requires CRLF"
+    return "record without a parsable WARC header"
 
 
 def _undo_encodings(rec: Any, data: bytes) -> bytes:
@@ -336,9 +344,12 @@ def read_selected(
     entry: Any,
     options: Any,
     skipped: Counter | None,
-    select: Callable[[str], bool] | None,
+    select: Callable[[str], str | None] | None,
 ) -> Iterator[RawDocument | BadRecord]:
-    """Documents of the pages whose URL `select` accepts (all when None): shared with pseudo_crawl."""
+    """Documents of the pages whose URL `select` matches (all when None): shared with pseudo_crawl.
+
+    `select(url)` returns the seed the URL matched (kept in meta as `seed`) or None.
+    """
     from fastwarc.warc import WarcRecordType
 
     opts = entry.options if entry is not None else {}
@@ -349,7 +360,7 @@ def read_selected(
     def want(rec: Any) -> bool | str:
         verdict = html_response(rec)
         if verdict is True and select is not None and rec.record_type == WarcRecordType.response:
-            if not select(rec.headers.get("WARC-Target-URI") or ""):
+            if select(rec.headers.get("WARC-Target-URI") or "") is None:
                 return "not_selected"
         return verdict
 
@@ -392,4 +403,6 @@ def read_selected(
             meta["replaced_bytes"] = decoded.replaced
         if title:
             meta["title"] = title
+        if select is not None:
+            meta["seed"] = select(url or "")
         yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)
