@@ -49,7 +49,7 @@ def parse_seed(seed: str) -> tuple[str, str]:
 
 
 class SeedMatcher:
-    """URL → the first seed (in catalog order) it belongs to, or None."""
+    """URL → the seed it belongs to (a host + path seed before a domain seed), or None."""
 
     def __init__(self, seeds: list[str]) -> None:
         if not seeds:
