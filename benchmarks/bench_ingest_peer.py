@@ -49,7 +49,7 @@ def main() -> None:
     cpu0 = cpu_seconds()
     docs = reader.run(rank=0, world_size=1)
     if variant == "datatrove_trafilatura":
-        docs = Trafilatura(timeout=5).run(docs)
+        docs = Trafilatura(timeout=5, deduplicate=False).run(docs)  # as ours: no cross-document cache
     elif variant == "datatrove_resiliparse":
         docs = Resiliparse().run(docs)
     elif variant != "datatrove_read":

@@ -13,9 +13,11 @@ gzip member's offset in a `.warc.gz`), and reading goes on after it:
 - `corrupt_gzip`: bytes that do not decompress;
 - `broken_warc_header`: a record whose WARC header does not parse;
 - `undecodable_bytes` / `empty_payload`: a page that no charset decodes, or
-  whose extracted text is empty.
+  whose extracted text is empty; `extraction_error`: the HTML extractor failed.
 After a broken member the reader resynchronises at the next gzip member (or
 `WARC/1.x` line) that starts a WARC record, so one bad record costs one record.
+(Offsets are exact for per-record gzip members, Common Crawl's layout, and for
+uncompressed files; in a file gzipped as one member they are approximate.)
 
 Entry options: `html_extractor` (overrides the run config), `crawl_id` (else
 the warcinfo `isPartOf`, else a `CC-MAIN-YYYY-WW` in the path, else the file name).
@@ -36,6 +38,7 @@ from sources.html_text import UndecodableHTML, decode_html, extract_text
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
+_OTHER_MAGIC = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames
 _CRAWL_IN_PATH = re.compile(r"CC-MAIN-\d{4}-\d{2}")
 _SCAN_CHUNK = 1 << 16
 
@@ -54,7 +57,7 @@ class Payload:
 
 def iter_payloads(
     path: Path,
-    want: Callable[[Any], bool],
+    want: Callable[[Any], bool | str],
     skipped: Counter | None = None,
 ) -> Iterator[Payload | BadRecord]:
     """Payloads of the records `want` accepts; damage becomes BadRecords and reading resumes after it.
@@ -62,6 +65,16 @@ def iter_payloads(
     Records `want` refuses are counted in `skipped` by their type (or by the
     reason `want` returns when it returns a string).
     """
+    reported: set[int | None] = set()
+    for item in _payloads(path, want, skipped):
+        if isinstance(item, BadRecord):
+            if item.offset in reported:  # a retry that failed at the same place: one damage, one report
+                continue
+            reported.add(item.offset)
+        yield item
+
+
+def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | None) -> Iterator[Payload | BadRecord]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     where = str(path)
@@ -71,13 +84,24 @@ def iter_payloads(
         gz = magic[:3] == _GZIP_MAGIC
         # other compressions (zstd, lz4): fastwarc reads them, but damage stops the file instead of resyncing
         plain = not gz and magic in (b"WARC", b"")
-        start = 0
+        if not (gz or plain or magic in _OTHER_MAGIC):
+            if size < 3 and _GZIP_MAGIC.startswith(magic):
+                yield BadRecord(where, 0, "truncated_gzip", f"the file ends inside the first gzip header ({size} bytes)")
+                return
+            yield BadRecord(where, 0, "broken_warc_header", f"not a WARC file: it starts with {magic!r}")
+            return
+        start: int | None = 0
+        previous = -1
         while start is not None and start < size:
+            if start <= previous:  # never read the same stretch twice
+                start = _resume(f, previous + 1, gz, size) if gz or plain else None
+                continue
+            previous = start
             last: int | None = None  # offset of the last record read whole in this round
-            truncated = False
+            truncated: int | None = None
             try:
                 if start == 0:
-                    records = ArchiveIterator(where, parse_http=True, auto_decode="none")
+                    records = ArchiveIterator(where, parse_http=True, auto_decode="none", fsspec_args=False)
                 else:
                     f.seek(start)
                     records = ArchiveIterator(f, parse_http=True, auto_decode="none", fsspec_args=False)
@@ -99,7 +123,7 @@ def iter_payloads(
                             "truncated_gzip" if gz else "truncated_record",
                             f"payload has {len(data)} of {rec.content_length} bytes",
                         )
-                        truncated = True
+                        truncated = offset
                         break
                     last = offset
                     try:
@@ -109,7 +133,9 @@ def iter_payloads(
                         continue
                     yield Payload(offset, rec, data)
             except _Broken as exc:
-                yield BadRecord(where, exc.offset, exc.problem, exc.detail)
+                damage = _damage_at(f, exc.offset, gz, size) if gz or plain else None
+                why = {"corrupt_gzip": "the gzip member does not decompress", None: exc.detail}.get(damage, "the file ends inside this record")
+                yield BadRecord(where, exc.offset, damage or exc.problem, why)
                 start = _resume(f, exc.offset + 1, gz, size) if gz or plain else None
                 continue
             except OSError as exc:
@@ -118,17 +144,22 @@ def iter_payloads(
                     yield BadRecord(where, last, problem, f"{exc} (after the record at offset {last}); rest of the file not read")
                     return
                 bad = _end_of(f, last, gz, size) if last is not None else start
+                problem = _damage_at(f, bad, gz, size) or problem  # the bytes say more than fastwarc's message
                 yield BadRecord(where, bad, problem, f"{exc}" + (f" (after the record at offset {last})" if last is not None else ""))
                 # retry at `bad` when it lies past the last good record (a sound member may follow a broken one)
                 start = _resume(f, max(bad, (last if last is not None else start) + 1), gz, size)
                 continue
-            if truncated or not (gz or plain):
+            if not (gz or plain):
                 return
+            if truncated is not None:  # usually the end of the file; if not, go on after the cut record
+                start = _resume(f, truncated + 1, gz, size)
+                continue
             # the iterator stopped quietly: make sure it stopped at the end of the file
             tail = _check_tail(f, last if last is not None else start, gz, size)
             if tail is not None:
                 problem, bad = tail
-                yield BadRecord(where, bad, problem, "the file ends inside a record" if problem.startswith("truncated") else "data after the last record")
+                why = {"trailing_data": "data after the last record", "corrupt_gzip": "the gzip member does not decompress"}
+                yield BadRecord(where, bad, problem, why.get(problem, "the file ends inside a record"))
                 start = _resume(f, bad + 1, gz, size)
                 continue
             return
@@ -176,8 +207,9 @@ def _members(f: Any, offset: int, size: int) -> Iterator[tuple[int, str | None]]
     pos = offset
     while pos < size:
         f.seek(pos)
-        if f.read(3) != _GZIP_MAGIC:
-            yield pos, "corrupt_gzip"
+        head = f.read(3)
+        if head != _GZIP_MAGIC:
+            yield pos, "truncated_gzip" if len(head) < 3 and _GZIP_MAGIC.startswith(head) else "corrupt_gzip"
             return
         f.seek(pos)
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -229,6 +261,16 @@ def _next_member_start(f: Any, start: int, size: int) -> int:
         d.decompress(chunk)
         consumed += len(chunk)
     return start + consumed - len(d.unused_data)
+
+
+def _damage_at(f: Any, offset: int, gz: bool, size: int) -> str | None:
+    """truncated_* / corrupt_gzip when the unit at `offset` is cut off or does not decompress."""
+    if gz:
+        for _, problem in _members(f, offset, size):
+            return problem
+        return None
+    end = _plain_record_end(f, offset, size)
+    return "truncated_record" if end is not None and end > size else None
 
 
 def _check_tail(f: Any, offset: int, gz: bool, size: int) -> tuple[str, int] | None:
@@ -381,7 +423,11 @@ def read_selected(
         except UndecodableHTML as exc:
             yield BadRecord(where, item.offset, "undecodable_bytes", f"{url}: {exc}")
             continue
-        text, title = extract_text(decoded.html, extractor, url)
+        try:
+            text, title = extract_text(decoded.html, extractor, url)
+        except Exception as exc:  # a parser failure on one page must not end the file
+            yield BadRecord(where, item.offset, "extraction_error", f"{url}: {extractor}: {type(exc).__name__}: {exc}"[:500])
+            continue
         if not text:
             yield BadRecord(where, item.offset, "empty_payload", f"{url}: no text extracted ({extractor})")
             continue
@@ -403,6 +449,8 @@ def read_selected(
             meta["replaced_bytes"] = decoded.replaced
         if title:
             meta["title"] = title
+        if rec.headers.get("WARC-Truncated"):  # the crawler cut the page (CC: at 1 MiB); the text is partial
+            meta["warc_truncated"] = rec.headers.get("WARC-Truncated")
         if select is not None:
             meta["seed"] = select(url or "")
         yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)

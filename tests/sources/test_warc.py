@@ -250,3 +250,42 @@ def test_ingest_stage_reports_the_truncated_record_and_keeps_the_rest(tmp_path):
     assert "http://01spb.ru/company/" in urls
     assert pq.read_table(tmp_path / "out" / "ingested" / "crawl" / "part-00001.parquet").num_rows == 0
     assert summary["errors_path"].endswith("errors-ingest.jsonl")
+
+
+def _member_starts(data: bytes) -> set[int]:
+    import zlib
+
+    starts, pos = set(), 0
+    while pos < len(data):
+        starts.add(pos)
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        d.decompress(data[pos:])
+        pos = len(data) - len(d.unused_data)
+    return starts | {len(data)}
+
+
+def test_any_cut_keeps_a_prefix_of_the_records_and_reports_the_cut(tmp_path_factory):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    data = WARCFILE.read_bytes()
+    boundaries = _member_starts(data)
+    full = [p.offset for p in warc.iter_payloads(WARCFILE, warc.html_response)]
+    folder = tmp_path_factory.mktemp("cuts")
+
+    @settings(max_examples=40, deadline=None, database=None)
+    @given(st.integers(min_value=1, max_value=len(data) - 1))
+    def check(cut: int) -> None:
+        path = folder / "cut.warc.gz"
+        path.write_bytes(data[:cut])
+        out = list(warc.iter_payloads(path, warc.html_response))
+        good = [o.offset for o in out if isinstance(o, warc.Payload)]
+        bad = [o for o in out if isinstance(o, BadRecord)]
+        assert good == full[: len(good)]
+        if cut in boundaries:  # a file cut between members is a shorter valid WARC
+            assert bad == []
+        else:
+            assert [b.problem for b in bad] == ["truncated_gzip"]
+            assert bad[0].offset == max(b for b in boundaries if b < cut)
+
+    check()
