@@ -116,6 +116,8 @@ def decode_html(data: bytes, http_charset: str | None = None) -> Decoded:
     tried: list[str] = []
     for origin, label in (("http", http_charset), ("meta", declared_meta)):
         codec = python_codec(label)
+        if origin == "meta" and codec and codec.startswith("utf-16"):
+            codec = "utf-8"  # WHATWG: a page that can state its charset in ASCII is not UTF-16
         if codec is None or codec in tried:
             continue
         tried.append(codec)

@@ -71,3 +71,9 @@ def test_extractors_keep_main_text_and_drop_scripts():
     assert "Dies ist ein ausreichend langer Absatz über die Stadt Köln" in text and "var x" not in text
     with pytest.raises(ValueError, match="unknown html extractor"):
         extract_text(html, "lynx")
+
+
+def test_meta_utf16_means_utf8():
+    page = '<meta charset="utf-16"><p>Grüße</p>'.encode("utf-8")
+    decoded = decode_html(page)
+    assert (decoded.charset, decoded.html) == ("utf-8", '<meta charset="utf-16"><p>Grüße</p>')
