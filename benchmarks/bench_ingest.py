@@ -10,7 +10,8 @@ variant reads that same folder on one core:
 - ours_resiliparse / ours_trafilatura: `sources.warc.read`, the ingest adapter, complete
 - datatrove_read / datatrove_resiliparse / datatrove_trafilatura: datatrove 0.10.1
   `WarcReader` alone, then + an extractor (its `Trafilatura`; a minimal resiliparse
-  `BaseExtractor`, datatrove ships none), run by `benchmarks/bench_ingest_peer.py` in
+  `BaseExtractor`, datatrove ships none; trafilatura with favor_precision, no comments and
+  deduplicate off on both sides), run by `benchmarks/bench_ingest_peer.py` in
   the peer environment (`PEER_PYTHON`, default /work/main/.venv-peers/bin/python).
 
 Figures per CPU second (process + children, so datatrove's extractor sandbox
