@@ -1,0 +1,456 @@
+"""WARC web-crawl archives (Common Crawl and other crawlers) → one document per HTML page.
+
+Only `response` records with HTTP status 200 and an HTML content type become
+documents; requests, metadata, revisits, non-HTML and non-200 responses are not
+documents and are only counted (pass a `Counter` as `skipped` to see them).
+Text comes from `sources.html_text` (charset declared → detected; resiliparse or
+trafilatura, chosen by `options.html_extractor`).
+
+Damage is reported per record, with the file and the record's byte offset (the
+gzip member's offset in a `.warc.gz`), and reading goes on after it:
+- `truncated_gzip`: the file ends inside a gzip member (or a record is shorter
+  than its Content-Length, `truncated_record` in an uncompressed file);
+- `corrupt_gzip`: bytes that do not decompress;
+- `broken_warc_header`: a record whose WARC header does not parse;
+- `undecodable_bytes` / `empty_payload`: a page that no charset decodes, or
+  whose extracted text is empty; `extraction_error`: the HTML extractor failed.
+After a broken member the reader resynchronises at the next gzip member (or
+`WARC/1.x` line) that starts a WARC record, so one bad record costs one record.
+(Offsets are exact for per-record gzip members, Common Crawl's layout, and for
+uncompressed files; in a file gzipped as one member they are approximate.)
+
+Entry options: `html_extractor` (overrides the run config), `crawl_id` (else
+the warcinfo `isPartOf`, else a `CC-MAIN-YYYY-WW` in the path, else the file name).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sources.base import BadRecord, RawDocument, resolve_files
+from sources.html_text import UndecodableHTML, decode_html, extract_text
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_OTHER_MAGIC = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames
+_CRAWL_IN_PATH = re.compile(r"CC-MAIN-\d{4}-\d{2}")
+_SCAN_CHUNK = 1 << 16
+
+list_files = resolve_files
+
+
+# ---------------------------------------------------------------- record stream
+
+
+@dataclass(frozen=True)
+class Payload:
+    offset: int  # byte offset of the record (its gzip member in a .gz file)
+    record: Any  # fastwarc WarcRecord, headers parsed
+    data: bytes  # the record's payload (HTTP body for HTTP records), transfer/content encodings undone
+
+
+def iter_payloads(
+    path: Path,
+    want: Callable[[Any], bool | str],
+    skipped: Counter | None = None,
+) -> Iterator[Payload | BadRecord]:
+    """Payloads of the records `want` accepts; damage becomes BadRecords and reading resumes after it.
+
+    Records `want` refuses are counted in `skipped` by their type (or by the
+    reason `want` returns when it returns a string).
+    """
+    reported: set[int | None] = set()
+    for item in _payloads(path, want, skipped):
+        if isinstance(item, BadRecord):
+            if item.offset in reported:  # a retry that failed at the same place: one damage, one report
+                continue
+            reported.add(item.offset)
+        yield item
+
+
+def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | None) -> Iterator[Payload | BadRecord]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    where = str(path)
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        magic = f.read(4)
+        gz = magic[:3] == _GZIP_MAGIC
+        # other compressions (zstd, lz4): fastwarc reads them, but damage stops the file instead of resyncing
+        plain = not gz and magic in (b"WARC", b"")
+        if not (gz or plain or magic in _OTHER_MAGIC):
+            if size < 3 and _GZIP_MAGIC.startswith(magic):
+                yield BadRecord(where, 0, "truncated_gzip", f"the file ends inside the first gzip header ({size} bytes)")
+                return
+            yield BadRecord(where, 0, "broken_warc_header", f"not a WARC file: it starts with {magic!r}")
+            return
+        start: int | None = 0
+        previous = -1
+        while start is not None and start < size:
+            if start <= previous:  # never read the same stretch twice
+                start = _resume(f, previous + 1, gz, size) if gz or plain else None
+                continue
+            previous = start
+            last: int | None = None  # offset of the last record read whole in this round
+            truncated: int | None = None
+            try:
+                if start == 0:
+                    records = ArchiveIterator(where, parse_http=True, auto_decode="none", fsspec_args=False)
+                else:
+                    f.seek(start)
+                    records = ArchiveIterator(f, parse_http=True, auto_decode="none", fsspec_args=False)
+                for rec in records:
+                    offset = rec.stream_pos
+                    if rec.record_type == WarcRecordType.unknown:
+                        raise _Broken("broken_warc_header", offset, _unparsable_why(f, offset, plain))
+                    verdict = want(rec)
+                    if verdict is not True:
+                        if skipped is not None:
+                            skipped[verdict if isinstance(verdict, str) else str(rec.record_type)] += 1
+                        last = offset
+                        continue
+                    data = rec.reader.read()
+                    if len(data) < rec.content_length:
+                        yield BadRecord(
+                            where,
+                            offset,
+                            "truncated_gzip" if gz else "truncated_record",
+                            f"payload has {len(data)} of {rec.content_length} bytes",
+                        )
+                        truncated = offset
+                        break
+                    last = offset
+                    try:
+                        data = _undo_encodings(rec, data)
+                    except OSError as exc:
+                        yield BadRecord(where, offset, "undecodable_bytes", f"HTTP body encoding: {exc}")
+                        continue
+                    yield Payload(offset, rec, data)
+            except _Broken as exc:
+                damage = _damage_at(f, exc.offset, gz, size) if gz or plain else None
+                why = {"corrupt_gzip": "the gzip member does not decompress", None: exc.detail}.get(damage, "the file ends inside this record")
+                yield BadRecord(where, exc.offset, damage or exc.problem, why)
+                start = _resume(f, exc.offset + 1, gz, size) if gz or plain else None
+                continue
+            except OSError as exc:
+                problem = "corrupt_gzip" if "decompress" in str(exc).lower() else "broken_warc_header"
+                if not (gz or plain):
+                    yield BadRecord(where, last, problem, f"{exc} (after the record at offset {last}); rest of the file not read")
+                    return
+                bad = _end_of(f, last, gz, size) if last is not None else start
+                problem = _damage_at(f, bad, gz, size) or problem  # the bytes say more than fastwarc's message
+                yield BadRecord(where, bad, problem, f"{exc}" + (f" (after the record at offset {last})" if last is not None else ""))
+                # retry at `bad` when it lies past the last good record (a sound member may follow a broken one)
+                start = _resume(f, max(bad, (last if last is not None else start) + 1), gz, size)
+                continue
+            if not (gz or plain):
+                return
+            if truncated is not None:  # usually the end of the file; if not, go on after the cut record
+                start = _resume(f, truncated + 1, gz, size)
+                continue
+            # the iterator stopped quietly: make sure it stopped at the end of the file
+            tail = _check_tail(f, last if last is not None else start, gz, size)
+            if tail is not None:
+                problem, bad = tail
+                why = {"trailing_data": "data after the last record", "corrupt_gzip": "the gzip member does not decompress"}
+                yield BadRecord(where, bad, problem, why.get(problem, "the file ends inside a record"))
+                start = _resume(f, bad + 1, gz, size)
+                continue
+            return
+
+
+class _Broken(Exception):
+    def __init__(self, problem: str, offset: int, detail: str) -> None:
+        super().__init__(detail)
+        self.problem, self.offset, self.detail = problem, offset, detail
+
+
+def _unparsable_why(f: Any, offset: int, plain: bool) -> str:
+    if plain:
+        f.seek(offset)
+        if re.match(rb"WARC/1\.[01]\n", f.read(9)):
+            return "record without a parsable WARC header: header lines end in LF, the WARC format requires CRLF"
+    return "record without a parsable WARC header"
+
+
+def _undo_encodings(rec: Any, data: bytes) -> bytes:
+    """Undo HTTP chunked transfer and gzip/deflate/br content encodings (CC stores most bodies plain)."""
+    if not rec.is_http or not data:
+        return data
+    from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
+
+    headers = rec.http_headers
+    if (headers.get("Transfer-Encoding") or "").lower().strip() == "chunked":
+        data = _read_all(ChunkedReader(io.BytesIO(data)))
+    encoding = (headers.get("Content-Encoding") or "").lower().strip()
+    if encoding in ("gzip", "x-gzip"):
+        data = _read_all(GzipReader(io.BytesIO(data)))
+    elif encoding == "deflate":
+        data = _read_all(GzipReader(io.BytesIO(data), zlib=True))
+    elif encoding == "br":
+        data = _read_all(BrotliReader(io.BytesIO(data)))
+    return data
+
+
+def _read_all(reader: Any) -> bytes:
+    return b"".join(iter(lambda: reader.read(_SCAN_CHUNK), b""))
+
+
+def _members(f: Any, offset: int, size: int) -> Iterator[tuple[int, str | None]]:
+    """Walk gzip members from `offset`: (member start, None) for a whole member, else (start, problem) and stop."""
+    pos = offset
+    while pos < size:
+        f.seek(pos)
+        head = f.read(3)
+        if head != _GZIP_MAGIC:
+            yield pos, "truncated_gzip" if len(head) < 3 and _GZIP_MAGIC.startswith(head) else "corrupt_gzip"
+            return
+        f.seek(pos)
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        consumed = 0
+        try:
+            while not d.eof:
+                chunk = f.read(_SCAN_CHUNK)
+                if not chunk:
+                    yield pos, "truncated_gzip"
+                    return
+                d.decompress(chunk)
+                consumed += len(chunk)
+        except zlib.error:
+            yield pos, "corrupt_gzip"
+            return
+        yield pos, None
+        pos = pos + consumed - len(d.unused_data)
+
+
+def _plain_record_end(f: Any, offset: int, size: int) -> int | None:
+    """End of the uncompressed WARC record at `offset` (header, Content-Length bytes, CRLF CRLF)."""
+    f.seek(offset)
+    head = f.read(1 << 16)
+    stop = head.find(b"\r\n\r\n")
+    m = re.search(rb"(?im)^content-length:\s*(\d+)", head[:stop]) if stop >= 0 else None
+    if m is None:
+        return None
+    return offset + stop + 4 + int(m.group(1)) + 4
+
+
+def _end_of(f: Any, offset: int, gz: bool, size: int) -> int:
+    """Where the unit (gzip member / plain record) holding the record at `offset` ends."""
+    if gz:
+        for start, problem in _members(f, offset, size):
+            return start if problem else _next_member_start(f, start, size)
+        return size
+    end = _plain_record_end(f, offset, size)
+    return min(end, size) if end is not None else offset
+
+
+def _next_member_start(f: Any, start: int, size: int) -> int:
+    f.seek(start)
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    consumed = 0
+    while not d.eof:
+        chunk = f.read(_SCAN_CHUNK)
+        if not chunk:
+            return size
+        d.decompress(chunk)
+        consumed += len(chunk)
+    return start + consumed - len(d.unused_data)
+
+
+def _damage_at(f: Any, offset: int, gz: bool, size: int) -> str | None:
+    """truncated_* / corrupt_gzip when the unit at `offset` is cut off or does not decompress."""
+    if gz:
+        for _, problem in _members(f, offset, size):
+            return problem
+        return None
+    end = _plain_record_end(f, offset, size)
+    return "truncated_record" if end is not None and end > size else None
+
+
+def _check_tail(f: Any, offset: int, gz: bool, size: int) -> tuple[str, int] | None:
+    """After a quiet stop at the record at `offset`: (problem, offset) if the file does not end there."""
+    if gz:
+        f.seek(offset)
+        if f.read(3) != _GZIP_MAGIC:  # records not aligned on members (one big member): walk from the start
+            offset = 0
+        first = True
+        for start, problem in _members(f, offset, size):
+            if problem:
+                return problem, start
+            if not first:
+                return "trailing_data", start
+            first = False
+        return None
+    end = _plain_record_end(f, offset, size)
+    if end is None:
+        return ("broken_warc_header", offset) if offset < size else None
+    if end > size:
+        return "truncated_record", offset
+    f.seek(end)
+    rest = f.read(size - end) if size - end <= 1 << 16 else f.read(1 << 16) + b"x"
+    return ("trailing_data", end) if rest.strip() else None
+
+
+def _resume(f: Any, offset: int, gz: bool, size: int) -> int | None:
+    """The first offset ≥ `offset` where a readable WARC record starts (gzip member or `WARC/1.` line)."""
+    pos = offset
+    needle = _GZIP_MAGIC if gz else b"WARC/1."
+    while pos < size:
+        f.seek(pos)
+        window = f.read(1 << 20)
+        if not window:
+            return None
+        hit = window.find(needle)
+        if hit < 0:
+            pos += max(len(window) - len(needle), 1)
+            continue
+        cand = pos + hit
+        if _starts_record(f, cand, gz):
+            return cand
+        pos = cand + 1
+    return None
+
+
+def _starts_record(f: Any, offset: int, gz: bool) -> bool:
+    f.seek(offset)
+    if not gz:
+        if offset > 0:
+            f.seek(offset - 1)
+            if f.read(1) != b"\n":
+                return False
+        return True
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        head = d.decompress(f.read(4096), 16)
+    except zlib.error:
+        return False
+    return head.startswith(b"WARC/1.")
+
+
+# ---------------------------------------------------------------- documents
+
+
+def crawl_id_from_path(path: Path) -> str:
+    m = _CRAWL_IN_PATH.search(str(path))
+    if m:
+        return m.group(0)
+    name = path.name
+    for suffix in (".gz", ".zst", ".warc", ".wet"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def warcinfo_fields(data: bytes) -> dict[str, str]:
+    """`key: value` lines of a warcinfo record."""
+    fields = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def html_response(rec: Any) -> bool | str:
+    """True for a 200 HTML response; otherwise the skip reason (or False for warcinfo, handled apart)."""
+    from fastwarc.warc import WarcRecordType
+
+    kind = rec.record_type
+    if kind == WarcRecordType.warcinfo:
+        return True
+    if kind != WarcRecordType.response:
+        return str(kind)
+    if not rec.is_http:
+        return "response_not_http"
+    if rec.http_headers.status_code != 200:
+        return "response_not_200"
+    mime = (rec.http_content_type or rec.headers.get("WARC-Identified-Payload-Type") or "").lower()
+    if mime not in HTML_TYPES:
+        return "response_not_html"
+    return True
+
+
+def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = None) -> Iterator[RawDocument | BadRecord]:
+    """HTML pages of one WARC file as documents."""
+    return read_selected(path, entry, options, skipped, select=None)
+
+
+def read_selected(
+    path: Path,
+    entry: Any,
+    options: Any,
+    skipped: Counter | None,
+    select: Callable[[str], str | None] | None,
+) -> Iterator[RawDocument | BadRecord]:
+    """Documents of the pages whose URL `select` matches (all when None): shared with pseudo_crawl.
+
+    `select(url)` returns the seed the URL matched (kept in meta as `seed`) or None.
+    """
+    from fastwarc.warc import WarcRecordType
+
+    opts = entry.options if entry is not None else {}
+    extractor = opts.get("html_extractor") or getattr(options, "html_extractor", "resiliparse")
+    crawl_id = opts.get("crawl_id") or crawl_id_from_path(path)
+    where = str(path)
+
+    def want(rec: Any) -> bool | str:
+        verdict = html_response(rec)
+        if verdict is True and select is not None and rec.record_type == WarcRecordType.response:
+            if select(rec.headers.get("WARC-Target-URI") or "") is None:
+                return "not_selected"
+        return verdict
+
+    for item in iter_payloads(path, want, skipped):
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        rec = item.record
+        if rec.record_type == WarcRecordType.warcinfo:
+            crawl_id = opts.get("crawl_id") or warcinfo_fields(item.data).get("isPartOf") or crawl_id
+            continue
+        url = rec.headers.get("WARC-Target-URI")
+        if not item.data.strip():
+            yield BadRecord(where, item.offset, "empty_payload", f"{url}: empty HTTP body")
+            continue
+        try:
+            decoded = decode_html(item.data, rec.http_charset)
+        except UndecodableHTML as exc:
+            yield BadRecord(where, item.offset, "undecodable_bytes", f"{url}: {exc}")
+            continue
+        try:
+            text, title = extract_text(decoded.html, extractor, url)
+        except Exception as exc:  # a parser failure on one page must not end the file
+            yield BadRecord(where, item.offset, "extraction_error", f"{url}: {extractor}: {type(exc).__name__}: {exc}"[:500])
+            continue
+        if not text:
+            yield BadRecord(where, item.offset, "empty_payload", f"{url}: no text extracted ({extractor})")
+            continue
+        meta = {
+            "url": url,
+            "date": rec.headers.get("WARC-Date"),
+            "crawl_id": crawl_id,
+            "warc_record_id": rec.record_id,
+            "warc_file": path.name,
+            "warc_offset": item.offset,
+            "content_type": rec.http_content_type,
+            "charset": decoded.charset,
+            "charset_from": decoded.charset_from,
+            "extractor": extractor,
+        }
+        if decoded.declared:
+            meta["declared_charset"] = decoded.declared
+        if decoded.replaced:
+            meta["replaced_bytes"] = decoded.replaced
+        if title:
+            meta["title"] = title
+        if rec.headers.get("WARC-Truncated"):  # the crawler cut the page (CC: at 1 MiB); the text is partial
+            meta["warc_truncated"] = rec.headers.get("WARC-Truncated")
+        if select is not None:
+            meta["seed"] = select(url or "")
+        yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)
