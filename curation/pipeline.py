@@ -16,7 +16,9 @@ from curation.config import RunConfig
 # name → "module:function"; order is the pipeline order
 STAGES: dict[str, str] = {
     "ingest": "curation.pipeline:ingest_stage",
+    "filter": "curation.pipeline:filter_stage",
     "stats": "curation.pipeline:stats_stage",
+    "report": "curation.pipeline:report_stage",
 }
 
 
@@ -63,19 +65,39 @@ def run_pipeline(config: RunConfig, stages: list[str], progress: bool = True, on
     return summaries
 
 
-def ingest_stage(config: RunConfig, progress: bool) -> dict:
+def selected_entries(config: RunConfig):
+    """The catalog and the entries this run covers (sources, langs, statuses of the config)."""
     from curation.catalog import load_catalog
-    from curation.ingest import run_ingest
 
     catalog = load_catalog(config.catalog)
     entries = catalog.select(ids=config.sources or None, langs=config.langs or None, statuses=config.statuses or None)
     if not entries:
         raise ValueError(f"{config.catalog}: no entry matches sources={config.sources} langs={config.langs} statuses={config.statuses}")
+    return catalog, entries
+
+
+def ingest_stage(config: RunConfig, progress: bool) -> dict:
+    from curation.ingest import run_ingest
+
+    catalog, entries = selected_entries(config)
     summary = run_ingest(catalog, entries, config, progress=progress)
     return {
         "documents": summary["counts"].docs(outcome="kept"),
         "sources": len(entries),
         "bad records": len(summary["errors"]),
+        "resumed tasks": summary["skipped"],
+    }
+
+
+def filter_stage(config: RunConfig, progress: bool) -> dict:
+    from curation.filter_stage import run_filter
+
+    catalog, entries = selected_entries(config)
+    summary = run_filter(catalog, entries, config, progress=progress)
+    counts = summary["counts"]
+    return {
+        "kept": counts.docs(stage="filter", outcome="kept"),
+        "removed": counts.docs(stage="filter") - counts.docs(stage="filter", outcome="kept"),
         "resumed tasks": summary["skipped"],
     }
 
@@ -90,3 +112,20 @@ def stats_stage(config: RunConfig, progress: bool) -> dict:
     if mismatches:
         raise ValueError("counts do not reconcile: " + "; ".join(map(str, mismatches)))
     return {"table": str(path), "reconciled": True}
+
+
+def report_stage(config: RunConfig, progress: bool) -> dict:
+    from curation.catalog import load_catalog
+    from curation.layout import Layout
+    from curation.report.datacard import write_datacards
+    from curation.report.html import write_report
+    from curation.report.signals import read_signals
+    from curation.report.thresholds import thresholds_for
+
+    layout = Layout(config.output_dir)
+    catalog = load_catalog(config.catalog)
+    thresholds = thresholds_for(config)
+    signals = read_signals(layout)
+    report = write_report(layout, catalog, thresholds, None, signals)
+    cards = write_datacards(layout, catalog, thresholds, signals)
+    return {"report": str(report), "data cards": len(cards)}
