@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import catalog, ingest
+from curation.cli import catalog, ingest, lm
 
 app = typer.Typer(
     name="curation",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(lm.app, name="lm")
 ingest.register(app)
 
 
