@@ -26,8 +26,9 @@ from filters.pii_patterns import (
     NER_KINDS,
     PATTERN_KINDS,
     Finding,
-    candidate_windows,
+    entity_windows,
     extra_recognizers,
+    phone_recognizer,
     redact,
     resolve_overlaps,
 )
@@ -107,7 +108,6 @@ def build_analyzer(lang: str, params: PiiParams):
         EmailRecognizer,
         IbanRecognizer,
         IpRecognizer,
-        PhoneRecognizer,
     )
 
     _quiet_presidio()
@@ -118,7 +118,7 @@ def build_analyzer(lang: str, params: PiiParams):
     regions = params.phone_regions or regions_for(lang)
     for recognizer in (
         EmailRecognizer(supported_language=lang),
-        PhoneRecognizer(supported_language=lang, supported_regions=regions),
+        phone_recognizer(lang, regions),
         IpRecognizer(supported_language=lang),
         CreditCardRecognizer(supported_language=lang),
         IbanRecognizer(supported_language=lang),
@@ -184,12 +184,14 @@ class PiiRedaction(Filter):
         key = lang or "und"
         wanted = [KIND_TO_ENTITY[k] for k in self.kinds(lang)]
         if params.windows and not params.ner_model:
-            spans = candidate_windows(text, params.window_margin)
+            spans = [(lo, hi, [e for e in wanted if e in entities]) for lo, hi, entities in entity_windows(text, params.window_margin)]
         else:
-            spans = [(0, len(text))] if text else []
+            spans = [(0, len(text), wanted)] if text else []
         findings = []
-        for lo, hi in spans:
-            for r in analyzer.analyze(text[lo:hi], language=key, entities=wanted, score_threshold=params.score_threshold):
+        for lo, hi, entities in spans:
+            if not entities:
+                continue
+            for r in analyzer.analyze(text[lo:hi], language=key, entities=entities, score_threshold=params.score_threshold):
                 findings.append(Finding(ENTITIES[r.entity_type][0], lo + r.start, lo + r.end, r.score))
         return resolve_overlaps(findings)
 

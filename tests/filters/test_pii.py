@@ -256,3 +256,26 @@ def test_pickles_without_analyzers(pii):
     clone = pickle.loads(pickle.dumps(pii))
     assert clone._ready is False and "_analyzers" not in clone.__dict__
     assert [f.kind for f in clone.find("mail a@example.com", "en")] == ["email"]
+
+
+def test_four_digit_runs_are_never_phone_numbers():
+    import os
+
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    text = "The treaty was signed in 1648, the war ended in 1650."
+    plain = PhoneRecognizer(supported_language="de", supported_regions=("DE",)).analyze(text, ["PHONE_NUMBER"])
+    assert [text[r.start : r.end] for r in plain] == ["1648"]  # the German numbering plan makes it valid
+    assert PiiRedaction().find(text, "de") == []
+
+
+def test_windows_run_only_the_recognizers_their_candidates_call_for():
+    from filters.pii_patterns import entity_windows
+
+    text = "Mail bob@example.org. " + "x " * 60 + "Phone 0171 2345678. " + "y " * 60 + "Born 1990 in Rome."
+    windows = entity_windows(text, margin=16)
+    assert [sorted(e) for _, _, e in windows] == [["EMAIL_ADDRESS", "USER_HANDLE"], ["PHONE_NUMBER"]]
+    card = entity_windows("pay 4111 1111 1111 1111 now")[0][2]
+    assert card == {"PHONE_NUMBER", "CREDIT_CARD"}
+    assert entity_windows("at 10.0.0.1 and fe80::1 and DE89 3704")[0][2] == {"IP_ADDRESS", "IBAN_CODE", "PHONE_NUMBER"}
