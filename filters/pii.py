@@ -33,6 +33,9 @@ from filters.pii_patterns import (
     resolve_overlaps,
 )
 
+# tldextract (presidio's e-mail check) reads this when it is imported: its bundled suffix list, never the network
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
 # phone regions tried per language on top of presidio's defaults (numbers in international
 # +CC format are found in any region; national formats need the right region)
 PRESIDIO_DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "IL", "IN", "CA", "BR")
@@ -99,8 +102,6 @@ def _quiet_presidio() -> None:
 
 def build_analyzer(lang: str, params: PiiParams):
     """A presidio AnalyzerEngine for one language: pattern recognizers, no NLP model unless NER is on."""
-    # tldextract (used by presidio's e-mail check) must use its bundled suffix list, not the network
-    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_analyzer.predefined_recognizers import (
@@ -200,9 +201,9 @@ class PiiRedaction(Filter):
         return [redact(t, self.find(t, l)) for t, l in zip(texts, langs)]
 
     def score(self, batch: Batch) -> Scores:
-        kinds = self.kinds()
-        for lang in set(batch.langs):
-            kinds += tuple(k for k in self.kinds(lang) if k not in kinds)
+        # the same signal columns for every document of the batch, in a fixed order
+        present = {k for lang in [None, *batch.langs] for k in self.kinds(lang)}
+        kinds = tuple(k for k in PATTERN_KINDS + NER_KINDS if k in present)
         signals: dict[str, list[float]] = {f"pii_{k}": [] for k in kinds}
         texts, rewrites = [], []
         for text, lang in zip(batch.texts, batch.langs):
