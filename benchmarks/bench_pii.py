@@ -36,19 +36,16 @@ os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 sys.path.insert(0, sys.argv[3])
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
-from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, EmailRecognizer, IbanRecognizer, IpRecognizer
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
-# the recognizers presidio lacks: ROOTS's two (PatternRecognizers) and PhoneRecognizer without 4-digit runs
-from filters.pii_patterns import ENTITIES, extra_recognizers, phone_recognizer
+# the same recognizer set: presidio's five (+ unspaced-script patterns), phone without 4-digit runs, ROOTS's two
+from filters.pii_patterns import ENTITIES, pattern_recognizers
 
 job = json.load(open(sys.argv[1]))
 engines = {}
 for lang, regions in job["regions"].items():
     registry = RecognizerRegistry(supported_languages=[lang])
-    for r in (EmailRecognizer(supported_language=lang), phone_recognizer(lang, tuple(regions)),
-              IpRecognizer(supported_language=lang), CreditCardRecognizer(supported_language=lang),
-              IbanRecognizer(supported_language=lang), *extra_recognizers(lang)):
+    for r in pattern_recognizers(lang, tuple(regions)):
         registry.add_recognizer(r)
     nlp = NlpEngineProvider(nlp_configuration={"nlp_engine_name": "no_op", "models": [{"lang_code": lang, "model_name": "none"}]}).create_engine()
     engines[lang] = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=[lang])

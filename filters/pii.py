@@ -27,8 +27,7 @@ from filters.pii_patterns import (
     PATTERN_KINDS,
     Finding,
     entity_windows,
-    extra_recognizers,
-    phone_recognizer,
+    pattern_recognizers,
     redact,
     resolve_overlaps,
 )
@@ -104,27 +103,13 @@ def build_analyzer(lang: str, params: PiiParams):
     """A presidio AnalyzerEngine for one language: pattern recognizers, no NLP model unless NER is on."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_analyzer.predefined_recognizers import (
-        CreditCardRecognizer,
-        EmailRecognizer,
-        IbanRecognizer,
-        IpRecognizer,
-    )
-
     _quiet_presidio()
     unknown = set(params.entities) - set(PATTERN_KINDS) - set(NER_KINDS)
     if unknown:
         raise ValueError(f"pii filter: unknown entities {sorted(unknown)}; known: {', '.join(PATTERN_KINDS + NER_KINDS)}")
     registry = RecognizerRegistry(supported_languages=[lang])
     regions = params.phone_regions or regions_for(lang)
-    for recognizer in (
-        EmailRecognizer(supported_language=lang),
-        phone_recognizer(lang, regions),
-        IpRecognizer(supported_language=lang),
-        CreditCardRecognizer(supported_language=lang),
-        IbanRecognizer(supported_language=lang),
-        *extra_recognizers(lang),
-    ):
+    for recognizer in pattern_recognizers(lang, regions):
         registry.add_recognizer(recognizer)
     if params.ner_model:
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer

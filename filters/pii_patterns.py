@@ -138,9 +138,10 @@ def phone_recognizer(lang: str, regions: tuple[str, ...]):
 
 # --- ROOTS's extra categories (bigscience PII: USER and KEY), as presidio recognizers ---
 
-USER_PATTERN = r"(?<![\w@.+\-/])@(?=[A-Za-z0-9_.]*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])(?![\w@])"
+# ASCII look-arounds, not \b: in unspaced scripts (zh, ja, th) a handle sits right next to letters
+USER_PATTERN = r"(?<![A-Za-z0-9_@.+\-/])@(?=[A-Za-z0-9_.]*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_])(?![A-Za-z0-9_@])"
 KNOWN_KEY_PATTERN = (
-    r"\b(?:AKIA[0-9A-Z]{16}"  # AWS access key id
+    r"(?<![A-Za-z0-9_\-])(?:AKIA[0-9A-Z]{16}"  # AWS access key id
     r"|gh[pousr]_[A-Za-z0-9]{36}"  # GitHub tokens
     r"|github_pat_[A-Za-z0-9_]{40,}"
     r"|xox[abposr]-[A-Za-z0-9\-]{15,}"  # Slack
@@ -167,6 +168,51 @@ def looks_like_secret(token: str) -> bool:
         and sum(c.isdigit() for c in core) >= 2
         and shannon_entropy(core) >= MIN_KEY_ENTROPY
     )
+
+
+# --- presidio's recognizers, plus variants of their patterns for unspaced scripts ---
+# presidio anchors e-mails, IPs and cards with \b; between a CJK character and a digit or
+# ASCII letter there is no \b (both are \w), so "请联系jean@example.com获取" or "IP地址192.168.1.1"
+# escape it. The variants anchor on ASCII look-arounds instead; same validation (tldextract,
+# ipaddress, Luhn) applies.
+_ASCII_WORD = "0-9A-Za-z_"
+EMAIL_UNSPACED = (
+    r"(?<![0-9A-Za-z!#$%&'*+\-/=?^_`{|}~.])"
+    r"([0-9A-Za-z!#$%&'*+\-/=?^_`{|}~](?:[0-9A-Za-z!#$%&'*+\-/=?^_`{|}~.]*[0-9A-Za-z!#$%&'*+\-/=?^_`{|}~])?"
+    r"@[0-9A-Za-z_]+(?:-+[0-9A-Za-z_]+)*(?:\.[0-9A-Za-z_]+(?:-+[0-9A-Za-z_]+)*)+)(?![0-9A-Za-z_])"
+)
+CARD_UNSPACED = (
+    r"(?<![0-9A-Za-z_])(?!1\d{12}(?!\d))((4\d{3})|(5[0-5]\d{2})|(6\d{3})|(1\d{3})|(3\d{3}))"
+    r"[- ]?(\d{3,4})[- ]?(\d{3,4})[- ]?(\d{3,5})(?![0-9A-Za-z_])"
+)
+
+
+def ascii_bounded(regex: str) -> str:
+    """presidio's IP pattern with its word-boundary anchors made ASCII-only."""
+    regex = regex.replace(r"(?<![\w:])", f"(?<![{_ASCII_WORD}:])").replace(r"(?![\w:]", f"(?![{_ASCII_WORD}:]")
+    if regex.startswith(r"\b"):
+        regex = f"(?<![{_ASCII_WORD}])" + regex[2:]
+    if regex.endswith(r"\b"):
+        regex = regex[:-2] + f"(?![{_ASCII_WORD}])"
+    return regex
+
+
+def pattern_recognizers(lang: str, regions: tuple[str, ...]) -> list:
+    """Every pattern recognizer of one language: presidio's five (with the unspaced-script
+    variants), the phone recognizer without short runs, and ROOTS's two."""
+    from presidio_analyzer import Pattern
+    from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, EmailRecognizer, IbanRecognizer, IpRecognizer
+
+    ip_patterns = list(IpRecognizer.PATTERNS)
+    ip_patterns += [Pattern(f"{p.name} (unspaced scripts)", ascii_bounded(p.regex), p.score) for p in IpRecognizer.PATTERNS]
+    return [
+        EmailRecognizer(supported_language=lang, patterns=[*EmailRecognizer.PATTERNS, Pattern("Email (unspaced scripts)", EMAIL_UNSPACED, 0.5)]),
+        phone_recognizer(lang, regions),
+        IpRecognizer(supported_language=lang, patterns=ip_patterns),
+        CreditCardRecognizer(supported_language=lang, patterns=[*CreditCardRecognizer.PATTERNS, Pattern("Cards (unspaced scripts)", CARD_UNSPACED, 0.3)]),
+        IbanRecognizer(supported_language=lang),
+        *extra_recognizers(lang),
+    ]
 
 
 def extra_recognizers(lang: str) -> list:

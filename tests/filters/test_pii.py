@@ -279,3 +279,17 @@ def test_windows_run_only_the_recognizers_their_candidates_call_for():
     card = entity_windows("pay 4111 1111 1111 1111 now")[0][2]
     assert card == {"PHONE_NUMBER", "CREDIT_CARD"}
     assert entity_windows("at 10.0.0.1 and fe80::1 and DE89 3704")[0][2] == {"IP_ADDRESS", "IBAN_CODE", "PHONE_NUMBER"}
+
+
+def test_entities_glued_to_unspaced_scripts_are_found(pii):
+    # presidio's \b anchors fail between a CJK character and ASCII; the unspaced-script variants do not
+    cases = {
+        "请联系jean@example.com获取更多信息。": [("email", "jean@example.com")],
+        "IP地址192.168.1.1已封禁": [("ip", "192.168.1.1")],
+        "卡号4111111111111111已冻结": [("credit_card", "4111111111111111")],
+        "地址2001:db8::1和用户@karl615以及密钥sk-AbC123dEf456GhI789jKl012mNo。": [
+            ("ip", "2001:db8::1"), ("user", "@karl615"), ("secret", "sk-AbC123dEf456GhI789jKl012mNo")],
+        "version v1.2.3.4 and build a1.2.3.4": [],  # ASCII neighbours still block them
+    }
+    for text, expected in cases.items():
+        assert [(f.kind, text[f.start : f.end]) for f in pii.find(text, "zh")] == expected

@@ -173,17 +173,20 @@ def make_item(kind: str, rng: random.Random, lang: str) -> tuple[str, bool]:
 
 
 def insert(text: str, items: list[tuple[str, str, bool]], rng: random.Random) -> tuple[str, list[dict]]:
-    """Insert the items at distinct spaces of the original sentence (in unspaced scripts, between
-    characters), each padded by spaces; return the text and the labelled spans."""
+    """Insert the items at distinct spaces of the original sentence, padded by spaces; in unspaced
+    scripts (zh) between two characters with no padding, as such text is written."""
     slots = [i for i, c in enumerate(text) if c == " "]
+    pad = " "
     if len(slots) < len(items):
-        slots = list(range(1, len(text)))
+        # between two non-ASCII characters: glued to the script's letters, not to a stray digit
+        slots = [i for i in range(1, len(text)) if not (text[i - 1].isascii() or text[i].isascii())]
+        pad = ""
     positions = sorted(rng.sample(slots, len(items)))
     out, spans, prev = [], [], 0
     for pos, (kind, value, valid) in zip(positions, items):
-        out.append(text[prev:pos] + " ")
+        out.append(text[prev:pos] + pad)
         start = sum(map(len, out))
-        out.append(value if text[pos] == " " else value + " ")  # the sentence's own space follows
+        out.append(value if text[pos] == " " else value + pad)  # the sentence's own space follows
         spans.append({"kind": kind.removesuffix("_invalid"), "start": start, "end": start + len(value), "valid": valid})
         prev = pos
     out.append(text[prev:])
