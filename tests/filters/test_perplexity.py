@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import pickle
 import random
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from filters import get_filter_class
 from filters.base import Batch, apply_filter
 from filters.perplexity import Perplexity, bucket
 
-from tests.conftest import SAMPLES
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 @pytest.fixture(scope="module")

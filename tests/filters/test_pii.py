@@ -21,7 +21,7 @@ from filters.base import Batch, apply_filter
 from filters.pii import PiiRedaction, regions_for
 from filters.pii_patterns import Finding, candidate_spans, candidate_windows, looks_like_secret, redact, resolve_overlaps
 
-from tests.conftest import SAMPLES
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "pii"
 ROWS = [json.loads(line) for line in (DATA / "pii_set.jsonl").read_text(encoding="utf-8").splitlines()]

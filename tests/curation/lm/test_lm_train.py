@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ from curation.lm.normalize import normalize_line
 from curation.lm.train import LmTrainError, model_paths, read_reference, train_language_model
 from filters.perplexity import document_perplexity
 
-from tests.conftest import SAMPLES
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 
 REFERENCE = SAMPLES / "data" / "lm"
 
