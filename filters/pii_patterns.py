@@ -98,24 +98,43 @@ def _snap_right(text: str, pos: int) -> int:
     return pos
 
 
-def entity_windows(text: str, margin: int = 64) -> list[tuple[int, int, frozenset[str]]]:
+PHONE_MARGIN = 32  # enough for an extension ("ext. 12345", "доб. 123") after the digits
+
+
+def entity_windows(text: str, margin: int = 64, phone_margin: int = PHONE_MARGIN) -> list[tuple[int, int, frozenset[str]]]:
     """Merged windows around candidates (`margin` characters each side, snapped to boundaries),
-    each with the entities its candidates could be: only those recognizers run there."""
-    windows: list[tuple[int, int, frozenset[str]]] = []
+    each with the entities its candidates could be: only those recognizers run there.
+
+    Phone numbers get their own, narrower windows: python-phonenumbers parses every digit run
+    in what it is given, once per region, and is most of the cost; a finding's 5+ digit run
+    is its candidate, so only the candidate and its extension need to be seen."""
     n = len(text)
+    groups: dict[bool, list[tuple[int, int, frozenset[str]]]] = {True: [], False: []}
     for start, end, entities in candidates(text):
-        lo = _snap_left(text, max(0, start - margin))
-        hi = _snap_right(text, min(n, end + margin))
-        if windows and lo <= windows[-1][1]:
-            last = windows[-1]
-            windows[-1] = (last[0], max(last[1], hi), last[2] | frozenset(entities))
-        else:
-            windows.append((lo, hi, frozenset(entities)))
-    return windows
+        parts = ((True, ("PHONE_NUMBER",), phone_margin), (False, tuple(e for e in entities if e != "PHONE_NUMBER"), margin))
+        for is_phone, wanted, m in parts:
+            if not wanted or (is_phone and "PHONE_NUMBER" not in entities):
+                continue
+            windows = groups[is_phone]
+            lo = _snap_left(text, max(0, start - m))
+            hi = _snap_right(text, min(n, end + m))
+            if windows and lo <= windows[-1][1]:
+                last = windows[-1]
+                windows[-1] = (last[0], max(last[1], hi), last[2] | frozenset(wanted))
+            else:
+                windows.append((lo, hi, frozenset(wanted)))
+    return sorted(groups[True] + groups[False], key=lambda w: (w[0], w[1], sorted(w[2])))
 
 
 def candidate_windows(text: str, margin: int = 64) -> list[tuple[int, int]]:
-    return [(lo, hi) for lo, hi, _ in entity_windows(text, margin)]
+    """The text the analyzer sees (windows of different entities may overlap; merged here)."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi, _ in entity_windows(text, margin):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def phone_recognizer(lang: str, regions: tuple[str, ...]):

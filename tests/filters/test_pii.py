@@ -19,7 +19,7 @@ from curation.shards import read_table, write_shard
 from filters import get_filter_class
 from filters.base import Batch, apply_filter
 from filters.pii import PiiRedaction, regions_for
-from filters.pii_patterns import Finding, candidate_spans, candidate_windows, looks_like_secret, redact, resolve_overlaps
+from filters.pii_patterns import Finding, candidate_spans, candidate_windows, entity_windows, looks_like_secret, redact, resolve_overlaps
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -123,6 +123,11 @@ def test_windowed_findings_equal_whole_document_findings(pii):
     docs = [(r["text"], r["lang"]) for r in ROWS] + [(t, "en") for t in real]
     # whole sample documents, then the same with every labelled sentence appended (PII deep inside long text)
     docs += [(real[i % len(real)] + "\n" + ROWS[i]["text"] + "\n" + real[(i + 1) % len(real)], ROWS[i]["lang"]) for i in range(0, len(ROWS), 7)]
+    # extensions, odd separators and numbers glued to other runs: the narrow phone windows must see them whole
+    tricky = ["Call +1 650-253-0000 ext. 1234 today", "Tel. (030) 1234-5678 Durchwahl 12, Fax 030/1234-5679",
+              "Ligne 01 42 68 53 00 poste 123456 ou le 06.12.34.56.78.", "Звоните 8 (495) 123-45-67 доб. 123",
+              "In 2014-2016 we sold 12 345 units, 1 500 000 euros, ref 2014/12/05 and +44 20 7946 0018 x 42."]
+    docs += [(t, lang) for t in tricky for lang in ("en", "de", "fr", "ru")]
     for text, lang in docs:
         assert pii.find(text, lang) == whole.find(text, lang)
 
@@ -211,8 +216,8 @@ def test_cheap_precheck_skips_plain_text_and_years():
     assert candidate_spans("In 2014 the council met 3 times in Paris.") == []
     assert candidate_windows("Plain text without any digits or at-signs.") == []
     text = "Intro words here. Call 030 1234567 now. " + "filler " * 40 + "end."
-    (lo, hi), = candidate_windows(text, margin=10)
-    assert text[lo:hi].startswith("here.") and "030 1234567" in text[lo:hi] and hi < len(text) - 100
+    (lo, hi, entities), = entity_windows(text, margin=10, phone_margin=10)
+    assert entities == {"PHONE_NUMBER"} and text[lo:hi].startswith("here.") and "030 1234567" in text[lo:hi] and hi < len(text) - 100
 
 
 def test_secret_heuristic_spares_words_and_ibans():
@@ -271,14 +276,13 @@ def test_four_digit_runs_are_never_phone_numbers():
 
 
 def test_windows_run_only_the_recognizers_their_candidates_call_for():
-    from filters.pii_patterns import entity_windows
-
     text = "Mail bob@example.org. " + "x " * 60 + "Phone 0171 2345678. " + "y " * 60 + "Born 1990 in Rome."
     windows = entity_windows(text, margin=16)
     assert [sorted(e) for _, _, e in windows] == [["EMAIL_ADDRESS", "USER_HANDLE"], ["PHONE_NUMBER"]]
-    card = entity_windows("pay 4111 1111 1111 1111 now")[0][2]
-    assert card == {"PHONE_NUMBER", "CREDIT_CARD"}
-    assert entity_windows("at 10.0.0.1 and fe80::1 and DE89 3704")[0][2] == {"IP_ADDRESS", "IBAN_CODE", "PHONE_NUMBER"}
+    # phone numbers get their own narrow windows; the other recognizers share theirs
+    assert [e for _, _, e in entity_windows("pay 4111 1111 1111 1111 now")] == [{"CREDIT_CARD"}, {"PHONE_NUMBER"}]
+    assert [e for _, _, e in entity_windows("at 10.0.0.1 and fe80::1 and DE89 3704")] == [
+        {"IP_ADDRESS", "IBAN_CODE"}, {"PHONE_NUMBER"}]
 
 
 def test_entities_glued_to_unspaced_scripts_are_found(pii):
