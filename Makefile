@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench clean system-packages tools
 
 setup: $(STAMP)
 
@@ -24,3 +24,15 @@ test: setup
 
 clean:
 	rm -rf out .pytest_cache
+
+# KenLM trainer tools (lmplz, build_binary) for `curation lm train`: system packages, then a
+# build from the kenlm sdist into .tools/kenlm/bin (skipped when already built)
+KENLM_APT := cmake g++ make libboost-program-options-dev libboost-system-dev libboost-thread-dev \
+	libboost-test-dev libeigen3-dev zlib1g-dev libbz2-dev liblzma-dev
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+system-packages:
+	dpkg -s $(KENLM_APT) >/dev/null 2>&1 || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(KENLM_APT))
+
+tools: setup system-packages
+	$(VENV)/bin/curation lm tools

@@ -51,7 +51,8 @@ class Scores:
     lang_scores: Sequence[float | None] | None = None
     details: Sequence[str | None] | None = None  # per document: safe text added to a removal's detail (e.g. the matched blocklist domain)
     texts: Sequence[str] | None = None  # rewritten text (e.g. PII redaction)
-    rewrites: Sequence[int] | None = None  # per document: number of rewrites made (counted, never logged)
+    # per document: number of rewrites made, or rewrites per kind (e.g. {"email": 2}); counted, never logged
+    rewrites: Sequence[int | Mapping[str, int]] | None = None
 
 
 Verdict = tuple[str, str]  # (snake_case reason, detail safe to show: no document text)
@@ -150,4 +151,8 @@ def apply_filter(f: Filter, batch: Batch, counts: Counts, stage_prefix: str = "f
         for i, n in enumerate(scores.rewrites):
             if n:
                 counts.add(f"{stage}:rewritten", batch.langs[i], batch.sources[i], "rewritten", "", tokens=0)
+                # per kind, outcome = the kind and `docs` = rewrites of that kind (e.g. PII entities redacted)
+                for kind, k in sorted(n.items()) if isinstance(n, Mapping) else ():
+                    for _ in range(k):
+                        counts.add(f"{stage}:rewritten", batch.langs[i], batch.sources[i], kind, "")
     return batch, removals

