@@ -45,6 +45,15 @@ class FilterConfig(Section):
     batch_rows: int = Field(1024, ge=1)
 
 
+class LmConfig(Section):
+    """Reference text per language for the perplexity filter's models (`curation run` stage `lm`)."""
+
+    # language -> reference text files (.txt, .jsonl[.gz], Parquet); relative to the config file
+    reference: dict[str, list[Path]] = Field(default_factory=dict)
+    vocab_size: int = Field(8000, ge=100)
+    order: int = Field(5, ge=2, le=9)
+
+
 class DedupConfig(Section):
     pass
 
@@ -67,6 +76,7 @@ class RunConfig(Section):
     statuses: list[str] = Field(default_factory=lambda: ["approved"], description="catalog statuses to run")
     spark: SparkConfig = Field(default_factory=SparkConfig)
     ingest: IngestConfig = Field(default_factory=IngestConfig)
+    lm: LmConfig = Field(default_factory=LmConfig)
     filter: FilterConfig = Field(default_factory=FilterConfig)
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
@@ -127,6 +137,11 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         for key in ("catalog", "output_dir"):
             if key in data and data[key] is not None and not Path(data[key]).is_absolute():
                 data[key] = os.path.normpath(base / data[key])
+        reference = (data.get("lm") or {}).get("reference")
+        if isinstance(reference, dict):
+            for lang, files in reference.items():
+                files = files if isinstance(files, list) else [files]
+                reference[lang] = [f if Path(str(f)).is_absolute() else os.path.normpath(base / str(f)) for f in files]
     for key, value in (overrides or {}).items():
         if value is not None:
             _set_dotted(data, key, value)

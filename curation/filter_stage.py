@@ -77,16 +77,25 @@ def _chain_hash(chain: list[Filter], skipped: list[str], config: FilterConfig, e
     return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def with_run_defaults(config: RunConfig) -> FilterConfig:
+    """The filter config with run-level defaults filled in: perplexity models from the run's `lm/`."""
+    params = {name: dict(values) for name, values in config.filter.params.items()}
+    if "perplexity" in config.filter.chain:
+        params.setdefault("perplexity", {}).setdefault("models_dir", str(Layout(config.output_dir).lm_models()))
+    return config.filter.model_copy(update={"params": params})
+
+
 def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tuple[list[Task], list[dict]]:
     layout = Layout(config.output_dir)
+    filter_config = with_run_defaults(config)
     tasks, problems = [], []
     for entry in entries:
         shards = list_shards(layout.ingested(entry.id))
         if not shards:
             problems.append({"source": entry.id, "problem": "no_ingested_shards", "detail": str(layout.ingested(entry.id))})
             continue
-        chain, skipped = build_chain(entry, config.filter)
-        config_hash = _chain_hash(chain, skipped, config.filter, entry)
+        chain, skipped = build_chain(entry, filter_config)
+        config_hash = _chain_hash(chain, skipped, filter_config, entry)
         for shard in shards:
             rel = shard.relative_to(layout.ingested(entry.id))
             name = f"{entry.id}.{str(rel.with_suffix('')).replace('/', '.')}"
@@ -99,7 +108,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
                     marker=str(layout.marker(STAGE, name)),
                     payload={
                         "entry": entry.model_dump(mode="json"),
-                        "filter": config.filter.model_dump(mode="json"),
+                        "filter": filter_config.model_dump(mode="json"),
                         "out": str(layout.filtered(entry.id) / rel),
                         "removed": {f.name: str(layout.removed(f.name, entry.id) / rel) for f in chain},
                     },
@@ -177,6 +186,8 @@ def filter_shard(task: Task) -> TaskResult:
     result = TaskResult(task=task.name)
     kept_writer = ShardWriter(Path(task.payload["out"]))
     removed_writers: dict[str, ShardWriter] = {}
+    # documents removed before the PII filter would reach removed/ unredacted: redact them on the way out
+    pii = next((f for f in chain if f.name == "pii" and f.defaults.policy != "keep"), None)
     try:
         for rb in read_batches(Path(task.inputs[0]), batch_size=config.batch_rows):
             batch, metas = _to_batch(rb, declared)
@@ -190,6 +201,10 @@ def filter_shard(task: Task) -> TaskResult:
                 gone = {i for i, _ in removals}
                 removed_rows = [i for i, _ in removals]
                 table = _rows_table(batch, [metas[alive[i]] for i in range(len(batch))], removed_rows, [(f.name, r, d) for _, (r, d) in removals])
+                if pii is not None and f is not pii:
+                    pii.ensure_setup()
+                    texts = pii.redact_texts(table.column("text").to_pylist(), table.column("lang").to_pylist())
+                    table = table.set_column(table.schema.get_field_index("text"), "text", pa.array(texts, pa.string()))
                 if f.name not in removed_writers:
                     removed_writers[f.name] = ShardWriter(Path(task.payload["removed"][f.name]), REMOVED_SCHEMA)
                 removed_writers[f.name].write(table)

@@ -43,6 +43,10 @@ class Layout:
     def deduped(self, lang: str | None = None) -> Path:
         return self.root / "deduped" / lang if lang else self.root / "deduped"
 
+    def lm_models(self) -> Path:
+        """SentencePiece + KenLM models per language, for the perplexity filter."""
+        return self.root / "lm"
+
     def tokenizer_dir(self) -> Path:
         return self.root / "tokenizer"
 

@@ -16,6 +16,7 @@ from curation.config import RunConfig
 # name → "module:function"; order is the pipeline order
 STAGES: dict[str, str] = {
     "ingest": "curation.pipeline:ingest_stage",
+    "lm": "curation.pipeline:lm_stage",
     "filter": "curation.pipeline:filter_stage",
     "stats": "curation.pipeline:stats_stage",
     "report": "curation.pipeline:report_stage",
@@ -87,6 +88,29 @@ def ingest_stage(config: RunConfig, progress: bool) -> dict:
         "bad records": len(summary["errors"]),
         "resumed tasks": summary["skipped"],
     }
+
+
+def lm_stage(config: RunConfig, progress: bool) -> dict:
+    """Train the perplexity models the run's reference text names; a model whose inputs are unchanged is kept."""
+    import json
+
+    from curation.layout import Layout
+    from curation.lm.train import model_paths, train_language_model
+    from curation.runner import fingerprint
+
+    models = Layout(config.output_dir).lm_models()
+    trained, kept = [], []
+    for lang, files in sorted(config.lm.reference.items()):
+        key = {"fingerprint": fingerprint(files), "vocab_size": config.lm.vocab_size, "order": config.lm.order}
+        paths = model_paths(models, lang)
+        stamp = paths.meta.with_name(f"{lang}.inputs.json")
+        if paths.kenlm_model.exists() and stamp.exists() and json.loads(stamp.read_text()) == key:
+            kept.append(lang)
+            continue
+        train_language_model(lang, files, models, vocab_size=config.lm.vocab_size, order=config.lm.order, log=lambda m: None)
+        stamp.write_text(json.dumps(key, sort_keys=True) + "\n")
+        trained.append(lang)
+    return {"trained": ", ".join(trained) or "none", "unchanged": ", ".join(kept) or "none"}
 
 
 def filter_stage(config: RunConfig, progress: bool) -> dict:
