@@ -8,8 +8,8 @@ set -euo pipefail
 
 need=()
 dpkg -s libboost-program-options-dev libboost-system-dev libboost-thread-dev libboost-test-dev libeigen3-dev \
-  cmake zlib1g-dev libbz2-dev liblzma-dev >/dev/null 2>&1 || need+=(libboost-program-options-dev libboost-system-dev \
-  libboost-thread-dev libboost-test-dev libeigen3-dev cmake zlib1g-dev libbz2-dev liblzma-dev)
+  cmake g++ make zlib1g-dev libbz2-dev liblzma-dev >/dev/null 2>&1 || need+=(libboost-program-options-dev libboost-system-dev \
+  libboost-thread-dev libboost-test-dev libeigen3-dev cmake g++ make zlib1g-dev libbz2-dev liblzma-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 
