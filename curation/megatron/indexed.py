@@ -10,6 +10,7 @@ without torch).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import struct
 from pathlib import Path
@@ -88,8 +89,10 @@ class IndexedWriter:
         self._bin_tmp = _tmp(bin_path(self.prefix))
         self._bin = open(self._bin_tmp, "wb")
         self._lengths: list[np.ndarray] = []
+        self._hash = hashlib.sha256()
         self.documents = 0
         self.tokens = 0
+        self.sha256: dict[str, str] = {}  # of `.bin` and `.idx`, filled by close(): no second read for the manifest
 
     @property
     def bin_bytes(self) -> int:
@@ -105,7 +108,9 @@ class IndexedWriter:
             if len(tokens) and (tokens.min() < 0 or tokens.max() > np.iinfo(self.dtype).max):
                 raise ValueError(f"token ids out of range for {self.dtype}")
             tokens = tokens.astype(self.dtype)
-        self._bin.write(tokens.astype(self.dtype.newbyteorder("<"), copy=False).tobytes())
+        data = tokens.astype(self.dtype.newbyteorder("<"), copy=False).tobytes()
+        self._bin.write(data)
+        self._hash.update(data)
         self._lengths.append(lengths)
         self.documents += len(lengths)
         self.tokens += len(tokens)
@@ -121,6 +126,7 @@ class IndexedWriter:
         if nbytes != int(lengths.sum()) * self.dtype.itemsize:
             raise ValueError(f"{nbytes} bytes do not hold {int(lengths.sum())} tokens of {self.dtype}")
         self._bin.write(raw)
+        self._hash.update(raw)
         self._lengths.append(lengths)
         self.documents += len(lengths)
         self.tokens += int(lengths.sum())
@@ -130,7 +136,9 @@ class IndexedWriter:
         self._bin.close()
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
         idx_tmp = _tmp(idx_path(self.prefix))
-        idx_tmp.write_bytes(index_bytes(lengths, self.dtype))
+        index = index_bytes(lengths, self.dtype)
+        idx_tmp.write_bytes(index)
+        self.sha256 = {"bin": self._hash.hexdigest(), "idx": hashlib.sha256(index).hexdigest()}
         os.replace(self._bin_tmp, bin_path(self.prefix))
         os.replace(idx_tmp, idx_path(self.prefix))
         return self.prefix
