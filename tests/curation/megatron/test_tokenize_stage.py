@@ -211,7 +211,7 @@ def test_kill_9_then_rerun_gives_identical_bytes(trained_tokenizer, tmp_path):
 
     rerun = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"(12 shards, {done} already complete)" in " ".join(rerun.stdout.split())
+    assert f"(12shards,{done}alreadycomplete)" in "".join(rerun.stdout.split())
     assert dataset_files(out) == dataset_files(reference)
     assert len([n for n in dataset_files(out) if n.endswith(".bin")]) == 2
     assert not [p for p in Layout(out).tokens().rglob("*") if ".tmp-" in p.name]
