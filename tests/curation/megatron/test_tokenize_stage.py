@@ -27,6 +27,9 @@ from curation.tokenizer.train import sha256_file
 ROOT = Path(__file__).resolve().parents[3]
 
 
+# megatron-core and torch warn at import (no CUDA libraries, deprecations): not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
 def make_config(out: Path, input_dir: Path, tokenizer: Path, workers: int = 1, **tokenize) -> RunConfig:
     return RunConfig.model_validate(
         {"output_dir": str(out), "workers": workers, "tokenize": {"input_dir": str(input_dir), "tokenizer": str(tokenizer), **tokenize}}

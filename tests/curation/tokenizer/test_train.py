@@ -25,6 +25,13 @@ def tokenizer(trained_tokenizer) -> Tokenizer:
     return Tokenizer.from_file(str(trained_tokenizer))
 
 
+@pytest.fixture(scope="module")
+def text_only_tokenizer(trained_tokenizer) -> Tokenizer:
+    tok = Tokenizer.from_file(str(trained_tokenizer))
+    tok.encode_special_tokens = True
+    return tok
+
+
 def test_structure_is_bloom_byte_level_bpe(trained_tokenizer, tokenizer):
     spec = json.loads(trained_tokenizer.read_text(encoding="utf-8"))
     assert spec["normalizer"] is None
@@ -65,11 +72,10 @@ def test_round_trip_arbitrary_unicode(tokenizer, text):
 
 @settings(max_examples=100, deadline=None)
 @given(pieces=st.lists(st.sampled_from(["</s>", "<s>", "<pad>", "<unk>", " ", "a", "é", "\n"]), max_size=30))
-def test_special_token_strings_in_text_are_text(trained_tokenizer, pieces):
+def test_special_token_strings_in_text_are_text(text_only_tokenizer, pieces):
     """With encode_special_tokens (as the tokenize stage sets it) '</s>' in a document is never the EOD id."""
     text = "".join(pieces)
-    tok = Tokenizer.from_file(str(trained_tokenizer))
-    tok.encode_special_tokens = True
+    tok = text_only_tokenizer
     ids = tok.encode(text, add_special_tokens=False).ids
     assert not set(ids) & {0, 1, 2, 3}
     assert tok.decode(ids, skip_special_tokens=True) == text
