@@ -313,6 +313,8 @@ def run_tokenize(config: RunConfig, progress: bool = True) -> dict:
     tokenizer, eod, dtype = load_tokenizer(tokenizer_path, tasks[0].payload["tokenizer_sha256"], options.eod_token)
     results = run_tasks(tasks, encode_shard, workers=config.workers, description="tokenize", progress=progress)
     layout.tokens().mkdir(parents=True, exist_ok=True)
+    # no manifest while datasets are being replaced: its presence means the set is complete
+    layout.token_manifest().unlink(missing_ok=True)
     infos = merge(results, layout, options, dtype)
     _remove_stale(layout, infos)
     counts = merge_counts(results)

@@ -221,3 +221,23 @@ def test_kill_9_then_rerun_gives_identical_bytes(trained_tokenizer, tmp_path):
     assert json.loads(Layout(out).token_manifest().read_text())["datasets"] == json.loads(
         Layout(reference).token_manifest().read_text()
     )["datasets"]
+
+
+def test_int32_when_the_vocabulary_does_not_fit_uint16(trained_tokenizer, tmp_path):
+    from megatron.core.datasets.indexed_dataset import IndexedDataset
+
+    big = Tokenizer.from_file(str(trained_tokenizer))
+    big.add_special_tokens([f"<extra_{i}>" for i in range(65_536 - 3000 + 1)])
+    assert big.get_vocab_size(with_added_tokens=True) == 65_537
+    path = tmp_path / "big.json"
+    big.save(str(path))
+    src = tmp_path / "in"
+    write_shard(src / "part-00000.parquet", documents_table([{"id": "a", "source": "s", "text": "<extra_65000> Tere", "lang": "et"}]))
+    summary = run_tokenize(make_config(tmp_path / "out", src, path), progress=False)
+    assert summary["manifest"]["tokenizer"]["dtype"] == "int32"
+    ds = IndexedDataset(str(Layout(tmp_path / "out").token_prefix("et", 0)))
+    assert ds[0].dtype == np.int32
+    expected = Tokenizer.from_file(str(path))
+    expected.encode_special_tokens = True
+    assert ds[0].tolist() == expected.encode("<extra_65000> Tere", add_special_tokens=False).ids + [2]
+    assert bin_path(Layout(tmp_path / "out").token_prefix("et", 0)).stat().st_size == 4 * len(ds[0])
