@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from curation.config import RunConfig, TokenizeConfig
@@ -133,7 +132,7 @@ class _Group:
 
 def _encode(tokenizer, texts: list[str], eod: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
     """Concatenated tokens of the texts, each followed by `eod`, and each document's length."""
-    ids = [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
+    ids = [e.ids for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
     lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
     flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=dtype, count=int(lengths.sum()))
     return np.insert(flat, np.cumsum(lengths), dtype.type(eod)), lengths + 1
@@ -170,7 +169,7 @@ def encode_shard(task: Task) -> TaskResult:
 
 
 def _count(counts: Counts, lang, source, outcome: str, nbytes: int, nchars: int, tokens: int) -> None:
-    """Counts.add without re-encoding the text: the byte and character counts come from Arrow."""
+    """Counts.add with the sizes already measured."""
     row = counts.rows.setdefault((STAGE, lang or UNDETERMINED, source or "", outcome), [0, 0, 0, 0])
     row[0] += 1
     row[1] += nbytes
@@ -179,18 +178,17 @@ def _count(counts: Counts, lang, source, outcome: str, nbytes: int, nchars: int,
 
 
 def _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, result) -> None:
-    texts = batch.column("text")
-    keep = pc.fill_null(pc.greater(pc.binary_length(texts), 0), False)
-    ids, sources, langs = (batch.column(c).to_pylist() for c in ("id", "source", "lang"))
-    nbytes = pc.binary_length(texts).fill_null(0).to_pylist()
-    nchars = pc.utf8_length(texts).fill_null(0).to_pylist()
-    mask = keep.to_pylist()
-    for i in (i for i, k in enumerate(mask) if not k):
-        _count(result.counts, langs[i], sources[i], EMPTY, 0, 0, 0)
-    kept = [i for i, k in enumerate(mask) if k]
+    ids, sources, langs, texts = (batch.column(c).to_pylist() for c in ("id", "source", "lang", "text"))
+    kept = []
+    for i, text in enumerate(texts):
+        if text:
+            kept.append(i)
+        else:
+            _count(result.counts, langs[i], sources[i], EMPTY, 0, 0, 0)
     if not kept:
         return
-    tokens, lengths = _encode(tokenizer, texts.filter(keep).to_pylist(), eod, dtype)
+    kept_texts = texts if len(kept) == len(texts) else [texts[i] for i in kept]
+    tokens, lengths = _encode(tokenizer, kept_texts, eod, dtype)
     keys = [safe_name((langs[i] or UNDETERMINED) if options.group_by == "lang" else (sources[i] or "")) for i in kept]
     starts = np.concatenate([[0], np.cumsum(lengths)])
     # contiguous runs of one group (a whole batch, for language-partitioned input) are written at once
@@ -203,9 +201,10 @@ def _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, resul
         g.writer.add_documents(tokens[starts[j] : starts[j + n]], lengths[j : j + n])
         for k in range(j, j + n):
             i = kept[k]
-            for column, value in zip(PART_COLUMNS, (ids[i], sources[i], langs[i], int(lengths[k]), nbytes[i], nchars[i])):
+            nbytes, nchars, ntokens = len(texts[i].encode("utf-8")), len(texts[i]), int(lengths[k])
+            for column, value in zip(PART_COLUMNS, (ids[i], sources[i], langs[i], ntokens, nbytes, nchars)):
                 g.rows[column].append(value)
-            _count(result.counts, langs[i], sources[i], KEPT, nbytes[i], nchars[i], int(lengths[k]))
+            _count(result.counts, langs[i], sources[i], KEPT, nbytes, nchars, ntokens)
         j += n
 
 
