@@ -57,3 +57,14 @@ def test_stream_sample_counts_what_it_yields(deduped_dir):
     assert list(stream_sample(shards, other, seed=1)) != texts
     total = sum(r.bytes for r in table.values())
     assert math.isclose(sum(r.sample_bytes for r in table.values()), total, rel_tol=0.1)
+
+
+def test_the_sample_is_streamed_not_materialised(deduped_dir):
+    """Drawing the first text reads only the first batch of the first shard."""
+    shards = list_shards(deduped_dir)
+    table = plan_sample(measure(shards), alpha=1.0)
+    stream = stream_sample(shards, table, seed=0, batch_size=8)
+    first = next(stream)
+    assert first and sum(r.sample_docs for r in table.values()) <= 8
+    assert list(table.values())[0].lang == "ar" and table["ar"].sample_docs >= 1
+    assert table["zh"].sample_docs == 0
