@@ -67,7 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20, help="times the 1,025 fixture documents are repeated")
     parser.add_argument("--vocab", type=int, default=16_000)
-    parser.add_argument("--shards", type=int, default=4, help="input shards per language")
+    parser.add_argument("--shards", type=int, default=1, help="input shards per language (real shards hold thousands of documents)")
     parser.add_argument("--repeats", type=int, default=3, help="best of N for each contender")
     args = parser.parse_args()
 

@@ -14,6 +14,7 @@ temporary name first, so an interrupted run leaves no complete-looking file.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -22,12 +23,13 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from curation.config import RunConfig, TokenizeConfig
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
-from curation.megatron.doc_table import PART_COLUMNS, PART_SCHEMA, finish_table, write_doc_table
+from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_table
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.runner import Task, TaskResult, merge_counts, run_tasks
@@ -46,6 +48,7 @@ class TokenizeError(RuntimeError):
     pass
 
 
+@functools.lru_cache(maxsize=4096)
 def safe_name(group: str) -> str:
     """A group name usable in file names (`zh-Hant` stays, `a/b` becomes `a-b`)."""
     name = _SAFE.sub("-", group) or "-"
@@ -127,7 +130,7 @@ class _Group:
 
     def __init__(self, prefix: Path, dtype: np.dtype):
         self.writer = IndexedWriter(prefix, dtype)
-        self.rows: dict[str, list] = {c: [] for c in PART_COLUMNS}
+        self.tables: list[pa.Table] = []  # side-table slices, one per batch run
 
 
 def _encode(tokenizer, texts: list[str], eod: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
@@ -163,48 +166,58 @@ def encode_shard(task: Task) -> TaskResult:
         g = groups[key]
         prefix = g.writer.close()
         docs = part_dir / f"{key}.docs.parquet"
-        pq.write_table(pa.table(g.rows, schema=PART_SCHEMA), docs, compression="zstd")
+        pq.write_table(pa.concat_tables(g.tables), docs, compression="zstd")
         result.outputs += [str(bin_path(prefix)), str(idx_path(prefix)), str(docs)]
     return result
 
 
-def _count(counts: Counts, lang, source, outcome: str, nbytes: int, nchars: int, tokens: int) -> None:
-    """Counts.add with the sizes already measured."""
-    row = counts.rows.setdefault((STAGE, lang or UNDETERMINED, source or "", outcome), [0, 0, 0, 0])
-    row[0] += 1
-    row[1] += nbytes
-    row[2] += nchars
-    row[3] += tokens
+def _count(counts: Counts, table: pa.Table, outcome: str) -> None:
+    """Add a batch's documents to the counts, one aggregation per (language, source)."""
+    if table.num_rows == 0:
+        return
+    sums = table.group_by(["lang", "source"], use_threads=False).aggregate(
+        [("id", "count"), ("bytes", "sum"), ("chars", "sum"), ("tokens", "sum")]
+    )
+    for r in sums.to_pylist():
+        row = counts.rows.setdefault((STAGE, r["lang"] or UNDETERMINED, r["source"] or "", outcome), [0, 0, 0, 0])
+        row[0] += r["id_count"]
+        row[1] += r["bytes_sum"] or 0
+        row[2] += r["chars_sum"] or 0
+        row[3] += r["tokens_sum"] or 0
 
 
 def _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, result) -> None:
-    ids, sources, langs, texts = (batch.column(c).to_pylist() for c in ("id", "source", "lang", "text"))
-    kept = []
-    for i, text in enumerate(texts):
-        if text:
-            kept.append(i)
-        else:
-            _count(result.counts, langs[i], sources[i], EMPTY, 0, 0, 0)
-    if not kept:
+    text = batch.column("text")
+    nbytes = pc.binary_length(text).fill_null(0)
+    keep = pc.greater(nbytes, 0)
+    if not pc.all(keep).as_py():  # empty or null text: counted, not written
+        empty = batch.filter(pc.invert(keep))
+        zeros = pa.array(np.zeros(empty.num_rows, dtype=np.int64))
+        _count(result.counts, pa.table({"id": empty.column("id"), "lang": empty.column("lang"), "source": empty.column("source"),
+                                        "bytes": zeros, "chars": zeros, "tokens": zeros}), EMPTY)
+        batch, nbytes = batch.filter(keep), nbytes.filter(keep)
+        text = batch.column("text")
+    if batch.num_rows == 0:
         return
-    kept_texts = texts if len(kept) == len(texts) else [texts[i] for i in kept]
-    tokens, lengths = _encode(tokenizer, kept_texts, eod, dtype)
-    keys = [safe_name((langs[i] or UNDETERMINED) if options.group_by == "lang" else (sources[i] or "")) for i in kept]
+    tokens, lengths = _encode(tokenizer, text.to_pylist(), eod, dtype)
+    side = pa.table(
+        [batch.column("id"), batch.column("source"), batch.column("lang"), pa.array(lengths.astype(np.int32)),
+         nbytes.cast(pa.int64()), pc.utf8_length(text).cast(pa.int64())],
+        schema=PART_SCHEMA,
+    )
+    _count(result.counts, side, KEPT)
+    column = batch.column("lang" if options.group_by == "lang" else "source").to_pylist()
+    keys = [safe_name(v or (UNDETERMINED if options.group_by == "lang" else "")) for v in column]
     starts = np.concatenate([[0], np.cumsum(lengths)])
     # contiguous runs of one group (a whole batch, for language-partitioned input) are written at once
     j = 0
-    for key, run in itertools.groupby(range(len(kept)), key=lambda k: keys[k]):
-        n = len(list(run))
+    for key, run in itertools.groupby(keys):
+        n = sum(1 for _ in run)
         g = groups.get(key)
         if g is None:
             g = groups[key] = _Group(part_dir / key, dtype)
         g.writer.add_documents(tokens[starts[j] : starts[j + n]], lengths[j : j + n])
-        for k in range(j, j + n):
-            i = kept[k]
-            nbytes, nchars, ntokens = len(texts[i].encode("utf-8")), len(texts[i]), int(lengths[k])
-            for column, value in zip(PART_COLUMNS, (ids[i], sources[i], langs[i], ntokens, nbytes, nchars)):
-                g.rows[column].append(value)
-            _count(result.counts, langs[i], sources[i], KEPT, nbytes, nchars, ntokens)
+        g.tables.append(side.slice(j, n))
         j += n
 
 
@@ -233,12 +246,12 @@ class _Output:
         write_doc_table(docs_path, table)
         info = DatasetInfo(name=self.name, group=self.group, docs=self.writer.documents, tokens=self.writer.tokens)
         counts = Counts()
-        for row in table.select(["lang", "source", "tokens", "bytes", "chars"]).to_pylist():
-            for attr, key in (("langs", row["lang"] or UNDETERMINED), ("sources", row["source"])):
+        _count(counts, table, KEPT)
+        for (_stage, lang, source, _outcome), (docs, _b, _c, tokens) in counts.rows.items():
+            for attr, key in (("langs", lang), ("sources", source)):
                 entry = getattr(info, attr).setdefault(key, [0, 0])
-                entry[0] += 1
-                entry[1] += row["tokens"]
-            _count(counts, row["lang"], row["source"], KEPT, row["bytes"], row["chars"], row["tokens"])
+                entry[0] += docs
+                entry[1] += tokens
         stats = self.layout.tokens() / f"{self.name}.stats.json"
         write_json_atomic(stats, {"stage": STAGE, "dataset": self.name, "counts": counts.to_json()})
         prefix = self.layout.token_prefix(self.group, self.index)
