@@ -68,6 +68,10 @@ class Layout:
         """Side table of a dataset: each document's id, source, language and token offset."""
         return self.tokens() / f"{name}_{index:05d}.docs.parquet"
 
+    def token_stats(self, name: str, index: int) -> Path:
+        """Counts (stage × language × source) of one dataset, like a shard's stats sidecar."""
+        return self.tokens() / f"{name}_{index:05d}.stats.json"
+
     def token_prefix(self, name: str, index: int) -> Path:
         """Megatron dataset prefix; `.bin` and `.idx` are added by the writer."""
         return self.tokens() / f"{name}_{index:05d}"

@@ -252,13 +252,14 @@ class _Output:
                 entry = getattr(info, attr).setdefault(key, [0, 0])
                 entry[0] += docs
                 entry[1] += tokens
-        stats = self.layout.tokens() / f"{self.name}.stats.json"
+        stats = self.layout.token_stats(self.group, self.index)
         write_json_atomic(stats, {"stage": STAGE, "dataset": self.name, "counts": counts.to_json()})
         prefix = self.layout.token_prefix(self.group, self.index)
         info.files = {
             "bin": {"name": bin_path(prefix).name, "bytes": self.writer.bin_bytes, "sha256": self.writer.sha256["bin"]},
             "idx": {"name": idx_path(prefix).name, "bytes": idx_path(prefix).stat().st_size, "sha256": self.writer.sha256["idx"]},
             "docs": {"name": docs_path.name, "bytes": docs_path.stat().st_size, "sha256": sha256_file(docs_path)},
+            "stats": {"name": stats.name, "bytes": stats.stat().st_size, "sha256": sha256_file(stats)},
         }
         return info
 
@@ -305,7 +306,7 @@ def _remove_stale(layout: Layout, infos: list[DatasetInfo]) -> None:
     """Dataset files of an earlier run that this run did not produce, and temporary leftovers."""
     keep = set()
     for info in infos:
-        keep |= {f["name"] for f in info.files.values()} | {f"{info.name}.stats.json"}
+        keep |= {f["name"] for f in info.files.values()}
     for path in layout.tokens().iterdir():
         if path.is_file() and ((_DATASET_FILE.match(path.name) and path.name not in keep) or ".tmp-" in path.name):
             path.unlink()
