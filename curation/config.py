@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class Section(BaseModel):
@@ -58,12 +58,51 @@ class DedupConfig(Section):
     pass
 
 
+BLOOM_SPLIT_REGEX = " ?[^(\\s|[.,!?…。，、।۔،])]+"
+BLOOM_SPECIAL_TOKENS = ["<unk>", "<s>", "</s>", "<pad>"]
+
+
 class TokenizerConfig(Section):
-    pass
+    # documents to sample from (default: OUT/deduped)
+    input_dir: Optional[Path] = None
+    vocab_size: int = Field(250_680, ge=300, description="BLOOM: 250,680 (special tokens included)")
+    min_frequency: int = Field(0, ge=0)
+    special_tokens: list[str] = Field(default_factory=lambda: list(BLOOM_SPECIAL_TOKENS))
+    # transformers roles (bos/eos/unk/pad) of some special tokens, written to tokenizer_config.json
+    roles: dict[str, str] = Field(
+        default_factory=lambda: {"unk_token": "<unk>", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>"}
+    )
+    # pre-tokenizer split (isolated pieces, then byte-level); BLOOM's by default
+    split_regex: str = BLOOM_SPLIT_REGEX
+    alpha: float = Field(0.3, gt=0, le=1, description="sampling exponent: p_l ∝ n_l^alpha")
+    sample_bytes: Optional[int] = Field(None, ge=1, description="sample size in bytes (default: the corpus size)")
+    seed: int = 0
+    # held-out parallel text (TSV with a header naming `lang` and `text` columns) for the fertility report
+    fertility_text: Optional[Path] = None
+
+    @model_validator(mode="after")
+    def _roles_are_special(self) -> "TokenizerConfig":
+        if len(set(self.special_tokens)) != len(self.special_tokens):
+            raise ValueError("special_tokens has duplicates")
+        for role, token in self.roles.items():
+            if token not in self.special_tokens:
+                raise ValueError(f"roles.{role} = {token!r} is not one of special_tokens")
+        return self
 
 
 class TokenizeConfig(Section):
-    pass
+    # documents to encode (default: OUT/deduped)
+    input_dir: Optional[Path] = None
+    # the trained tokenizer (default: OUT/tokenizer/tokenizer.json)
+    tokenizer: Optional[Path] = None
+    eod_token: str = "</s>"
+    group_by: Literal["lang", "source"] = "lang"
+    # a dataset's .bin is closed before it would pass this size (a larger document gets a file of its own)
+    max_bin_bytes: int = Field(4 << 30, ge=1)
+    alpha: float = Field(0.3, gt=0, le=1, description="blend weights: group share ∝ tokens^alpha")
+    batch_docs: int = Field(1024, ge=1)
+    # keep the per-shard intermediates (tokens/_parts) so a rerun skips encoding; they take as much space as the datasets
+    keep_parts: bool = True
 
 
 class RunConfig(Section):

@@ -53,8 +53,28 @@ class Layout:
     def tokenizer_file(self) -> Path:
         return self.tokenizer_dir() / "tokenizer.json"
 
+    def tokenizer_sampling(self) -> Path:
+        """The per-language sampling table of the tokenizer's training sample."""
+        return self.tokenizer_dir() / "sampling.json"
+
+    def tokenizer_fertility(self) -> Path:
+        """Tokens per word and per character, per language, on held-out text."""
+        return self.tokenizer_dir() / "fertility.json"
+
     def tokens(self) -> Path:
         return self.root / "tokens"
+
+    def token_parts(self) -> Path:
+        """Per-input-shard token intermediates of `curation tokenize` (merged into the datasets)."""
+        return self.tokens() / "_parts"
+
+    def token_docs(self, name: str, index: int) -> Path:
+        """Side table of a dataset: each document's id, source, language and token offset."""
+        return self.tokens() / f"{name}_{index:05d}.docs.parquet"
+
+    def token_stats(self, name: str, index: int) -> Path:
+        """Counts (stage × language × source) of one dataset, like a shard's stats sidecar."""
+        return self.tokens() / f"{name}_{index:05d}.stats.json"
 
     def token_prefix(self, name: str, index: int) -> Path:
         """Megatron dataset prefix; `.bin` and `.idx` are added by the writer."""

@@ -1,0 +1,1 @@
+"""Megatron-LM indexed datasets: writer, zero-copy reader, the `tokenize` stage and its manifest."""

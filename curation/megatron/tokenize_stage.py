@@ -1,0 +1,362 @@
+"""`curation tokenize`: document shards → Megatron indexed datasets, one per language (or source).
+
+Two steps, so the work parallelises and resumes per shard yet the output does not
+depend on scheduling:
+1. one runner task per input shard encodes its documents (end-of-document token
+   appended) into `tokens/_parts/<task>/<group>.bin/.idx` plus a side table of its
+   documents; a completion marker makes a rerun skip it;
+2. a merge copies the parts' token bytes, group by group in sorted shard order, into
+   `tokens/<group>_NNNNN.bin/.idx`, starting a new file before one would pass
+   `max_bin_bytes`, with each dataset's document side table, then writes the manifest.
+Step 2 is a byte copy and is simply redone on a rerun; it writes every file under a
+temporary name first, so an interrupted run leaves no complete-looking file.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from curation.config import RunConfig, TokenizeConfig
+from curation.counts import KEPT, Counts
+from curation.layout import Layout
+from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_table
+from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
+from curation.megatron.manifest import DatasetInfo, build_manifest
+from curation.runner import Task, TaskResult, merge_counts, run_tasks
+from curation.shards import list_shards, read_batches, write_json_atomic
+from curation.tokenizer.train import sha256_file
+
+STAGE = "tokenize"
+UNDETERMINED = "und"
+EMPTY = "empty_text"
+UNREADABLE = "unreadable_shard"
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_DATASET_FILE = re.compile(r"^.+_\d{5}(\.bin|\.idx|\.docs\.parquet|\.stats\.json)$")
+
+
+class TokenizeError(RuntimeError):
+    pass
+
+
+@functools.lru_cache(maxsize=4096)
+def safe_name(group: str) -> str:
+    """A group name usable in file names (`zh-Hant` stays, `a/b` becomes `a-b`)."""
+    name = _SAFE.sub("-", group) or "-"
+    return "x" + name if name.startswith(".") else name
+
+
+def task_name(shard: Path, input_dir: Path) -> str:
+    """Keyed by the shard's place in the input, not by a task count: stable when shards are added."""
+    rel = shard.relative_to(input_dir).with_suffix("")
+    return safe_name(".".join(rel.parts))
+
+
+# --- the tokenizer, loaded once per worker process --------------------------------------------
+
+_TOKENIZERS: dict[tuple[str, str], tuple] = {}
+
+
+def load_tokenizer(path: str | Path, sha256: str, eod_token: str) -> tuple:
+    """(tokenizer, eod id, token dtype); special-token strings inside documents are encoded as text."""
+    key = (str(path), sha256)
+    if key not in _TOKENIZERS:
+        from tokenizers import Tokenizer
+
+        actual = sha256_file(Path(path))
+        if actual != sha256:
+            raise TokenizeError(f"{path}: changed during the run (sha256 {actual[:12]}…, expected {sha256[:12]}…)")
+        tokenizer = Tokenizer.from_file(str(path))
+        # a document containing the text "</s>" must not get an end-of-document id in the middle
+        tokenizer.encode_special_tokens = True
+        eod = tokenizer.token_to_id(eod_token)
+        if eod is None:
+            raise TokenizeError(f"{path}: the end-of-document token {eod_token!r} is not in the vocabulary")
+        _TOKENIZERS[key] = (tokenizer, eod, token_dtype(tokenizer.get_vocab_size(with_added_tokens=True)))
+    return _TOKENIZERS[key]
+
+
+# --- step 1: one task per input shard -----------------------------------------------------------
+
+
+def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]:
+    layout = Layout(config.output_dir)
+    sha = sha256_file(tokenizer_path)
+    config_hash = f"{_encoding_hash(config.tokenize)}:{sha[:16]}"
+    options = config.tokenize.model_dump(mode="json")
+    tasks = []
+    for shard in list_shards(input_dir):
+        name = task_name(shard, input_dir)
+        tasks.append(
+            Task(
+                stage=STAGE,
+                name=name,
+                inputs=(str(shard),),
+                config_hash=config_hash,
+                marker=str(layout.marker(STAGE, name)),
+                payload={
+                    "tokenizer": str(tokenizer_path),
+                    "tokenizer_sha256": sha,
+                    "part_dir": str(layout.token_parts() / name),
+                    "input_dir": str(input_dir),
+                    "options": options,
+                },
+            )
+        )
+    if len({t.name for t in tasks}) != len(tasks):
+        raise TokenizeError(f"{input_dir}: two shards map to the same task name; rename them")
+    return tasks
+
+
+def _encoding_hash(options: TokenizeConfig) -> str:
+    """Only what changes a shard's parts: the cap, blend and clean-up settings act in the merge."""
+    import hashlib
+
+    data = json.dumps({"eod_token": options.eod_token, "group_by": options.group_by}, sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+class _Group:
+    """One group's part of a shard: a Megatron writer plus its side-table columns."""
+
+    def __init__(self, prefix: Path, dtype: np.dtype):
+        self.writer = IndexedWriter(prefix, dtype)
+        self.tables: list[pa.Table] = []  # side-table slices, one per batch run
+
+
+def _encode(tokenizer, texts: list[str], eod: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated tokens of the texts, each followed by `eod`, and each document's length."""
+    ids = [e.ids for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=dtype, count=int(lengths.sum()))
+    return np.insert(flat, np.cumsum(lengths), dtype.type(eod)), lengths + 1
+
+
+def encode_shard(task: Task) -> TaskResult:
+    """Encode one shard into per-group parts; an unreadable shard is reported, not fatal."""
+    options = TokenizeConfig.model_validate(task.payload["options"])
+    tokenizer, eod, dtype = load_tokenizer(task.payload["tokenizer"], task.payload["tokenizer_sha256"], options.eod_token)
+    shard = Path(task.inputs[0])
+    part_dir = Path(task.payload["part_dir"])
+    shutil.rmtree(part_dir, ignore_errors=True)  # leftovers of an interrupted attempt
+    result = TaskResult(task=task.name)
+    groups: dict[str, _Group] = {}
+    try:
+        for batch in read_batches(shard, columns=["id", "source", "lang", "text"], batch_size=options.batch_docs):
+            _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, result)
+    except Exception as exc:  # corrupt Parquet, missing column: report this shard, keep the run going
+        for g in groups.values():
+            g.writer.abort()
+        shutil.rmtree(part_dir, ignore_errors=True)
+        result.outputs.clear()
+        result.counts = Counts()
+        result.counts.add(STAGE, None, shard.name, UNREADABLE)
+        result.errors.append({"path": str(shard), "problem": UNREADABLE, "detail": f"{type(exc).__name__}: {exc}"})
+        return result
+    for key in sorted(groups):
+        g = groups[key]
+        prefix = g.writer.close()
+        docs = part_dir / f"{key}.docs.parquet"
+        pq.write_table(pa.concat_tables(g.tables), docs, compression="zstd")
+        result.outputs += [str(bin_path(prefix)), str(idx_path(prefix)), str(docs)]
+    return result
+
+
+def _count(counts: Counts, table: pa.Table, outcome: str) -> None:
+    """Add a batch's documents to the counts, one aggregation per (language, source)."""
+    if table.num_rows == 0:
+        return
+    sums = table.group_by(["lang", "source"], use_threads=False).aggregate(
+        [("id", "count"), ("bytes", "sum"), ("chars", "sum"), ("tokens", "sum")]
+    )
+    for r in sums.to_pylist():
+        row = counts.rows.setdefault((STAGE, r["lang"] or UNDETERMINED, r["source"] or "", outcome), [0, 0, 0, 0])
+        row[0] += r["id_count"]
+        row[1] += r["bytes_sum"] or 0
+        row[2] += r["chars_sum"] or 0
+        row[3] += r["tokens_sum"] or 0
+
+
+def _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, result) -> None:
+    text = batch.column("text")
+    nbytes = pc.binary_length(text).fill_null(0)
+    keep = pc.greater(nbytes, 0)
+    if not pc.all(keep).as_py():  # empty or null text: counted, not written
+        empty = batch.filter(pc.invert(keep))
+        zeros = pa.array(np.zeros(empty.num_rows, dtype=np.int64))
+        _count(result.counts, pa.table({"id": empty.column("id"), "lang": empty.column("lang"), "source": empty.column("source"),
+                                        "bytes": zeros, "chars": zeros, "tokens": zeros}), EMPTY)
+        batch, nbytes = batch.filter(keep), nbytes.filter(keep)
+        text = batch.column("text")
+    if batch.num_rows == 0:
+        return
+    tokens, lengths = _encode(tokenizer, text.to_pylist(), eod, dtype)
+    side = pa.table(
+        [batch.column("id"), batch.column("source"), batch.column("lang"), pa.array(lengths.astype(np.int32)),
+         nbytes.cast(pa.int64()), pc.utf8_length(text).cast(pa.int64())],
+        schema=PART_SCHEMA,
+    )
+    _count(result.counts, side, KEPT)
+    column = batch.column("lang" if options.group_by == "lang" else "source").to_pylist()
+    keys = [safe_name(v or (UNDETERMINED if options.group_by == "lang" else "")) for v in column]
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    # contiguous runs of one group (a whole batch, for language-partitioned input) are written at once
+    j = 0
+    for key, run in itertools.groupby(keys):
+        n = sum(1 for _ in run)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = _Group(part_dir / key, dtype)
+        g.writer.add_documents(tokens[starts[j] : starts[j + n]], lengths[j : j + n])
+        g.tables.append(side.slice(j, n))
+        j += n
+
+
+# --- step 2: deterministic merge into capped datasets --------------------------------------------
+
+
+class _Output:
+    """The dataset being filled for one group."""
+
+    def __init__(self, layout: Layout, group: str, index: int, dtype: np.dtype):
+        self.layout, self.group, self.index = layout, group, index
+        self.name = f"{group}_{index:05d}"
+        self.writer = IndexedWriter(layout.token_prefix(group, index), dtype)
+        self.tables: list[pa.Table] = []
+
+    def add(self, reader: IndexedReader, table: pa.Table, first: int, last: int) -> None:
+        lengths = reader.sizes[first:last]
+        self.writer.add_raw(reader.raw(first, last), lengths)
+        self.tables.append(table.slice(first, last - first))
+
+    def close(self) -> DatasetInfo:
+        self.writer.close()
+        part = pa.concat_tables(self.tables) if self.tables else PART_SCHEMA.empty_table()
+        docs_path = self.layout.token_docs(self.group, self.index)
+        table = finish_table(part)
+        write_doc_table(docs_path, table)
+        info = DatasetInfo(name=self.name, group=self.group, docs=self.writer.documents, tokens=self.writer.tokens)
+        counts = Counts()
+        _count(counts, table, KEPT)
+        for (_stage, lang, source, _outcome), (docs, _b, _c, tokens) in counts.rows.items():
+            for attr, key in (("langs", lang), ("sources", source)):
+                entry = getattr(info, attr).setdefault(key, [0, 0])
+                entry[0] += docs
+                entry[1] += tokens
+        stats = self.layout.token_stats(self.group, self.index)
+        write_json_atomic(stats, {"stage": STAGE, "dataset": self.name, "counts": counts.to_json()})
+        prefix = self.layout.token_prefix(self.group, self.index)
+        info.files = {
+            "bin": {"name": bin_path(prefix).name, "bytes": self.writer.bin_bytes, "sha256": self.writer.sha256["bin"]},
+            "idx": {"name": idx_path(prefix).name, "bytes": idx_path(prefix).stat().st_size, "sha256": self.writer.sha256["idx"]},
+            "docs": {"name": docs_path.name, "bytes": docs_path.stat().st_size, "sha256": sha256_file(docs_path)},
+            "stats": {"name": stats.name, "bytes": stats.stat().st_size, "sha256": sha256_file(stats)},
+        }
+        return info
+
+
+def merge(results: list[TaskResult], layout: Layout, options: TokenizeConfig, dtype: np.dtype) -> list[DatasetInfo]:
+    """Parts → datasets, group by group, in task (sorted shard) order."""
+    parts: dict[str, list[Path]] = {}
+    for r in results:
+        for out in r.outputs:
+            if out.endswith(".idx"):
+                prefix = Path(out[: -len(".idx")])
+                parts.setdefault(prefix.name, []).append(prefix)
+    infos = []
+    for group in sorted(parts):
+        index = 0
+        current: _Output | None = None
+        for prefix in parts[group]:
+            reader = IndexedReader(prefix)
+            if reader.dtype != dtype:
+                raise TokenizeError(f"{prefix}: part has dtype {reader.dtype}, expected {dtype}")
+            table = pq.read_table(Path(f"{prefix}.docs.parquet"))
+            sizes = reader.sizes.astype(np.int64) * dtype.itemsize
+            i, n = 0, len(reader)
+            while i < n:
+                if current is None:
+                    current = _Output(layout, group, index, dtype)
+                    index += 1
+                room = options.max_bin_bytes - current.writer.bin_bytes
+                fit = int(np.searchsorted(np.cumsum(sizes[i:]), room, side="right"))
+                if fit == 0 and current.writer.documents == 0:
+                    fit = 1  # a document larger than the cap gets a file of its own
+                if fit == 0:
+                    infos.append(current.close())
+                    current = None
+                    continue
+                current.add(reader, table, i, i + fit)
+                i += fit
+        if current is not None:
+            infos.append(current.close())
+    return infos
+
+
+def _remove_stale(layout: Layout, infos: list[DatasetInfo]) -> None:
+    """Dataset files of an earlier run that this run did not produce, and temporary leftovers."""
+    keep = set()
+    for info in infos:
+        keep |= {f["name"] for f in info.files.values()}
+    for path in layout.tokens().iterdir():
+        if path.is_file() and ((_DATASET_FILE.match(path.name) and path.name not in keep) or ".tmp-" in path.name):
+            path.unlink()
+
+
+def run_tokenize(config: RunConfig, progress: bool = True) -> dict:
+    """Encode every input shard (resumable) and merge into datasets with a manifest."""
+    options = config.tokenize
+    layout = Layout(config.output_dir)
+    input_dir = Path(options.input_dir or layout.deduped())
+    tokenizer_path = Path(options.tokenizer or layout.tokenizer_file())
+    if not tokenizer_path.exists():
+        raise TokenizeError(f"{tokenizer_path}: no tokenizer (run `curation tokenizer train` first, or set tokenize.tokenizer)")
+    tasks = plan(config, input_dir, tokenizer_path)
+    if not tasks:
+        raise TokenizeError(f"{input_dir}: no Parquet shards to tokenize")
+    tokenizer, eod, dtype = load_tokenizer(tokenizer_path, tasks[0].payload["tokenizer_sha256"], options.eod_token)
+    results = run_tasks(tasks, encode_shard, workers=config.workers, description="tokenize", progress=progress)
+    layout.tokens().mkdir(parents=True, exist_ok=True)
+    # no manifest while datasets are being replaced: its presence means the set is complete
+    layout.token_manifest().unlink(missing_ok=True)
+    infos = merge(results, layout, options, dtype)
+    _remove_stale(layout, infos)
+    counts = merge_counts(results)
+    skipped: dict[str, int] = {}
+    for (_stage, _lang, _source, outcome), row in counts.rows.items():
+        if outcome != KEPT:
+            skipped[outcome] = skipped.get(outcome, 0) + row[0]
+    errors = [e for r in results for e in r.errors]
+    errors_path = layout.errors(STAGE)
+    errors_path.parent.mkdir(parents=True, exist_ok=True)
+    errors_path.write_text("".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in errors), encoding="utf-8")
+    tokenizer_info = {
+        "file": tokenizer_path.name,
+        "sha256": tasks[0].payload["tokenizer_sha256"],
+        "vocab_size": tokenizer.get_vocab_size(with_added_tokens=True),
+        "eod_token": options.eod_token,
+        "eod_id": eod,
+        "dtype": dtype.name,
+    }
+    manifest = build_manifest(infos, tokenizer_info, options.group_by, options.alpha, skipped, len(errors))
+    write_json_atomic(layout.token_manifest(), manifest)
+    if not options.keep_parts:
+        shutil.rmtree(layout.token_parts(), ignore_errors=True)
+    return {
+        "tasks": len(tasks),
+        "skipped_tasks": sum(r.skipped for r in results),
+        "counts": counts,
+        "manifest": manifest,
+        "manifest_path": str(layout.token_manifest()),
+        "errors": errors,
+        "errors_path": str(errors_path),
+    }

@@ -1,0 +1,1 @@
+"""Byte-level BPE tokenizer training on an α-smoothed per-language sample, and fertility reports."""

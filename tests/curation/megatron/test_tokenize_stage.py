@@ -1,0 +1,243 @@
+"""`curation tokenize`: Megatron datasets that megatron-core reads, deterministic, resumable, traceable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from tokenizers import Tokenizer
+
+from curation.config import RunConfig
+from curation.layout import Layout
+from curation.megatron.doc_table import locate
+from curation.megatron.indexed import IndexedReader, bin_path, idx_path
+from curation.megatron.tokenize_stage import run_tokenize
+from curation.schema import documents_table
+from curation.shards import list_shards, read_table, write_shard
+from curation.tokenizer.train import sha256_file
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+# megatron-core and torch warn at import (no CUDA libraries, deprecations): not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+def make_config(out: Path, input_dir: Path, tokenizer: Path, workers: int = 1, **tokenize) -> RunConfig:
+    return RunConfig.model_validate(
+        {"output_dir": str(out), "workers": workers, "tokenize": {"input_dir": str(input_dir), "tokenizer": str(tokenizer), **tokenize}}
+    )
+
+
+def dataset_files(out: Path) -> dict[str, bytes]:
+    tokens = Layout(out).tokens()
+    return {p.name: p.read_bytes() for p in sorted(tokens.iterdir()) if p.suffix in (".bin", ".idx") or p.name.endswith(".docs.parquet")}
+
+
+@pytest.fixture(scope="module")
+def small_shards(tmp_path_factory) -> Path:
+    """The UD PUD fixture, 50 documents per shard, so languages span several shards."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import write_lang_shards
+
+    root = tmp_path_factory.mktemp("small")
+    write_lang_shards(root, docs_per_shard=50)
+    return root
+
+
+@pytest.fixture(scope="module")
+def tokenized(small_shards, trained_tokenizer, tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("out")
+    summary = run_tokenize(make_config(out, small_shards, trained_tokenizer, max_bin_bytes=20_000), progress=False)
+    return out, summary
+
+
+def test_megatron_core_reads_every_document_as_the_tokenizer_encodes_it(small_shards, trained_tokenizer, tokenized):
+    """Acceptance: megatron-core's IndexedDataset, unchanged, returns exactly the tokenizer's ids + EOD."""
+    from megatron.core.datasets.indexed_dataset import IndexedDataset
+
+    out, summary = tokenized
+    texts = dict(zip(*read_table(list_shards(small_shards), columns=["id", "text"]).to_pydict().values()))
+    tok = Tokenizer.from_file(str(trained_tokenizer))
+    eod = tok.token_to_id("</s>")
+    manifest = summary["manifest"]
+    assert manifest["tokenizer"]["dtype"] == "uint16" and manifest["tokenizer"]["eod_id"] == eod == 2
+    seen = 0
+    for entry in manifest["datasets"]:
+        prefix = Layout(out).tokens() / entry["name"]
+        ds = IndexedDataset(str(prefix))
+        docs = pq.read_table(Layout(out).tokens() / entry["files"]["docs"]["name"]).to_pylist()
+        assert len(ds) == len(docs) == entry["docs"]
+        for i, row in enumerate(docs):
+            expected = tok.encode(texts[row["id"]], add_special_tokens=False).ids + [eod]
+            assert ds[i].tolist() == expected
+            assert row["tokens"] == len(expected) and row["doc"] == i
+            assert row["lang"] == entry["group"]
+        seen += len(docs)
+    assert seen == len(texts) == 1025
+    assert manifest["totals"]["docs"] == 1025
+
+
+def test_datasets_are_split_at_the_cap_in_shard_order(small_shards, tokenized):
+    out, summary = tokenized
+    datasets = summary["manifest"]["datasets"]
+    en = [d["name"] for d in datasets if d["group"] == "en"]
+    assert len(en) > 1 and en == [f"en_{i:05d}" for i in range(len(en))]
+    assert all(d["files"]["bin"]["bytes"] <= 20_000 for d in datasets)
+    # documents keep the input order (shards sorted, rows in order) across the split
+    merged = [i for n in range(len(en)) for i in pq.read_table(Layout(out).token_docs("en", n)).column("id").to_pylist()]
+    assert merged == read_table(list_shards(small_shards / "en"), columns=["id"]).column("id").to_pylist()
+
+
+def test_manifest_counts_checksums_and_blend(tokenized):
+    out, summary = tokenized
+    manifest = json.loads(Layout(out).token_manifest().read_text(encoding="utf-8"))
+    tokens_dir = Layout(out).tokens()
+    for d in manifest["datasets"]:
+        for f in d["files"].values():
+            assert sha256_file(tokens_dir / f["name"]) == f["sha256"]
+            assert (tokens_dir / f["name"]).stat().st_size == f["bytes"]
+        reader = IndexedReader(tokens_dir / d["name"])
+        assert (len(reader), reader.tokens) == (d["docs"], d["tokens"])
+    assert manifest["langs"]["tr"]["docs"] == 20 and manifest["langs"]["en"]["docs"] == 300
+    assert manifest["sources"]["ud_pud_tr"] == manifest["langs"]["tr"]
+    assert sum(v["tokens"] for v in manifest["langs"].values()) == manifest["totals"]["tokens"]
+    assert manifest["tokenizer"]["sha256"] == summary["manifest"]["tokenizer"]["sha256"]
+    # blend: a language's weight ∝ tokens^0.3, shared by its datasets in proportion to their tokens
+    weights = {w["dataset"]: w["weight"] for w in manifest["blend"]["weights"]}
+    assert sum(weights.values()) == pytest.approx(1.0)
+    lang_weight = lambda lang: sum(w for name, w in weights.items() if name.startswith(lang + "_"))  # noqa: E731
+    t = {lang: v["tokens"] for lang, v in manifest["langs"].items()}
+    assert lang_weight("tr") / lang_weight("en") == pytest.approx((t["tr"] / t["en"]) ** 0.3, rel=1e-6)
+    parts = manifest["blend"]["data_path"].split()
+    assert parts[1::2] == [w["dataset"] for w in manifest["blend"]["weights"]]
+    assert [float(x) for x in parts[0::2]] == [w["weight"] for w in manifest["blend"]["weights"]]
+
+
+def test_every_token_traces_back_to_its_document(tokenized):
+    out, _ = tokenized
+    docs = pq.read_table(Layout(out).token_docs("fi", 0)).to_pylist()
+    third = docs[2]
+    hit = locate(Layout(out).token_docs("fi", 0), third["token_offset"] + 3)
+    assert hit == {"doc": 2, "id": third["id"], "source": "ud_pud_fi", "lang": "fi", "offset_in_doc": 3}
+    assert locate(Layout(out).token_docs("fi", 0), 0)["doc"] == 0
+    last = docs[-1]
+    assert locate(Layout(out).token_docs("fi", 0), last["token_offset"] + last["tokens"] - 1)["doc"] == len(docs) - 1
+    with pytest.raises(IndexError, match="outside the dataset"):
+        locate(Layout(out).token_docs("fi", 0), last["token_offset"] + last["tokens"])
+
+
+def test_group_by_source_and_worker_count_give_the_same_bytes(small_shards, trained_tokenizer, tmp_path):
+    one = run_tokenize(make_config(tmp_path / "a", small_shards, trained_tokenizer, 1, group_by="source"), progress=False)
+    two = run_tokenize(make_config(tmp_path / "b", small_shards, trained_tokenizer, 2, group_by="source"), progress=False)
+    names = [d["name"] for d in one["manifest"]["datasets"]]
+    assert names == [f"ud_pud_{lang}_00000" for lang in ("ar", "de", "en", "fi", "fr", "hi", "ru", "tr", "zh")]
+    assert dataset_files(tmp_path / "a") == dataset_files(tmp_path / "b")
+    assert one["manifest"] == two["manifest"]
+
+
+def test_bad_input_is_counted_not_fatal(trained_tokenizer, tmp_path):
+    src = tmp_path / "in"
+    rows = [
+        {"id": "d1", "source": "s", "text": "Hello </s> world", "lang": "en"},
+        {"id": "d2", "source": "s", "text": "", "lang": "en"},
+        {"id": "d3", "source": "s", "text": "Hei maailma", "lang": None},
+    ]
+    write_shard(src / "a" / "part-00000.parquet", documents_table(rows))
+    (src / "b").mkdir()
+    (src / "b" / "part-00000.parquet").write_bytes(b"PAR1 this is not parquet")
+    out = tmp_path / "out"
+    summary = run_tokenize(make_config(out, src, trained_tokenizer), progress=False)
+    manifest = summary["manifest"]
+    assert manifest["skipped_docs"] == {"empty_text": 1, "unreadable_shard": 1}
+    assert manifest["errors"] == 1
+    (error,) = [json.loads(line) for line in Layout(out).errors("tokenize").read_text().splitlines()]
+    assert error["path"].endswith("b/part-00000.parquet") and error["problem"] == "unreadable_shard"
+    assert [d["name"] for d in manifest["datasets"]] == ["en_00000", "und_00000"]
+    tok = Tokenizer.from_file(str(trained_tokenizer))
+    tok.encode_special_tokens = True
+    en = IndexedReader(Layout(out).token_prefix("en", 0))
+    # "</s>" inside a document is text, not an end of document
+    assert en[0].tolist() == tok.encode("Hello </s> world", add_special_tokens=False).ids + [2]
+    assert en[0].tolist().count(2) == 1
+
+
+def test_rerun_removes_datasets_it_no_longer_makes(small_shards, trained_tokenizer, tmp_path):
+    run_tokenize(make_config(tmp_path, small_shards, trained_tokenizer, max_bin_bytes=20_000), progress=False)
+    assert Layout(tmp_path).token_prefix("en", 1).with_suffix(".bin").exists()
+    summary = run_tokenize(make_config(tmp_path, small_shards, trained_tokenizer), progress=False)
+    assert summary["skipped_tasks"] == summary["tasks"]  # the cap only changes the merge
+    assert not bin_path(Layout(tmp_path).token_prefix("en", 1)).exists()
+    assert not Layout(tmp_path).token_docs("en", 1).exists()
+    assert sorted(p.name for p in Layout(tmp_path).tokens().glob("en_*")) == [
+        "en_00000.bin", "en_00000.docs.parquet", "en_00000.idx", "en_00000.stats.json"
+    ]
+
+
+def test_kill_9_then_rerun_gives_identical_bytes(trained_tokenizer, tmp_path):
+    """Acceptance: interrupting `curation tokenize` and rerunning yields byte-identical .bin/.idx."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import read_train_docs
+
+    docs = [row for rows in read_train_docs().values() for row in rows]
+    src = tmp_path / "in"
+    for i in range(12):  # enough work that the run is still going when the first shard completes
+        rows = [dict(row, id=f"{row['id']}-{i}", lang=("en", "fi")[i % 2]) for row in docs]
+        write_shard(src / f"part-{i:05d}.parquet", documents_table(rows))
+
+    reference = tmp_path / "reference"
+    run_tokenize(make_config(reference, src, trained_tokenizer), progress=False)
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "curation", "tokenize", "--out", str(out), "--input", str(src),
+           "--tokenizer", str(trained_tokenizer), "--workers", "1", "--no-progress"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    markers = Layout(out).markers("tokenize")
+    deadline = time.monotonic() + 60
+    while not (markers.exists() and any(markers.glob("*.json"))):
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = len(list(markers.glob("*.json")))
+    assert 1 <= done < 12, f"{done} of 12 shards were complete when killed"
+    assert not Layout(out).token_manifest().exists()
+
+    rerun = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"(12shards,{done}alreadycomplete)" in "".join(rerun.stdout.split())
+    assert dataset_files(out) == dataset_files(reference)
+    assert len([n for n in dataset_files(out) if n.endswith(".bin")]) == 2
+    assert not [p for p in Layout(out).tokens().rglob("*") if ".tmp-" in p.name]
+    assert json.loads(Layout(out).token_manifest().read_text())["datasets"] == json.loads(
+        Layout(reference).token_manifest().read_text()
+    )["datasets"]
+
+
+def test_int32_when_the_vocabulary_does_not_fit_uint16(trained_tokenizer, tmp_path):
+    from megatron.core.datasets.indexed_dataset import IndexedDataset
+
+    big = Tokenizer.from_file(str(trained_tokenizer))
+    big.add_special_tokens([f"<extra_{i}>" for i in range(65_536 - 3000 + 1)])
+    assert big.get_vocab_size(with_added_tokens=True) == 65_537
+    path = tmp_path / "big.json"
+    big.save(str(path))
+    src = tmp_path / "in"
+    write_shard(src / "part-00000.parquet", documents_table([{"id": "a", "source": "s", "text": "<extra_65000> Tere", "lang": "et"}]))
+    summary = run_tokenize(make_config(tmp_path / "out", src, path), progress=False)
+    assert summary["manifest"]["tokenizer"]["dtype"] == "int32"
+    ds = IndexedDataset(str(Layout(tmp_path / "out").token_prefix("et", 0)))
+    assert ds[0].dtype == np.int32
+    expected = Tokenizer.from_file(str(path))
+    expected.encode_special_tokens = True
+    assert ds[0].tolist() == expected.encode("<extra_65000> Tere", add_special_tokens=False).ids + [2]
+    assert bin_path(Layout(tmp_path / "out").token_prefix("et", 0)).stat().st_size == 4 * len(ds[0])
