@@ -152,6 +152,34 @@ def parse_override(item: str) -> tuple[str, Any]:
     return key.strip(), yaml.safe_load(raw) if raw.strip() else ""
 
 
+# path fields of a config file that are relative to the file's folder
+PATH_FIELDS = (
+    "catalog",
+    "output_dir",
+    "tokenizer.input_dir",
+    "tokenizer.fertility_text",
+    "tokenize.input_dir",
+    "tokenize.tokenizer",
+)
+
+
+def _rebase_paths(data: dict, base: Path) -> None:
+    def rebase(value):
+        return value if value is None or Path(str(value)).is_absolute() else os.path.normpath(base / str(value))
+
+    for dotted in PATH_FIELDS:
+        *parents, key = dotted.split(".")
+        node = data
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and key in node:
+            node[key] = rebase(node[key])
+    reference = (data.get("lm") or {}).get("reference")
+    if isinstance(reference, dict):
+        for lang, files in reference.items():
+            reference[lang] = [rebase(f) for f in (files if isinstance(files, list) else [files])]
+
+
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> RunConfig:
     """Read YAML (if given), apply dotted overrides, validate.
 
@@ -159,7 +187,6 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     catalog travel together.
     """
     data: dict[str, Any] = {}
-    base = Path.cwd()
     label = "<defaults>"
     if path is not None:
         path = Path(path)
@@ -172,15 +199,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
             raise ConfigError(f"{path}: not valid YAML: {exc}") from None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: expected a mapping at the top level")
-        base = path.parent
-        for key in ("catalog", "output_dir"):
-            if key in data and data[key] is not None and not Path(data[key]).is_absolute():
-                data[key] = os.path.normpath(base / data[key])
-        reference = (data.get("lm") or {}).get("reference")
-        if isinstance(reference, dict):
-            for lang, files in reference.items():
-                files = files if isinstance(files, list) else [files]
-                reference[lang] = [f if Path(str(f)).is_absolute() else os.path.normpath(base / str(f)) for f in files]
+        _rebase_paths(data, path.parent)
     for key, value in (overrides or {}).items():
         if value is not None:
             _set_dotted(data, key, value)

@@ -11,10 +11,15 @@ def test_defaults_without_a_file():
 
 
 def test_file_paths_are_relative_to_the_file_and_overrides_win(tmp_path: Path):
-    (tmp_path / "run.yaml").write_text("catalog: cat.yaml\noutput_dir: out\nworkers: 4\ningest:\n  max_docs_per_shard: 7\n")
+    (tmp_path / "run.yaml").write_text(
+        "catalog: cat.yaml\noutput_dir: out\nworkers: 4\ningest:\n  max_docs_per_shard: 7\n"
+        "tokenizer:\n  fertility_text: held.tsv\nlm:\n  reference:\n    en: en.txt\n    fr: [/abs/fr.txt]\n"
+    )
     cfg = load_config(tmp_path / "run.yaml", {"workers": 1, "ingest.html_extractor": "trafilatura"})
     assert cfg.catalog == tmp_path / "cat.yaml"
     assert cfg.output_dir == tmp_path / "out"
+    assert cfg.tokenizer.fertility_text == tmp_path / "held.tsv"
+    assert cfg.lm.reference == {"en": [tmp_path / "en.txt"], "fr": [Path("/abs/fr.txt")]}
     assert cfg.workers == 1
     assert cfg.ingest.max_docs_per_shard == 7 and cfg.ingest.html_extractor == "trafilatura"
 
