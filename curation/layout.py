@@ -43,6 +43,14 @@ class Layout:
     def deduped(self, lang: str | None = None) -> Path:
         return self.root / "deduped" / lang if lang else self.root / "deduped"
 
+    def dedup_index(self) -> Path:
+        """Signature index of the deduplicated corpus (incremental dedup)."""
+        return self.root / "dedup_index"
+
+    def scratch(self, stage: str) -> Path:
+        """Temporary working space of a stage (Spark checkpoints, staging)."""
+        return self.root / "_tmp" / stage
+
     def tokenizer_dir(self) -> Path:
         return self.root / "tokenizer"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import catalog, ingest
+from curation.cli import catalog, dedup, ingest
 
 app = typer.Typer(
     name="curation",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(catalog.app, name="catalog")
 ingest.register(app)
+dedup.register(app)
 
 
 def main() -> None:
