@@ -47,7 +47,7 @@ def input_shards(config: RunConfig) -> list[Path]:
     for d in dirs:
         d = Path(d)
         paths.extend([d] if d.is_file() else list_shards(d))
-    return sorted(dict.fromkeys(paths))
+    return sorted(dict.fromkeys(p.resolve() for p in paths))
 
 
 def catalog_priorities(config: RunConfig) -> dict[str, int]:
@@ -61,7 +61,7 @@ def catalog_priorities(config: RunConfig) -> dict[str, int]:
 
 def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None = None, log=print) -> dict:
     """Run the dedup job; returns a summary (counts, outputs, timings)."""
-    layout = Layout(config.output_dir)
+    layout = Layout(Path(config.output_dir).resolve())  # executors may run elsewhere: absolute paths
     cfg = config.dedup
     paths = input_shards(config)
     if not paths:
@@ -112,7 +112,7 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     from curation.dedup.features import FEATURES_DDL, features_fn
     from curation.dedup.survivors import losers, priority_column, quality_column, rank_column
 
-    layout = Layout(config.output_dir)
+    layout = Layout(Path(config.output_dir).resolve())  # executors may run elsewhere: absolute paths
     cfg = config.dedup
     hasher = hasher_for(config)
     if cfg.near:

@@ -76,3 +76,30 @@ def _dedup_config(out: Path, inputs: list[Path], recall: bool = True, **override
 @pytest.fixture(scope="session")
 def dedup_config():
     return _dedup_config
+
+
+@pytest.fixture(scope="session")
+def result(spark, corpus, tmp_path_factory):
+    """The corpus deduplicated in local mode with the high-recall preset: (out, summary, truth)."""
+    from curation.dedup.stage import run_dedup
+
+    paths, truth = corpus
+    out = tmp_path_factory.mktemp("dedup-out")
+    summary = run_dedup(_dedup_config(out, paths), spark=spark, priorities={}, log=lambda m: None)
+    return out, summary, truth
+
+
+def output_digest(out: Path) -> dict[str, str]:
+    """sha256 of every file the dedup wrote (documents, removed, stats sidecars)."""
+    import hashlib
+
+    from curation.layout import Layout
+
+    layout = Layout(out)
+    files = [p for d in (layout.deduped(), layout.removed("dedup")) for p in sorted(d.rglob("*")) if p.is_file()]
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+@pytest.fixture(scope="session")
+def digest():
+    return output_digest

@@ -3,7 +3,6 @@ quality and determinism across partitions and input order."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from pathlib import Path
@@ -15,21 +14,6 @@ from curation.dedup.stage import run_dedup
 from curation.layout import Layout
 from curation.shards import list_shards, read_stats, read_table, write_shard
 
-
-
-def _digest(out: Path) -> dict[str, str]:
-    layout = Layout(out)
-    files = [p for d in (layout.deduped(), layout.removed("dedup")) for p in sorted(d.rglob("*")) if p.is_file()]
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-
-
-@pytest.fixture(scope="module")
-def result(spark, corpus, tmp_path_factory, dedup_config):
-    paths, truth = corpus
-    out = tmp_path_factory.mktemp("dedup-out")
-    cfg = dedup_config(out, paths)
-    summary = run_dedup(cfg, spark=spark, priorities={}, log=lambda m: None)
-    return out, summary, truth
 
 
 def test_counts_reconcile_and_every_removal_names_its_survivor(result, corpus):
@@ -90,10 +74,10 @@ def test_near_duplicate_quality_on_real_multilingual_text(result, dedup_eval):
     assert metrics["all:all"]["precision"] >= 0.99
 
 
-def test_same_bytes_with_1_2_8_partitions_and_shuffled_input(result, spark, corpus, tmp_path_factory, dedup_config):
+def test_same_bytes_with_1_2_8_partitions_and_shuffled_input(result, spark, corpus, tmp_path_factory, dedup_config, digest):
     out, _, _ = result
     paths, _ = corpus
-    expected = _digest(out)
+    expected = digest(out)
     assert expected
     # the same documents, shuffled into a different number of shards, in reverse file order
     docs = read_table(paths)
@@ -106,7 +90,7 @@ def test_same_bytes_with_1_2_8_partitions_and_shuffled_input(result, spark, corp
         again = tmp_path_factory.mktemp(f"dedup-p{partitions}")
         cfg = dedup_config(again, inputs, dedup__partitions=partitions)
         run_dedup(cfg, spark=spark, priorities={}, log=lambda m: None)
-        assert _digest(again) == expected, partitions
+        assert digest(again) == expected, partitions
 
 
 def test_rerun_with_same_inputs_and_config_is_skipped(result, spark, corpus, dedup_config):
