@@ -80,12 +80,12 @@ def dedup_config():
 
 @pytest.fixture(scope="session")
 def result(spark, corpus, tmp_path_factory):
-    """The corpus deduplicated in local mode with the high-recall preset: (out, summary, truth)."""
+    """The corpus deduplicated in local mode, 2 partitions, high-recall preset: (out, summary, truth)."""
     from curation.dedup.stage import run_dedup
 
     paths, truth = corpus
     out = tmp_path_factory.mktemp("dedup-out")
-    summary = run_dedup(_dedup_config(out, paths), spark=spark, priorities={}, log=lambda m: None)
+    summary = run_dedup(_dedup_config(out, paths, dedup__partitions=2), spark=spark, priorities={}, log=lambda m: None)
     return out, summary, truth
 
 
