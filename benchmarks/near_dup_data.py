@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "dedup"
 RATES = (0.01, 0.03, 0.05, 0.1, 0.2, 0.3)
 CHAR_LANGS = ("zh", "ja", "th")
+MAX_LINE = 400
 BOILERPLATE = [
     "We use cookies to improve your experience on our website. By continuing to browse you agree to our use of cookies.",
     "Share this article on Facebook, Twitter, LinkedIn or by email. Print this page.",
@@ -57,7 +58,9 @@ def load_pools() -> dict[str, list[str]]:
     for line in (DATA / "oscar2019_excerpts.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         for sent in r["text"].split("\n"):
-            if len(sent.strip()) > 20:
+            # lines of 20–400 characters: a single 30 k-character spam line would make
+            # every base that draws it a near-duplicate of every other
+            if 20 < len(sent.strip()) <= MAX_LINE:
                 pools[r["lang"]].append(sent.strip())
     return dict(sorted(pools.items()))
 
