@@ -55,7 +55,39 @@ class LmConfig(Section):
 
 
 class DedupConfig(Section):
-    pass
+    """Spark deduplication: exact → url → near (MinHash LSH), each optional.
+
+    Survivor rule (a total order, so the result never depends on input order or
+    partitions): higher catalog `priority`, then higher `quality_signal` (missing
+    loses), then the smallest document id.
+    """
+
+    input_dirs: list[Path] = Field(default_factory=list, description="shard folders to dedup (default: OUT/filtered)")
+    exact: bool = True
+    url: bool = True
+    near: bool = True
+    # MinHash LSH: bands × rows hashes; similarity threshold ≈ (1/bands)^(1/rows)
+    bands: int = Field(14, ge=1)
+    rows: int = Field(8, ge=1)
+    word_ngram: int = Field(5, ge=1)
+    char_ngram: int = Field(5, ge=1)
+    # languages written without spaces get character shingles
+    char_langs: list[str] = Field(default_factory=lambda: ["zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"])
+    seed: int = 1
+    # keep a candidate pair only if its true shingle Jaccard reaches this (null: no verification)
+    verify_jaccard: float | None = Field(None, ge=0.0, le=1.0)
+    quality_signal: str | None = None
+    max_docs_per_shard: int = Field(100_000, ge=1)
+    # signature index of the deduplicated corpus (default OUT/dedup_index); a new batch is
+    # deduplicated against every generation found there, then appended as a new generation
+    index_dir: Path | None = None
+    update_index: bool = True
+    max_cc_iterations: int = Field(50, ge=1)
+    # repartition the input into this many partitions (null: as read); the result never depends on it
+    partitions: int | None = Field(None, ge=1)
+
+    def threshold(self) -> float:
+        return (1.0 / self.bands) ** (1.0 / self.rows)
 
 
 BLOOM_SPLIT_REGEX = " ?[^(\\s|[.,!?…。，、।۔،])]+"

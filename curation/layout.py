@@ -47,6 +47,14 @@ class Layout:
         """SentencePiece + KenLM models per language, for the perplexity filter."""
         return self.root / "lm"
 
+    def dedup_index(self) -> Path:
+        """Signature index of the deduplicated corpus (incremental dedup)."""
+        return self.root / "dedup_index"
+
+    def scratch(self, stage: str) -> Path:
+        """Temporary working space of a stage (Spark checkpoints, staging)."""
+        return self.root / "_tmp" / stage
+
     def tokenizer_dir(self) -> Path:
         return self.root / "tokenizer"
 

@@ -1,0 +1,71 @@
+"""`curation dedup`: exact, URL and MinHash near-duplicate removal, as one Spark job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, console, fail, out, print_config, resolve_config
+
+
+def register(app: typer.Typer) -> None:
+    app.command("dedup")(dedup)
+
+
+def dedup(
+    config: Optional[Path] = ConfigOpt,
+    out_dir: Optional[Path] = OutOpt,
+    inputs: Optional[list[Path]] = typer.Option(None, "--input", "-i", help="Shard folders to dedup (default OUT/filtered; repeatable)."),
+    index: Optional[Path] = typer.Option(None, "--index", help="Signature index to dedup against and extend (default OUT/dedup_index)."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master, e.g. local[2] or spark://host:7077."),
+    sets: Optional[list[str]] = SetOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """Deduplicate document shards into OUT/deduped/<lang>/, removed documents into OUT/removed/dedup/<source>/."""
+    from curation.dedup.index import IndexMismatch
+    from curation.dedup.stage import run_dedup
+
+    overrides = {
+        "dedup.input_dirs": [str(p) for p in inputs] if inputs else None,
+        "dedup.index_dir": str(index) if index else None,
+        "spark.master": master,
+    }
+    cfg = resolve_config(config, out_dir, None, sets, **overrides)
+    if dry_run:
+        print_config(cfg)
+        return
+    try:
+        summary = run_dedup(cfg, log=lambda m: console.print(m, highlight=False))
+    except (FileNotFoundError, IndexMismatch, ValueError) as exc:
+        fail(str(exc))
+    counts = summary["counts"]
+    if summary.get("skipped"):
+        console.print("dedup: inputs and config unchanged since the last run; outputs kept")
+    _print_rates(counts)
+    out.print(
+        f"dedup: kept {counts.docs(outcome='kept'):,} of {counts.docs():,} documents "
+        f"into {Path(cfg.output_dir) / 'deduped'}; index {summary['index']}"
+    )
+
+
+def _print_rates(counts) -> None:
+    """Duplicate rates per language and source."""
+    from collections import defaultdict
+
+    from rich.table import Table
+
+    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (_stage, lang, source, outcome), values in counts.rows.items():
+        rows[(lang, source)][outcome] += values[0]
+    table = Table(title="dedup: duplicates per language and source")
+    for col in ("lang", "source", "in", "kept", "exact", "url", "near", "dup rate"):
+        table.add_column(col, justify="right" if col not in ("lang", "source") else "left")
+    for (lang, source), c in sorted(rows.items()):
+        total = sum(c.values())
+        table.add_row(
+            lang, source, f"{total:,}", f"{c['kept']:,}", f"{c['exact_duplicate']:,}", f"{c['url_duplicate']:,}",
+            f"{c['near_duplicate']:,}", f"{(total - c['kept']) / total:.1%}" if total else "-",
+        )
+    out.print(table)

@@ -1,0 +1,67 @@
+"""Per-document dedup keys, computed on executors over Arrow batches.
+
+`features_fn` is the body of a `mapInArrow`: for each batch it returns the exact
+hash of the normalised text, the normalised URL and the LSH band hashes (from a
+vectorised MinHash over the whole batch). `jaccard_fn` verifies candidate pairs
+by the true Jaccard of their shingle sets.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+
+from curation.dedup.minhash import MinHasher, jaccard
+from curation.dedup.normalize import exact_hashes, normalize_url
+
+PASS_THROUGH = ("id", "source", "lang", "neg_priority", "neg_quality")
+
+FEATURES_DDL = (
+    "id string, source string, lang string, neg_priority int, neg_quality double, "
+    "exact_hash long, url_norm string, has_sig boolean, bands array<long>"
+)
+
+JACCARD_DDL = "src long, dst long, jaccard double"
+
+
+def features_fn(hasher: MinHasher, near: bool) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            n = batch.num_rows
+            if n == 0:
+                continue
+            text = batch.column("text")
+            lang = batch.column("lang")
+            cols = {name: batch.column(name) for name in PASS_THROUGH}
+            cols["exact_hash"] = pa.array(exact_hashes(text), pa.int64())
+            cols["url_norm"] = pa.array([normalize_url(u) for u in batch.column("url").to_pylist()], pa.string())
+            if near:
+                sig, has = hasher.signatures(text, lang)
+                bands = hasher.band_hashes(sig)
+                cols["has_sig"] = pa.array(has)
+                cols["bands"] = pa.ListArray.from_arrays(
+                    pa.array(np.arange(0, (n + 1) * hasher.bands, hasher.bands, dtype=np.int32)), pa.array(bands.ravel())
+                )
+            else:
+                cols["has_sig"] = pa.array(np.zeros(n, dtype=bool))
+                cols["bands"] = pa.nulls(n, pa.list_(pa.int64()))
+            yield pa.RecordBatch.from_pydict(cols)
+
+    return run
+
+
+def jaccard_fn(hasher: MinHasher) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            a = hasher.shingle_sets(batch.column("text_a"), batch.column("lang_a"))
+            b = hasher.shingle_sets(batch.column("text_b"), batch.column("lang_b"))
+            values = [jaccard(x, y) for x, y in zip(a, b)]
+            yield pa.RecordBatch.from_pydict(
+                {"src": batch.column("src"), "dst": batch.column("dst"), "jaccard": pa.array(values, pa.float64())}
+            )
+
+    return run

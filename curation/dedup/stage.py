@@ -1,0 +1,323 @@
+"""The dedup stage: document shards → `deduped/<lang>/` + `removed/dedup/<source>/`.
+
+One Spark job, three optional steps on the documents still alive:
+exact (hash of normalised text) → url (normalised URL) → near (MinHash LSH
+candidates from band buckets, optional true-Jaccard verification, connected
+components in Spark). Every cluster keeps one survivor chosen by the rule in
+`curation.dedup.survivors`; every removed document names its survivor and the
+method in `detail`. Output shards are written by the executors with the
+project's shard writer, sorted by id, with deterministic names, so the bytes do
+not depend on partitions or input order. The job is global (not per shard): it
+is skipped as a whole when its inputs and config are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+
+from curation.config import RunConfig
+from curation.counts import KEPT, Counts
+from curation.dedup.index import load_index, write_generation
+from curation.dedup.minhash import MinHasher
+from curation.layout import Layout, part_name
+from curation.runner import fingerprint
+from curation.schema import DOCUMENT_COLUMNS, DOCUMENT_SCHEMA, REMOVED_SCHEMA
+from curation.shards import ShardWriter, list_shards, write_json_atomic
+
+STAGE = "dedup"
+REASONS = {"exact": "exact_duplicate", "url": "url_duplicate", "near": "near_duplicate"}
+METHODS = {"exact": "exact_hash", "url": "normalized_url", "near": "minhash_lsh"}
+
+
+def hasher_for(config: RunConfig) -> MinHasher:
+    c = config.dedup
+    return MinHasher(c.bands, c.rows, c.word_ngram, c.char_ngram, tuple(c.char_langs), c.seed)
+
+
+def input_shards(config: RunConfig) -> list[Path]:
+    dirs = config.dedup.input_dirs or [Layout(config.output_dir).filtered()]
+    paths: list[Path] = []
+    for d in dirs:
+        d = Path(d)
+        paths.extend([d] if d.is_file() else list_shards(d))
+    return sorted(dict.fromkeys(p.resolve() for p in paths))
+
+
+def catalog_priorities(config: RunConfig) -> dict[str, int]:
+    """Source → priority from the catalog, when there is one (no catalog: all equal)."""
+    if not Path(config.catalog).exists():
+        return {}
+    from curation.catalog import load_catalog
+
+    return {e.id: e.priority for e in load_catalog(config.catalog).entries}
+
+
+def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None = None, log=print) -> dict:
+    """Run the dedup job; returns a summary (counts, outputs, timings)."""
+    layout = Layout(Path(config.output_dir).resolve())  # executors may run elsewhere: absolute paths
+    cfg = config.dedup
+    paths = input_shards(config)
+    if not paths:
+        raise FileNotFoundError(f"dedup: no input shards in {[str(d) for d in (cfg.input_dirs or [layout.filtered()])]}")
+    inputs_fp = fingerprint(paths)
+    config_hash = config.section_hash("dedup")
+    marker = layout.marker(STAGE, "all")
+    if marker.exists():
+        done = json.loads(marker.read_text(encoding="utf-8"))
+        if done.get("fingerprint") == inputs_fp and done.get("config_hash") == config_hash and all(
+            Path(p).exists() for p in done["outputs"]
+        ):
+            summary = done["summary"]
+            summary["counts"] = Counts.from_json(summary["counts"])
+            summary["skipped"] = True
+            return summary
+    if priorities is None:
+        priorities = catalog_priorities(config)
+
+    scratch = layout.scratch(STAGE)
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    own = spark is None
+    if own:
+        from curation.dedup.spark import build_session
+
+        spark = build_session(config.spark, local_dir=scratch / "local")
+    spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
+    try:
+        started = time.time()
+        summary = _job(spark, config, paths, inputs_fp, priorities, log)
+        summary["seconds"] = round(time.time() - started, 2)
+    finally:
+        if own:
+            spark.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+    data = dict(summary, counts=summary["counts"].to_json())
+    write_json_atomic(marker, {"fingerprint": inputs_fp, "config_hash": config_hash, "outputs": summary["outputs"], "summary": data})
+    summary["skipped"] = False
+    return summary
+
+
+def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities: dict[str, int], log) -> dict:
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from curation.dedup.components import connected_components
+    from curation.dedup.features import FEATURES_DDL, features_fn
+    from curation.dedup.survivors import losers, priority_column, quality_column, rank_column
+
+    layout = Layout(Path(config.output_dir).resolve())  # executors may run elsewhere: absolute paths
+    cfg = config.dedup
+    hasher = hasher_for(config)
+    if cfg.near:
+        log(f"dedup: MinHash LSH {cfg.bands} bands × {cfg.rows} rows on {cfg.word_ngram}-word / {cfg.char_ngram}-char shingles: "
+            f"similarity threshold ≈ {cfg.threshold():.3f}" + (f", verified at Jaccard ≥ {cfg.verify_jaccard}" if cfg.verify_jaccard is not None else ""))
+
+    t0 = time.time()
+
+    def tick(what: str) -> None:
+        log(f"dedup: {what} ({time.time() - t0:.1f} s)")
+
+    docs = spark.read.parquet(*[str(p) for p in paths])
+    if cfg.partitions:
+        docs = docs.repartition(cfg.partitions)
+    docs = docs.withColumn("key", F.xxhash64("id"))
+    feats = (
+        docs.select("id", "source", "url", "text", "lang", "signals")
+        .withColumn("neg_priority", priority_column(priorities).cast("int"))
+        .withColumn("neg_quality", quality_column(cfg.quality_signal).cast("double"))
+        .drop("signals")
+        .mapInArrow(features_fn(hasher, cfg.near), FEATURES_DDL)
+        .withColumn("key", F.xxhash64("id"))
+        .withColumn("rank", rank_column(1))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    total, distinct_keys = feats.select(F.count("*"), F.countDistinct("key")).first()
+    if total != distinct_keys:
+        dupes = [r.id for r in feats.groupBy("id").count().where("count > 1").limit(5).collect()]
+        if dupes:
+            raise ValueError(f"dedup: document ids must be unique across the input shards; repeated ids: {dupes}")
+        raise ValueError("dedup: 64-bit id hash collision between distinct ids; rename one document")
+
+    tick(f"features of {total:,} documents")
+    index_dir = Path(cfg.index_dir) if cfg.index_dir else layout.dedup_index()
+    old_docs, old_bands, old_corpus = load_index(spark, index_dir, cfg, inputs_fp)
+    if old_docs is not None:
+        old_docs = old_docs.withColumn("rank", rank_column(0)).persist(StorageLevel.MEMORY_AND_DISK)
+
+    alive = feats.select("key", "id", "rank", "exact_hash", "url_norm", "has_sig", "bands")
+    removed = []
+
+    def pool(cols: list[str], where=None):
+        new = alive.select("key", "rank", *cols)
+        old = old_docs.select("key", "rank", *cols) if old_docs is not None else None
+        if where is not None:
+            new = new.where(where)
+            old = old.where(where) if old is not None else None
+        return new if old is None else new.unionByName(old)
+
+    for step, column in (("exact", "exact_hash"), ("url", "url_norm")):
+        if not getattr(cfg, step):
+            continue
+        lost = losers(pool([column], F.col(column).isNotNull()), column)
+        lost = lost.select("key", "survivor", F.lit(REASONS[step]).alias("reason"), F.lit(METHODS[step]).alias("method"), F.lit(None).cast("double").alias("jaccard"))
+        lost = lost.persist(StorageLevel.MEMORY_AND_DISK)
+        removed.append(lost)
+        alive = alive.join(lost.select("key"), "key", "left_anti")
+        tick(f"{step} planned")
+
+    if cfg.near:
+        band_rows = alive.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash")).withColumn("new", F.lit(1))
+        if old_bands is not None:
+            band_rows = band_rows.unionByName(old_bands.select("key", "band", "band_hash").withColumn("new", F.lit(0)))
+        from pyspark.sql import Window
+
+        bucket = Window.partitionBy("band", "band_hash")
+        edges = (
+            band_rows.withColumn("root", F.min("key").over(bucket))
+            .withColumn("has_new", F.max("new").over(bucket))
+            .where((F.col("key") != F.col("root")) & (F.col("has_new") == 1))
+            .select(F.col("root").alias("src"), F.col("key").alias("dst"))
+            .distinct()
+        )
+        texts = None
+        if cfg.verify_jaccard is not None:
+            texts = docs.select("key", "text", "lang")
+            if old_corpus:
+                texts = texts.unionByName(spark.read.parquet(*old_corpus).select(F.xxhash64("id").alias("key"), "text", "lang"))
+            edges = _with_jaccard(edges, texts, hasher).where(F.col("jaccard") >= cfg.verify_jaccard).select("src", "dst")
+        edges = edges.persist(StorageLevel.MEMORY_AND_DISK)
+        tick("near: candidate edges planned")
+        labels = connected_components(edges, cfg.max_cc_iterations)
+        tick("near: connected components")
+        members = labels.join(pool([]), labels.node == F.col("key")).select("key", "rank", "component")
+        lost = losers(members, "component")
+        if texts is not None:
+            pairs = lost.join(pool([]).select(F.col("key").alias("skey"), F.col("rank.id").alias("survivor")), "survivor")
+            scored = _with_jaccard(pairs.select(F.col("skey").alias("src"), F.col("key").alias("dst")), texts, hasher)
+            lost = lost.join(scored.select(F.col("dst").alias("key"), "jaccard"), "key", "left")
+        else:
+            lost = lost.withColumn("jaccard", F.lit(None).cast("double"))
+        lost = lost.select("key", "survivor", F.lit(REASONS["near"]).alias("reason"), F.lit(METHODS["near"]).alias("method"), "jaccard")
+        removed.append(lost)
+
+    verdicts = None
+    for frame in removed:
+        verdicts = frame if verdicts is None else verdicts.unionByName(frame)
+    detail = F.to_json(F.struct(F.col("survivor").alias("duplicate_of"), F.col("jaccard").alias("jaccard"), F.col("method").alias("method")))
+    if verdicts is not None:
+        verdicts = verdicts.select("key", "reason", detail.alias("detail"))
+        verdicts = verdicts.persist(StorageLevel.MEMORY_AND_DISK)
+        labelled = docs.join(verdicts, "key", "left")
+    else:
+        labelled = docs.withColumn("reason", F.lit(None).cast("string")).withColumn("detail", F.lit(None).cast("string"))
+    labelled = labelled.persist(StorageLevel.MEMORY_AND_DISK)
+
+    tick("verdicts")
+    for old_out in (layout.deduped(), layout.removed(STAGE)):
+        shutil.rmtree(old_out, ignore_errors=True)
+    kept = labelled.where(F.col("reason").isNull()).withColumn("group", F.coalesce(F.col("lang"), F.lit("und")))
+    gone = labelled.where(F.col("reason").isNotNull()).withColumn("group", F.col("source"))
+    results = _write(kept, cfg.max_docs_per_shard, str(layout.root), "kept") + _write(gone, cfg.max_docs_per_shard, str(layout.root), "removed")
+    counts = Counts()
+    outputs = []
+    for path, records in sorted(results):
+        outputs.append(path)
+        counts.merge(Counts.from_json(json.loads(records)))
+
+    tick(f"wrote {len(outputs)} shards")
+    kept_paths = sorted(p for p in outputs if Path(p).is_relative_to(layout.deduped()))
+    if cfg.update_index:
+        survivors = feats.join(labelled.where(F.col("reason").isNull()).select("key"), "key")
+        bands = None
+        if cfg.near:
+            bands = survivors.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash"))
+        write_generation(index_dir, survivors, bands, inputs_fp, cfg, [str(Path(p).resolve()) for p in kept_paths], counts.docs(outcome=KEPT))
+
+    for frame in (feats, labelled, verdicts, old_docs, *removed):
+        if frame is not None:
+            frame.unpersist()
+    return {"inputs": len(paths), "outputs": outputs, "counts": counts, "threshold": cfg.threshold(), "index": str(index_dir)}
+
+
+def _with_jaccard(edges, texts, hasher: MinHasher):
+    """(src, dst, jaccard) with the true Jaccard of the two documents' shingle sets."""
+    from pyspark.sql import functions as F
+
+    from curation.dedup.features import JACCARD_DDL, jaccard_fn
+
+    a = texts.select(F.col("key").alias("src"), F.col("text").alias("text_a"), F.col("lang").alias("lang_a"))
+    b = texts.select(F.col("key").alias("dst"), F.col("text").alias("text_b"), F.col("lang").alias("lang_b"))
+    pairs = edges.join(a, "src").join(b, "dst").select("src", "dst", "text_a", "lang_a", "text_b", "lang_b")
+    return pairs.mapInArrow(jaccard_fn(hasher), JACCARD_DDL)
+
+
+def _write(frame, max_docs: int, root: str, kind: str) -> list[tuple[str, str]]:
+    """Write one folder per group (lang or source), `part-NNNNN` by id hash, sorted by id."""
+    from pyspark.sql import functions as F
+
+    sizes = {r["group"]: r["n"] for r in frame.groupBy("group").agg(F.count("*").alias("n")).collect()}
+    if not sizes:
+        return []
+    parts = {g: max(1, math.ceil(n / max_docs)) for g, n in sizes.items()}
+    mapping = F.create_map(*[x for g, n in sorted(parts.items()) for x in (F.lit(g), F.lit(n))])
+    frame = frame.withColumn("part", F.pmod(F.col("key"), mapping[F.col("group")]).cast("int"))
+    columns = list(DOCUMENT_COLUMNS) + (["stage", "reason", "detail"] if kind == "removed" else [])
+    if kind == "removed":
+        frame = frame.withColumn("stage", F.lit(STAGE))
+    frame = frame.select("group", "part", *columns)
+    total = sum(parts.values())
+    out = (
+        frame.repartition(total, "group", "part")
+        .sortWithinPartitions("group", "part", "id")
+        .mapInArrow(_writer_fn(root, kind), "path string, counts string")
+        .collect()
+    )
+    return [(r.path, r.counts) for r in out]
+
+
+def _writer_fn(root: str, kind: str):
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        layout = Layout(root)
+        schema = REMOVED_SCHEMA if kind == "removed" else DOCUMENT_SCHEMA
+        writer = None
+        current = None
+        counts = Counts()
+        done: list[tuple[str, str]] = []
+
+        def finish():
+            if writer is not None:
+                path = writer.close({"stage": STAGE, "counts": counts.to_json()})
+                done.append((str(path), json.dumps(counts.to_json())))
+
+        for batch in batches:
+            groups = batch.column("group").to_pylist()
+            parts = batch.column("part").to_pylist()
+            start = 0
+            for i in range(batch.num_rows + 1):
+                if i < batch.num_rows and (groups[i], parts[i]) == current:
+                    continue
+                if i > start and current is not None:
+                    chunk = batch.slice(start, i - start)
+                    writer.write(pa.Table.from_batches([chunk.select(schema.names)]).cast(schema))
+                    outcome = chunk.column("reason").to_pylist() if kind == "removed" else [KEPT] * chunk.num_rows
+                    counts.add_many(STAGE, chunk.column("lang").to_pylist(), chunk.column("source").to_pylist(), outcome, chunk.column("text").to_pylist())
+                if i == batch.num_rows:
+                    break
+                finish()
+                current = (groups[i], parts[i])
+                folder = layout.removed(STAGE, current[0]) if kind == "removed" else layout.deduped(current[0])
+                writer = ShardWriter(folder / part_name(current[1]), schema)
+                counts = Counts()
+                start = i
+        finish()
+        if done:
+            yield pa.RecordBatch.from_pydict({"path": [p for p, _ in done], "counts": [c for _, c in done]})
+
+    return run
