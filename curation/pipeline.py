@@ -18,6 +18,9 @@ STAGES: dict[str, str] = {
     "ingest": "curation.pipeline:ingest_stage",
     "lm": "curation.pipeline:lm_stage",
     "filter": "curation.pipeline:filter_stage",
+    "dedup": "curation.pipeline:dedup_stage",
+    "tokenizer": "curation.pipeline:tokenizer_stage",
+    "tokenize": "curation.pipeline:tokenize_stage",
     "stats": "curation.pipeline:stats_stage",
     "report": "curation.pipeline:report_stage",
 }
@@ -124,6 +127,43 @@ def filter_stage(config: RunConfig, progress: bool) -> dict:
         "removed": counts.docs(stage="filter") - counts.docs(stage="filter", outcome="kept"),
         "resumed tasks": summary["skipped"],
     }
+
+
+def dedup_stage(config: RunConfig, progress: bool) -> dict:
+    from curation.dedup.stage import run_dedup
+
+    summary = run_dedup(config, log=lambda message: None)
+    counts = summary["counts"]
+    kept = counts.docs(stage="dedup", outcome="kept")
+    return {"kept": kept, "removed": counts.docs(stage="dedup") - kept, "unchanged inputs": summary["skipped"]}
+
+
+def tokenizer_stage(config: RunConfig, progress: bool) -> dict:
+    """Train the tokenizer unless one was trained on the same shards with the same parameters."""
+    import json
+
+    from curation.layout import Layout
+    from curation.runner import fingerprint
+    from curation.shards import list_shards
+    from curation.tokenizer.train import run_train
+
+    layout = Layout(config.output_dir)
+    shards = list_shards(config.tokenizer.input_dir or layout.deduped())
+    key = {"fingerprint": fingerprint(shards), "config": config.section_hash("tokenizer")}
+    stamp = layout.tokenizer_dir() / "inputs.json"
+    if layout.tokenizer_file().exists() and stamp.exists() and json.loads(stamp.read_text()) == key:
+        return {"tokenizer": str(layout.tokenizer_file()), "unchanged inputs": True}
+    summary = run_train(config)
+    stamp.write_text(json.dumps(key, sort_keys=True) + "\n")
+    return {"tokenizer": summary["tokenizer"], "vocabulary": summary["vocab_size"], "unchanged inputs": False}
+
+
+def tokenize_stage(config: RunConfig, progress: bool) -> dict:
+    from curation.megatron.tokenize_stage import run_tokenize
+
+    summary = run_tokenize(config, progress=progress)
+    counts = summary["counts"]
+    return {"documents": counts.docs(outcome="kept"), "tokens": sum(v[3] for v in counts.rows.values()), "resumed tasks": summary["skipped_tasks"]}
 
 
 def stats_stage(config: RunConfig, progress: bool) -> dict:

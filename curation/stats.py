@@ -28,9 +28,10 @@ MAIN_STAGES = ("ingest", "filter", "dedup", "tokenize")
 
 
 def stats_files(layout: Layout) -> list[Path]:
-    """Stats files of output shards. Removed-document shards carry none: their counts are
-    already in the stage's own output stats, and counting them twice would break reconciliation."""
-    roots = [layout.ingested(), layout.filtered(), layout.deduped(), layout.tokens()]
+    """Stats files of every shard. A stage writes each count in exactly one of them: the filter
+    stage keeps all of a shard's counts beside its kept shard (its removed shards carry none),
+    the dedup job beside whichever shard holds the documents."""
+    roots = [layout.ingested(), layout.filtered(), layout.removed(), layout.deduped(), layout.tokens()]
     return sorted(p for root in roots if root.exists() for p in root.rglob("*.stats.json"))
 
 
