@@ -56,17 +56,30 @@ def stage_function(name: str) -> Callable[[RunConfig, bool], dict]:
 
 
 def run_pipeline(config: RunConfig, stages: list[str], progress: bool = True, on_stage: Callable[[str], None] | None = None) -> list[StageSummary]:
+    """Run the stages in order; each stage's summary (counts and paths, never document text) goes to `logs/run.log`."""
+    from curation.layout import Layout
+
+    log_path = Layout(config.output_dir).logs() / "run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     summaries = []
-    for name in stages:
-        if on_stage:
-            on_stage(name)
-        start = time.perf_counter()
-        try:
-            facts = stage_function(name)(config, progress)
-        except Exception as exc:
-            raise StageError(name, exc) from exc
-        summaries.append(StageSummary(name, time.perf_counter() - start, facts))
+    with open(log_path, "a", encoding="utf-8") as log:
+        log.write(f"{_now()} run stages={','.join(stages)} config_output={config.output_dir}\n")
+        for name in stages:
+            if on_stage:
+                on_stage(name)
+            start = time.perf_counter()
+            try:
+                facts = stage_function(name)(config, progress)
+            except Exception as exc:
+                log.write(f"{_now()} stage={name} failed: {type(exc).__name__}: {exc}\n")
+                raise StageError(name, exc) from exc
+            summaries.append(StageSummary(name, time.perf_counter() - start, facts))
+            log.write(f"{_now()} stage={name} seconds={summaries[-1].seconds:.1f} {facts}\n")
     return summaries
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
 
 
 def selected_entries(config: RunConfig):

@@ -178,12 +178,15 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
                 by_lang_tokens[lang] = by_lang_tokens.get(lang, 0) + n
                 by_source_tokens[row["source"]] = by_source_tokens.get(row["source"], 0) + n
             write_json_atomic(layout.tokens() / f"{lang}_00000.stats.json", {"stage": "tokenize", "counts": counts.to_json()})
-        write_json_atomic(layout.token_manifest(), {
-            "tokenizer": {"sha256": "0" * 64},
-            "tokens_by_lang": by_lang_tokens,
-            "tokens_by_source": by_source_tokens,
-            "blend": [0.6, "en_00000", 0.4, "fr_00000"],
-        })
+        from curation.megatron.manifest import DatasetInfo, build_manifest
+
+        infos = [
+            DatasetInfo(f"{lang}_00000", lang, tokens=n, docs=sum(1 for r in final if r["lang"] == lang), langs={lang: [0, n]},
+                        sources={src: [0, sum(len(tokenizer.encode(r["text"]).ids) + 1 for r in final if r["lang"] == lang and r["source"] == src)]
+                                 for src in sorted({r["source"] for r in final if r["lang"] == lang})})
+            for lang, n in sorted(by_lang_tokens.items())
+        ]
+        write_json_atomic(layout.token_manifest(), build_manifest(infos, {"sha256": "0" * 64}, "lang", 0.3, {}, 0))
     write_stats(layout)
     return out
 

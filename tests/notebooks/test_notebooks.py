@@ -7,6 +7,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from audit_helpers import expected_blend_pct
+from curation.layout import Layout
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,7 +43,7 @@ def test_stats_by_language_shows_the_per_language_table(audit_run, monkeypatch, 
     assert re.search(r"<th>fr</th>\s*<td>27</td>\s*<td>16</td>\s*<td>13</td>\s*<td>13</td>", languages)
     assert "too_few_words" in tables[1] and "exact_duplicate" in tables[1]
     assert "CC BY-SA 3.0" in tables[2] and _row_labels(tables[2]) == ["ccnet_en", "forum_en", "pud_fr"]
-    assert "40.0" in tables[3]  # fr blend weight
+    assert f"{expected_blend_pct(Layout(audit_run))['fr']:.2f}" in tables[3]  # fr blend weight
     everything = str(outputs)
     assert "stages not run yet: none" in everything
     assert planted_pii[0] not in everything and planted_pii[1] not in everything
