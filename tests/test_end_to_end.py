@@ -8,7 +8,6 @@ removed shard or inspection output.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
@@ -29,15 +28,27 @@ PHONE = "+44 20 7946 0958"
 PLANTED = "planted_forum"
 
 
+POSTS = (
+    "Our community garden opened its third season last weekend, and more than forty neighbours came to help. "
+    "We planted tomatoes, beans and a long row of sunflowers along the fence, and the children painted new signs "
+    "for every bed. The water tank that was damaged in the winter storm has been repaired, so the beds near the "
+    "school can finally be watered without carrying buckets across the street. Volunteers are still needed on "
+    "Thursday evenings, when we turn the compost and share whatever the beds have produced that week.",
+    "The reading club will meet in the library annex from next month, because the old room above the bakery is "
+    "being renovated. We are starting a novel about a family of lighthouse keepers on a northern island, and the "
+    "librarian has ordered enough copies for everyone who signed up. New members are always welcome, and you do "
+    "not need to have finished the book to join the discussion; most of us read slowly and talk about the first "
+    "chapters for weeks before anyone reaches the end.",
+)
+
+
 def _plant(samples: Path) -> None:
-    """A forum-like English source: real CCNet text with contact details inserted, one long
-    document (kept, so redacted by the PII filter) and one short one (removed by quality)."""
-    lines = gzip.open(ROOT / "tests" / "data" / "core" / "cc_en_head-0091.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
-    texts = [json.loads(line)["text"] for line in lines[:2]]
+    """A forum-like English source written for this test, with contact details inserted: one long
+    post (kept, so the PII filter redacts it), one too short (removed by quality), one clean."""
     docs = [
-        {"id": "post-1", "text": f"{texts[0]}\nQuestions? Write to {EMAIL} or call {PHONE} any weekday."},
+        {"id": "post-1", "text": f"{POSTS[0]}\nQuestions? Write to {EMAIL} or call {PHONE} any weekday."},
         {"id": "post-2", "text": f"Contact {EMAIL} / {PHONE}"},
-        {"id": "post-3", "text": texts[1]},
+        {"id": "post-3", "text": POSTS[1]},
     ]
     (samples / "data" / "planted").mkdir()
     (samples / "data" / "planted" / "forum.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
