@@ -153,6 +153,10 @@ class RunConfig(Section):
     tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
     tokenize: TokenizeConfig = Field(default_factory=TokenizeConfig)
 
+    def spark_executor(self) -> SparkConfig | None:
+        """The Spark settings when shard tasks run on Spark (`executor: spark`), else None."""
+        return self.spark if self.executor == "spark" else None
+
     def section_hash(self, name: str) -> str:
         """Hash of one stage's parameters: part of its resume markers."""
         import hashlib

@@ -235,7 +235,7 @@ def filter_shard(task: Task) -> TaskResult:
 
 def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> dict:
     tasks, problems = plan(catalog, entries, config)
-    results = run_tasks(tasks, filter_shard, workers=config.workers, description="filter", progress=progress)
+    results = run_tasks(tasks, filter_shard, workers=config.workers, description="filter", progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
     errors_path = layout.errors(STAGE)
     errors_path.parent.mkdir(parents=True, exist_ok=True)

@@ -139,7 +139,7 @@ def _records(adapter, path: Path, entry: CatalogEntry, options: IngestConfig) ->
 
 def run_ingest(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> dict:
     tasks, problems = plan(catalog, entries, config)
-    results = run_tasks(tasks, ingest_file, workers=config.workers, description="ingest", progress=progress)
+    results = run_tasks(tasks, ingest_file, workers=config.workers, description="ingest", progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
     errors = [e for r in results for e in r.errors] + problems
     errors_path = layout.errors(STAGE)

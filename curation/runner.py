@@ -100,8 +100,14 @@ def run_tasks(
     workers: int = 1,
     description: str = "",
     progress: bool = True,
+    spark: Any = None,
 ) -> list[TaskResult]:
-    """Run the incomplete tasks on a process pool; results come back in task order."""
+    """Run the incomplete tasks; results come back in task order.
+
+    On a local process pool by default; with `spark` (a `SparkConfig`) as one Spark task per
+    shard task, the same function, on whatever `spark.master` names. Outputs and markers are
+    written by the executors, so on a cluster the output directory must be shared storage.
+    """
     results: dict[str, TaskResult] = {}
     todo = []
     for task in tasks:
@@ -112,7 +118,11 @@ def run_tasks(
             todo.append(task)
 
     with _progress(progress, description, len(tasks), len(tasks) - len(todo)) as advance:
-        if workers <= 1 or len(todo) <= 1:
+        if spark is not None and todo:
+            for result in _run_on_spark(todo, fn, spark, description):
+                results[result.task] = result
+                advance(result)
+        elif workers <= 1 or len(todo) <= 1:
             for task in todo:
                 results[task.name] = _execute(fn, task)
                 advance(results[task.name])
@@ -128,6 +138,18 @@ def run_tasks(
                         results[task.name] = fut.result()
                         advance(results[task.name])
     return [results[t.name] for t in tasks]
+
+
+def _run_on_spark(todo: Sequence[Task], fn: Callable[[Task], TaskResult], spark_config: Any, description: str) -> list[TaskResult]:
+    from functools import partial
+
+    from curation.dedup.spark import build_session
+
+    session = build_session(spark_config, app_name=f"curation-{description or 'tasks'}")
+    try:
+        return session.sparkContext.parallelize(list(todo), len(todo)).map(partial(_execute, fn)).collect()
+    finally:
+        session.stop()
 
 
 class _progress:

@@ -324,7 +324,7 @@ def run_tokenize(config: RunConfig, progress: bool = True) -> dict:
     if not tasks:
         raise TokenizeError(f"{input_dir}: no Parquet shards to tokenize")
     tokenizer, eod, dtype = load_tokenizer(tokenizer_path, tasks[0].payload["tokenizer_sha256"], options.eod_token)
-    results = run_tasks(tasks, encode_shard, workers=config.workers, description="tokenize", progress=progress)
+    results = run_tasks(tasks, encode_shard, workers=config.workers, description="tokenize", progress=progress, spark=config.spark_executor())
     layout.tokens().mkdir(parents=True, exist_ok=True)
     # no manifest while datasets are being replaced: its presence means the set is complete
     layout.token_manifest().unlink(missing_ok=True)

@@ -78,3 +78,13 @@ def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path, make_jsonl_sou
     subprocess.run(cmd + ["--out", str(interrupted)], check=True, env=env, capture_output=True)
     assert shard_bytes(interrupted) == expected
     shutil.rmtree(tmp_path / "clean")
+
+
+def test_spark_executor_writes_the_same_shards_as_the_process_pool(tmp_path: Path, make_jsonl_source):
+    catalog = load_catalog(make_jsonl_source())
+    local = load_config(None, {"output_dir": str(tmp_path / "local"), "workers": 2})
+    spark = load_config(None, {"output_dir": str(tmp_path / "spark"), "executor": "spark", "spark.master": "local[2]"})
+    run_ingest(catalog, catalog.entries, local, progress=False)
+    summary = run_ingest(catalog, catalog.entries, spark, progress=False)
+    assert summary["counts"].docs(outcome="kept") == 30
+    assert shard_bytes(tmp_path / "spark") == shard_bytes(tmp_path / "local")
