@@ -143,7 +143,7 @@ def run_tasks(
 def _run_on_spark(todo: Sequence[Task], fn: Callable[[Task], TaskResult], spark_config: Any, description: str) -> list[TaskResult]:
     from functools import partial
 
-    from curation.dedup.spark import build_session
+    from curation.spark import build_session
 
     session = build_session(spark_config, app_name=f"curation-{description or 'tasks'}")
     try:

@@ -86,7 +86,7 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
     scratch.mkdir(parents=True)
     own = spark is None
     if own:
-        from curation.dedup.spark import build_session
+        from curation.spark import build_session
 
         spark = build_session(config.spark, local_dir=scratch / "local")
     spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
@@ -215,16 +215,29 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
         verdicts = verdicts.select("key", "reason", detail.alias("detail"))
         verdicts = verdicts.persist(StorageLevel.MEMORY_AND_DISK)
         labelled = docs.join(verdicts, "key", "left")
+        outcome = feats.select("key", "lang", "source").join(verdicts.select("key", "reason"), "key", "left")
     else:
         labelled = docs.withColumn("reason", F.lit(None).cast("string")).withColumn("detail", F.lit(None).cast("string"))
-    labelled = labelled.persist(StorageLevel.MEMORY_AND_DISK)
+        outcome = feats.select("key", "lang", "source").withColumn("reason", F.lit(None).cast("string"))
+    # group sizes from the small per-document table; the texts are streamed once, when written
+    sizes = {
+        (r["kept"], r["group"]): r["n"]
+        for r in outcome.select(
+            F.col("reason").isNull().alias("kept"),
+            F.when(F.col("reason").isNull(), F.coalesce(F.col("lang"), F.lit("und"))).otherwise(F.col("source")).alias("group"),
+        )
+        .groupBy("kept", "group")
+        .agg(F.count("*").alias("n"))
+        .collect()
+    }
 
     tick("verdicts")
     for old_out in (layout.deduped(), layout.removed(STAGE)):
         shutil.rmtree(old_out, ignore_errors=True)
     kept = labelled.where(F.col("reason").isNull()).withColumn("group", F.coalesce(F.col("lang"), F.lit("und")))
     gone = labelled.where(F.col("reason").isNotNull()).withColumn("group", F.col("source"))
-    results = _write(kept, cfg.max_docs_per_shard, str(layout.root), "kept") + _write(gone, cfg.max_docs_per_shard, str(layout.root), "removed")
+    results = _write(kept, {g: n for (k, g), n in sizes.items() if k}, cfg.max_docs_per_shard, str(layout.root), "kept")
+    results += _write(gone, {g: n for (k, g), n in sizes.items() if not k}, cfg.max_docs_per_shard, str(layout.root), "removed")
     counts = Counts()
     outputs = []
     for path, records in sorted(results):
@@ -234,13 +247,13 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     tick(f"wrote {len(outputs)} shards")
     kept_paths = sorted(p for p in outputs if Path(p).is_relative_to(layout.deduped()))
     if cfg.update_index:
-        survivors = feats.join(labelled.where(F.col("reason").isNull()).select("key"), "key")
+        survivors = feats.join(outcome.where(F.col("reason").isNull()).select("key"), "key")
         bands = None
         if cfg.near:
             bands = survivors.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash"))
         write_generation(index_dir, survivors, bands, inputs_fp, cfg, [str(Path(p).resolve()) for p in kept_paths], counts.docs(outcome=KEPT))
 
-    for frame in (feats, labelled, verdicts, old_docs, *removed):
+    for frame in (feats, verdicts, old_docs, *removed):
         if frame is not None:
             frame.unpersist()
     return {"inputs": len(paths), "outputs": outputs, "counts": counts, "threshold": cfg.threshold(), "index": str(index_dir)}
@@ -258,11 +271,10 @@ def _with_jaccard(edges, texts, hasher: MinHasher):
     return pairs.mapInArrow(jaccard_fn(hasher), JACCARD_DDL)
 
 
-def _write(frame, max_docs: int, root: str, kind: str) -> list[tuple[str, str]]:
+def _write(frame, sizes: dict[str, int], max_docs: int, root: str, kind: str) -> list[tuple[str, str]]:
     """Write one folder per group (lang or source), `part-NNNNN` by id hash, sorted by id."""
     from pyspark.sql import functions as F
 
-    sizes = {r["group"]: r["n"] for r in frame.groupBy("group").agg(F.count("*").alias("n")).collect()}
     if not sizes:
         return []
     parts = {g: max(1, math.ceil(n / max_docs)) for g, n in sizes.items()}

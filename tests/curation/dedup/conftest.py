@@ -36,7 +36,7 @@ def dedup_eval():
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory):
     from curation.config import SparkConfig
-    from curation.dedup.spark import build_session
+    from curation.spark import build_session
 
     session = build_session(SparkConfig(master="local[2]", driver_memory="2g"), local_dir=tmp_path_factory.mktemp("spark-local"))
     yield session

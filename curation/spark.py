@@ -27,7 +27,7 @@ def worker_env() -> dict[str, str]:
     }
 
 
-def build_session(config: SparkConfig, app_name: str = "curation-dedup", local_dir: Path | None = None):
+def build_session(config: SparkConfig, app_name: str = "curation", local_dir: Path | None = None):
     env = worker_env()
     os.environ.setdefault("SPARK_LOCAL_IP", env.pop("SPARK_LOCAL_IP"))
     os.environ.update(env)
