@@ -58,13 +58,45 @@ def load_index(spark, index_dir: Path, cfg: DedupConfig, fingerprint: str):
                 f"{gen}/manifest.json: index built with MinHash parameters {manifest['minhash']}, "
                 f"but dedup config has {minhash_params(cfg)}; use the same bands, rows, n-grams and seed"
             )
+        if not any((gen / "docs").glob("*.parquet")):  # a generation that kept no document
+            continue
         d = spark.read.parquet(str(gen / "docs"))
         docs = d if docs is None else docs.unionByName(d)
-        if (gen / "bands").exists():
+        if any((gen / "bands").glob("*.parquet")):
             b = spark.read.parquet(str(gen / "bands"))
             bands = b if bands is None else bands.unionByName(b)
         corpus.extend(p for p in manifest["corpus"] if Path(p).exists())
     return docs, bands, corpus
+
+
+ROWS_PER_FILE = 1_000_000
+
+
+def _write_sorted(frame, folder: Path, parts: int, by: list[str]) -> None:
+    """Hash-partition on `by`, sort, and write `part-NNNNN.parquet` with pyarrow from the executors:
+    unlike Spark's writer (job ids in names, writer metadata), the same rows give the same bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    root = str(folder.resolve())
+
+    def write(batches):
+        import os
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        from pyspark import TaskContext
+
+        path = os.path.join(root, f"part-{TaskContext.get().partitionId():05d}.parquet")
+        writer = None
+        for batch in batches:
+            if writer is None:
+                writer = pq.ParquetWriter(path + ".tmp", batch.schema, compression="zstd")
+            writer.write_batch(batch)
+        if writer is not None:
+            writer.close()
+            os.replace(path + ".tmp", path)
+        yield pa.RecordBatch.from_pylist([{"path": path}], schema=pa.schema([("path", pa.string())]))
+
+    frame.repartition(parts, *by).sortWithinPartitions(*by).mapInArrow(write, "path string").collect()
 
 
 def write_generation(index_dir: Path, docs, bands, fingerprint: str, cfg: DedupConfig, corpus: list[str], count: int) -> Path:
@@ -78,9 +110,12 @@ def write_generation(index_dir: Path, docs, bands, fingerprint: str, cfg: DedupC
     final = index_dir / f"gen-{number:05d}"
     tmp = index_dir / f".gen-{number:05d}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    docs.select(*DOC_COLUMNS).sortWithinPartitions("key").write.parquet(str(tmp / "docs"), compression="zstd")
+    # hash-partitioned on the key into a count-derived number of files, sorted, renamed: the same
+    # survivors give the same files whatever the job's partitioning
+    parts = max(1, -(-count // ROWS_PER_FILE))
+    _write_sorted(docs.select(*DOC_COLUMNS), tmp / "docs", parts, ["key"])
     if bands is not None:
-        bands.select(*BAND_COLUMNS).write.parquet(str(tmp / "bands"), compression="zstd")
+        _write_sorted(bands.select(*BAND_COLUMNS), tmp / "bands", parts, ["band", "band_hash", "key"])
     tmp.rename(final)
     write_json_atomic(
         final / "manifest.json",
