@@ -37,7 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from dedup_eval import clusters_from_links, evaluate, ours_predicted  # noqa: E402
+from dedup_eval import evaluate, ours_predicted  # noqa: E402
 from near_dup_data import write as write_corpus  # noqa: E402
 
 PEER_PYTHON = os.environ.get("PEER_PYTHON", "/work/main/.venv-peers/bin/python")

@@ -158,7 +158,7 @@ def main() -> None:
     peer_all, ours_all = sum(peer["seconds"].values()), sum(ours_s.values())
     print(f"  {'all':>50s}  {len(docs) / peer_all:9.0f} {len(docs) / ours_all:7.0f} {peer_all / ours_all:7.1f}x")
     print(f"  presidio = AnalyzerEngine.analyze + AnonymizerEngine.anonymize on whole documents (peer: {peer_python})")
-    print(f"  ours     = pre-check + analyzer on candidate windows + typed redaction (filters.pii)")
+    print("  ours     = pre-check + analyzer on candidate windows + typed redaction (filters.pii)")
     print(f"  findings: presidio {peer_total}, ours {sum(map(len, found))} after merging overlaps; "
           f"{lost} of presidio's lost, {extra} differ after the same merge -> {'EQUAL' if lost == 0 and extra == 0 else 'DIFFERENT'}")
 

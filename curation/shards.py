@@ -7,6 +7,7 @@ beside it in `<name>.stats.json`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -20,6 +21,15 @@ from curation.schema import DOCUMENT_SCHEMA
 
 COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 2048
+
+
+def sha256_file(path: Path) -> str:
+    """Streaming sha256 of a file (checksums in manifests)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def stats_path(shard: Path) -> Path:

@@ -9,7 +9,6 @@ dropped into the same folder.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import os
@@ -21,6 +20,7 @@ from typing import Iterable, Iterator
 
 from curation.lm.normalize import normalize_line
 from curation.lm.tools import KenlmTools, ensure_tools
+from curation.shards import sha256_file
 
 
 class LmTrainError(RuntimeError):
@@ -84,13 +84,6 @@ def training_lines(docs: Iterable[str]) -> list[str]:
     return [n for doc in docs for line in doc.split("\n") if (n := normalize_line(line))]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def train_language_model(
     lang: str,
@@ -153,8 +146,8 @@ def train_language_model(
             "sp_pieces": n_tokens,
             "sp_vocab_size": sp.get_piece_size(),
             "order": order,
-            "sp_model_sha256": _sha256(tmp / "sp.model"),
-            "kenlm_model_sha256": _sha256(binary),
+            "sp_model_sha256": sha256_file(tmp / "sp.model"),
+            "kenlm_model_sha256": sha256_file(binary),
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp / "sp.model", out.sp_model)

@@ -34,7 +34,7 @@ from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, id
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.runner import Task, TaskResult, merge_counts, run_tasks
 from curation.shards import list_shards, read_batches, write_json_atomic
-from curation.tokenizer.train import sha256_file
+from curation.shards import sha256_file
 
 STAGE = "tokenize"
 UNDETERMINED = "und"

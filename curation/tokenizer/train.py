@@ -8,14 +8,13 @@ symbols are all in the initial alphabet).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Sequence
 
 from curation.config import RunConfig, TokenizerConfig
 from curation.layout import Layout
-from curation.shards import list_shards, write_json_atomic
+from curation.shards import list_shards, sha256_file, write_json_atomic
 from curation.tokenizer.sampling import expected_docs, measure, plan_sample, stream_sample, table_json
 
 
@@ -82,13 +81,6 @@ def save(tokenizer, directory: Path, cfg: TokenizerConfig) -> Path:
     )
     return path
 
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def run_train(config: RunConfig) -> dict:

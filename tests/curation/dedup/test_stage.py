@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
 import pyarrow as pa
-import pytest
 
 from curation.dedup.stage import run_dedup
 from curation.layout import Layout

@@ -18,11 +18,11 @@ from tokenizers import Tokenizer
 from curation.config import RunConfig
 from curation.layout import Layout
 from curation.megatron.doc_table import locate
-from curation.megatron.indexed import IndexedReader, bin_path, idx_path
+from curation.megatron.indexed import IndexedReader, bin_path
 from curation.megatron.tokenize_stage import run_tokenize
 from curation.schema import documents_table
 from curation.shards import list_shards, read_table, write_shard
-from curation.tokenizer.train import sha256_file
+from curation.shards import sha256_file
 
 ROOT = Path(__file__).resolve().parents[3]
 

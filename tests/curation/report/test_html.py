@@ -5,7 +5,6 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 
 from curation.catalog import load_catalog
 from curation.layout import Layout

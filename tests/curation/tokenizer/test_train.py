@@ -15,7 +15,8 @@ from tokenizers import Tokenizer
 
 from curation.config import BLOOM_SPLIT_REGEX, TokenizerConfig
 from curation.shards import list_shards
-from curation.tokenizer.train import TrainingError, sha256_file, train
+from curation.shards import sha256_file
+from curation.tokenizer.train import TrainingError, train
 
 ROOT = Path(__file__).resolve().parents[3]
 
