@@ -58,23 +58,30 @@ def run_ours(docs: list[dict]) -> dict:
     cache = Path(tempfile.gettempdir()) / "curation-bench-cache"
     params = {"adult": {"domains_path": str(fetch_full_list()), "cache_dir": str(cache)}}
     chain = [get_filter_class(n)(params.get(n)) for n in names]
+
+    def run(docs: list[dict]) -> int:
+        counts, kept = Counts(), 0
+        for start in range(0, len(docs), 1024):
+            part = docs[start : start + 1024]
+            n = len(part)
+            batch = Batch([d["id"] for d in part], ["bench"] * n, [d["url"] for d in part], [d["text"] for d in part], [None] * n, [None] * n, [{} for _ in part], [DECLARED] * n)
+            for f in chain:
+                batch, removals = apply_filter(f, batch, counts)
+                gone = {i for i, _ in removals}
+                batch = batch.take([i for i in range(len(batch)) if i not in gone])
+            kept += len(batch)
+        return kept
+
+    # setup = loading models and lists, then a warm-up pass over the first 50 documents (as the
+    # peer side does), so per-language engines built on first use are not timed as throughput
     t0 = time.perf_counter()
     for f in chain:
         f.ensure_setup()
+    run(docs[:50])
     setup = time.perf_counter() - t0
-    counts = Counts()
     size = sum(len(d["text"].encode()) for d in docs)
-    kept = 0
     t0 = time.perf_counter()
-    for start in range(0, len(docs), 1024):
-        part = docs[start : start + 1024]
-        n = len(part)
-        batch = Batch([d["id"] for d in part], ["bench"] * n, [d["url"] for d in part], [d["text"] for d in part], [None] * n, [None] * n, [{} for _ in part], [DECLARED] * n)
-        for f in chain:
-            batch, removals = apply_filter(f, batch, counts)
-            gone = {i for i, _ in removals}
-            batch = batch.take([i for i in range(len(batch)) if i not in gone])
-        kept += len(batch)
+    kept = run(docs)
     elapsed = time.perf_counter() - t0
     return {"chain": names, "docs": len(docs), "kept": kept, "mb": size / 1e6, "seconds": elapsed, "setup_s": setup}
 
