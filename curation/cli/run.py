@@ -23,7 +23,7 @@ def run(
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bars (logs, CI)."),
 ) -> None:
-    """Run ingest → filter → dedup → tokenizer → tokenize → stats → report, each stage resumable."""
+    """Run ingest → lm → filter → dedup → tokenizer → tokenize → stats → report, each stage resumable."""
     from rich.table import Table
 
     from curation.pipeline import StageError, parse_stages, run_pipeline
