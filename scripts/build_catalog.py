@@ -2,7 +2,7 @@
 
     python scripts/build_catalog.py [BIGSCIENCE_DIR] [--out catalog.yaml]
 
-BIGSCIENCE_DIR (default ../shared/data/catalog/bigscience relative to the repo)
+BIGSCIENCE_DIR (the folder holding the BigScience sourcing files; see samples/README.md for their origins)
 holds the files of bigscience-workshop/data-preparation, catalogue_data and
 data_sourcing listed in its MANIFEST. The output is sorted by id, so the same
 inputs always give the same bytes.
@@ -59,7 +59,6 @@ import langcodes
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_IN = REPO.parent / "shared" / "data" / "catalog" / "bigscience"
 HF_ORG = "bigscience-catalogue-lm-data"
 WG = "bigscience-data-sourcing-wg"
 CODE_SKIP = ["langid", "quality", "perplexity", "adult"]
@@ -525,7 +524,7 @@ def dump(entries: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("src", nargs="?", type=Path, default=DEFAULT_IN, help="folder with the BigScience files")
+    ap.add_argument("src", type=Path, help="folder with the BigScience sourcing files")
     ap.add_argument("--out", type=Path, default=REPO / "catalog.yaml")
     args = ap.parse_args(argv)
     entries, report = build(args.src)

@@ -1,6 +1,6 @@
 """Regenerate samples/data/multilingual/ from the shared real data (a maintainer tool).
 
-    python scripts/make_samples.py [SHARED_DATA_DIR]   # default ../shared/data
+    python scripts/make_samples.py DATA_DIR   # the folder holding lid/ud-pud and multilingual/oscar2019-excerpts
 
 Not run by tests or by `make run`: its outputs are committed. Each language gets a
 different number of documents (unequal sizes on purpose: the tokenizer's
@@ -149,4 +149,6 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data")
+    if len(sys.argv) != 2:
+        sys.exit("usage: python scripts/make_samples.py DATA_DIR")
+    main(Path(sys.argv[1]))
