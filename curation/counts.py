@@ -23,10 +23,10 @@ class Counts:
 
     rows: dict[Key, list[int]] = field(default_factory=dict)
 
-    def add(self, stage: str, lang: str | None, source: str, outcome: str, text: str = "", tokens: int = 0) -> None:
+    def add(self, stage: str, lang: str | None, source: str, outcome: str, text: str = "", tokens: int = 0, docs: int = 1) -> None:
         key = (stage, lang or "und", source, outcome)
         row = self.rows.setdefault(key, [0, 0, 0, 0])
-        row[0] += 1
+        row[0] += docs
         row[1] += len(text.encode("utf-8", "surrogatepass"))
         row[2] += len(text)
         row[3] += tokens

@@ -7,7 +7,10 @@ listing); a file with more documents than `max_docs_per_shard` continues into
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
@@ -90,8 +93,9 @@ def ingest_file(task: Task) -> TaskResult:
         path = writer.close({"stage": STAGE, "task": task.name, "counts": shard_counts.to_json()})
         result.outputs.append(str(path))
 
+    skipped: Counter = Counter()  # records that are not documents (WARC requests, metadata, ...)
     try:
-        for record in _records(adapter, Path(task.inputs[0]), entry, options):
+        for record in _records(adapter, Path(task.inputs[0]), entry, options, skipped):
             if isinstance(record, BadRecord):
                 result.errors.append(
                     {"source": entry.id, "path": record.path, "offset": record.offset, "problem": record.problem, "detail": record.detail}
@@ -116,6 +120,8 @@ def ingest_file(task: Task) -> TaskResult:
                 shard_counts = Counts()
                 chunk += 1
                 writer = ShardWriter(out_dir / part_name(index, chunk))
+        for kind, n in sorted(skipped.items()):
+            shard_counts.add(STAGE, declared, entry.id, f"not_document_{re.sub(r'[^a-z0-9]+', '_', kind.lower()).strip('_')}", docs=n)
         finish()
         result.counts.merge(shard_counts)
     except BaseException:
@@ -129,10 +135,13 @@ def ingest_file(task: Task) -> TaskResult:
     return result
 
 
-def _records(adapter, path: Path, entry: CatalogEntry, options: IngestConfig) -> Iterator[RawDocument | BadRecord]:
-    """The adapter's records; a failure that escapes it ends this file as one reported bad record."""
+def _records(adapter, path: Path, entry: CatalogEntry, options: IngestConfig, skipped: Counter) -> Iterator[RawDocument | BadRecord]:
+    """The adapter's records; a failure that escapes it ends this file as one reported bad record.
+
+    Adapters of archives (warc, wet, pseudo_crawl) also count the records that are not documents."""
+    counts_skipped = "skipped" in inspect.signature(adapter.read).parameters
     try:
-        yield from adapter.read(path, entry, options)
+        yield from adapter.read(path, entry, options, skipped) if counts_skipped else adapter.read(path, entry, options)
     except Exception as exc:
         yield BadRecord(str(path), None, "unreadable_file", f"{type(exc).__name__}: {exc}")
 
