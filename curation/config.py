@@ -159,11 +159,15 @@ class RunConfig(Section):
 
     def section_hash(self, name: str) -> str:
         """Hash of one stage's parameters: part of its resume markers."""
-        import hashlib
-        import json
+        return json_digest(getattr(self, name).model_dump(mode="json"))
 
-        data = getattr(self, name).model_dump(mode="json")
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+def json_digest(data: Any) -> str:
+    """Short sha256 of canonical JSON: what resume markers compare parameters by."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 class ConfigError(ValueError):

@@ -15,7 +15,6 @@ per shard, per filter, language and source.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,10 @@ from typing import Any
 import pyarrow as pa
 
 from curation.catalog import Catalog, CatalogEntry
-from curation.config import FilterConfig, RunConfig
+from curation.config import FilterConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
-from curation.runner import Task, TaskResult, merge_counts, run_tasks
+from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, read_batches
 from filters import get_filter_class
@@ -74,7 +73,7 @@ def _chain_hash(chain: list[Filter], skipped: list[str], config: FilterConfig, e
         "batch_rows": config.batch_rows,
         "declared": entry.languages,
     }
-    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return json_digest(key)
 
 
 def with_run_defaults(config: RunConfig) -> FilterConfig:
@@ -100,18 +99,12 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
             rel = shard.relative_to(layout.ingested(entry.id))
             name = f"{entry.id}.{str(rel.with_suffix('')).replace('/', '.')}"
             tasks.append(
-                Task(
-                    stage=STAGE,
-                    name=name,
-                    inputs=(str(shard),),
-                    config_hash=config_hash,
-                    marker=str(layout.marker(STAGE, name)),
-                    payload={
-                        "entry": entry.model_dump(mode="json"),
-                        "filter": filter_config.model_dump(mode="json"),
-                        "out": str(layout.filtered(entry.id) / rel),
-                        "removed": {f.name: str(layout.removed(f.name, entry.id) / rel) for f in chain},
-                    },
+                shard_task(
+                    layout, STAGE, name, [shard], config_hash,
+                    entry=entry.model_dump(mode="json"),
+                    filter=filter_config.model_dump(mode="json"),
+                    out=str(layout.filtered(entry.id) / rel),
+                    removed={f.name: str(layout.removed(f.name, entry.id) / rel) for f in chain},
                 )
             )
     return tasks, problems

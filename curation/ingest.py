@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Iterator
 
 from curation.catalog import Catalog, CatalogEntry
-from curation.config import IngestConfig, RunConfig
+from curation.config import IngestConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout, part_name
-from curation.runner import Task, TaskResult, merge_counts, run_tasks
+from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
 from curation.schema import doc_id, documents_table, dump_meta
 from curation.shards import ShardWriter, stats_path, write_json_atomic
 from sources import get_adapter
@@ -44,27 +44,13 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
         for index, path in enumerate(files):
             name = f"{entry.id}.{index:05d}"
             tasks.append(
-                Task(
-                    stage=STAGE,
-                    name=name,
-                    inputs=(str(path),),
-                    config_hash=f"{config_hash}:{_entry_hash(entry_json)}",
-                    marker=str(layout.marker(STAGE, name)),
-                    payload={
-                        "entry": entry_json,
-                        "index": index,
-                        "out_dir": str(layout.ingested(entry.id)),
-                        "options": config.ingest.model_dump(mode="json"),
-                    },
+                shard_task(
+                    layout, STAGE, name, [path], f"{config_hash}:{json_digest(entry_json)}",
+                    entry=entry_json, index=index, out_dir=str(layout.ingested(entry.id)),
+                    options=config.ingest.model_dump(mode="json"),
                 )
             )
     return tasks, problems
-
-
-def _entry_hash(entry_json: dict) -> str:
-    import hashlib
-
-    return hashlib.sha256(json.dumps(entry_json, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def ingest_file(task: Task) -> TaskResult:

@@ -53,6 +53,11 @@ class Task:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+def shard_task(layout: Any, stage: str, name: str, inputs: Iterable[str | Path], config_hash: str, **payload: Any) -> Task:
+    """A stage's task with its completion marker where the layout keeps that stage's markers."""
+    return Task(stage, name, tuple(str(p) for p in inputs), config_hash, str(layout.marker(stage, name)), payload)
+
+
 @dataclass
 class TaskResult:
     task: str

@@ -381,6 +381,23 @@ def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = 
     return read_selected(path, entry, options, skipped, select=None)
 
 
+def crawl_payloads(
+    path: Path, want: Callable[[Any], bool | str], skipped: Counter | None, crawl_id: str | None = None
+) -> Iterator[tuple[Payload, str] | BadRecord]:
+    """Wanted payloads with the crawl id in force: `crawl_id` if given, else the last warcinfo's
+    `isPartOf`, else one read from the file name. warcinfo records are consumed here."""
+    from fastwarc.warc import WarcRecordType
+
+    current = crawl_id or crawl_id_from_path(path)
+    for item in iter_payloads(path, want, skipped):
+        if isinstance(item, BadRecord):
+            yield item
+        elif item.record.record_type == WarcRecordType.warcinfo:
+            current = crawl_id or warcinfo_fields(item.data).get("isPartOf") or current
+        else:
+            yield item, current
+
+
 def read_selected(
     path: Path,
     entry: Any,
@@ -396,7 +413,6 @@ def read_selected(
 
     opts = entry.options if entry is not None else {}
     extractor = opts.get("html_extractor") or getattr(options, "html_extractor", "resiliparse")
-    crawl_id = opts.get("crawl_id") or crawl_id_from_path(path)
     where = str(path)
 
     def want(rec: Any) -> bool | str:
@@ -406,14 +422,12 @@ def read_selected(
                 return "not_selected"
         return verdict
 
-    for item in iter_payloads(path, want, skipped):
+    for item in crawl_payloads(path, want, skipped, opts.get("crawl_id")):
         if isinstance(item, BadRecord):
             yield item
             continue
+        item, crawl_id = item
         rec = item.record
-        if rec.record_type == WarcRecordType.warcinfo:
-            crawl_id = opts.get("crawl_id") or warcinfo_fields(item.data).get("isPartOf") or crawl_id
-            continue
         url = rec.headers.get("WARC-Target-URI")
         if not item.data.strip():
             yield BadRecord(where, item.offset, "empty_payload", f"{url}: empty HTTP body")

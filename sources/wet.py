@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import MAX_REPLACED_SHARE
-from sources.warc import crawl_id_from_path, iter_payloads, warcinfo_fields
+from sources.warc import crawl_payloads
 
 list_files = resolve_files
 
@@ -33,19 +33,15 @@ def _conversion(rec: Any) -> bool | str:
 
 
 def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = None) -> Iterator[RawDocument | BadRecord]:
-    from fastwarc.warc import WarcRecordType
 
     opts = entry.options if entry is not None else {}
-    crawl_id = opts.get("crawl_id") or crawl_id_from_path(path)
     where = str(path)
-    for item in iter_payloads(path, _conversion, skipped):
+    for item in crawl_payloads(path, _conversion, skipped, opts.get("crawl_id")):
         if isinstance(item, BadRecord):
             yield item
             continue
+        item, crawl_id = item
         rec = item.record
-        if rec.record_type == WarcRecordType.warcinfo:
-            crawl_id = opts.get("crawl_id") or warcinfo_fields(item.data).get("isPartOf") or crawl_id
-            continue
         headers = rec.headers
         url = headers.get("WARC-Target-URI")
         replaced = 0

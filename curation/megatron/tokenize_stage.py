@@ -26,13 +26,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from curation.config import RunConfig, TokenizeConfig
+from curation.config import RunConfig, TokenizeConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
 from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_table
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import DatasetInfo, build_manifest
-from curation.runner import Task, TaskResult, merge_counts, run_tasks
+from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
 from curation.shards import list_shards, read_batches, write_json_atomic
 from curation.shards import sha256_file
 
@@ -97,19 +97,10 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
     for shard in list_shards(input_dir):
         name = task_name(shard, input_dir)
         tasks.append(
-            Task(
-                stage=STAGE,
-                name=name,
-                inputs=(str(shard),),
-                config_hash=config_hash,
-                marker=str(layout.marker(STAGE, name)),
-                payload={
-                    "tokenizer": str(tokenizer_path),
-                    "tokenizer_sha256": sha,
-                    "part_dir": str(layout.token_parts() / name),
-                    "input_dir": str(input_dir),
-                    "options": options,
-                },
+            shard_task(
+                layout, STAGE, name, [shard], config_hash,
+                tokenizer=str(tokenizer_path), tokenizer_sha256=sha, part_dir=str(layout.token_parts() / name),
+                input_dir=str(input_dir), options=options,
             )
         )
     if len({t.name for t in tasks}) != len(tasks):
@@ -119,10 +110,7 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
 
 def _encoding_hash(options: TokenizeConfig) -> str:
     """Only what changes a shard's parts: the cap, blend and clean-up settings act in the merge."""
-    import hashlib
-
-    data = json.dumps({"eod_token": options.eod_token, "group_by": options.group_by}, sort_keys=True)
-    return hashlib.sha256(data.encode()).hexdigest()[:16]
+    return json_digest({"eod_token": options.eod_token, "group_by": options.group_by})
 
 
 class _Group:
