@@ -133,6 +133,8 @@ class TokenizeConfig(Section):
     max_bin_bytes: int = Field(4 << 30, ge=1)
     alpha: float = Field(0.3, gt=0, le=1, description="blend weights: group share ∝ tokens^alpha")
     batch_docs: int = Field(1024, ge=1)
+    # word pieces whose ids each worker keeps (≈ 250 bytes each); speed only, never the output
+    piece_cache: int = Field(500_000, ge=0)
     # keep the per-shard intermediates (tokens/_parts) so a rerun skips encoding; they take as much space as the datasets
     keep_parts: bool = True
 

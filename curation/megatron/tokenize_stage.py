@@ -32,6 +32,7 @@ from curation.layout import Layout
 from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_table
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import DatasetInfo, build_manifest
+from curation.megatron.piece_encoder import Encoder, make_encoder
 from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
 from curation.shards import list_shards, read_batches, write_json_atomic
 from curation.shards import sha256_file
@@ -85,6 +86,12 @@ def load_tokenizer(path: str | Path, sha256: str, eod_token: str) -> tuple:
     return _TOKENIZERS[key]
 
 
+@functools.lru_cache(maxsize=4)
+def load_encoder(path: str, sha256: str, eod_token: str, piece_cache: int) -> Encoder:
+    """The tokenizer's ids for a batch of texts, through the piece cache when the pipeline allows."""
+    return make_encoder(load_tokenizer(path, sha256, eod_token)[0], piece_cache)
+
+
 # --- step 1: one task per input shard -----------------------------------------------------------
 
 
@@ -121,9 +128,9 @@ class _Group:
         self.tables: list[pa.Table] = []  # side-table slices, one per batch run
 
 
-def _encode(tokenizer, texts: list[str], eod: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+def _encode(encoder: Encoder, texts: list[str], eod: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
     """Concatenated tokens of the texts, each followed by `eod`, and each document's length."""
-    ids = [e.ids for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
+    ids = encoder(texts)
     lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
     flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=dtype, count=int(lengths.sum()))
     return np.insert(flat, np.cumsum(lengths), dtype.type(eod)), lengths + 1
@@ -132,7 +139,8 @@ def _encode(tokenizer, texts: list[str], eod: int, dtype: np.dtype) -> tuple[np.
 def encode_shard(task: Task) -> TaskResult:
     """Encode one shard into per-group parts; an unreadable shard is reported, not fatal."""
     options = TokenizeConfig.model_validate(task.payload["options"])
-    tokenizer, eod, dtype = load_tokenizer(task.payload["tokenizer"], task.payload["tokenizer_sha256"], options.eod_token)
+    _tokenizer, eod, dtype = load_tokenizer(task.payload["tokenizer"], task.payload["tokenizer_sha256"], options.eod_token)
+    encoder = load_encoder(task.payload["tokenizer"], task.payload["tokenizer_sha256"], options.eod_token, options.piece_cache)
     shard = Path(task.inputs[0])
     part_dir = Path(task.payload["part_dir"])
     shutil.rmtree(part_dir, ignore_errors=True)  # leftovers of an interrupted attempt
@@ -140,7 +148,7 @@ def encode_shard(task: Task) -> TaskResult:
     groups: dict[str, _Group] = {}
     try:
         for batch in read_batches(shard, columns=["id", "source", "lang", "text"], batch_size=options.batch_docs):
-            _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, result)
+            _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result)
     except Exception as exc:  # corrupt Parquet, missing column: report this shard, keep the run going
         for g in groups.values():
             g.writer.abort()
@@ -174,7 +182,7 @@ def _count(counts: Counts, table: pa.Table, outcome: str) -> None:
         row[3] += r["tokens_sum"] or 0
 
 
-def _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, result) -> None:
+def _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result) -> None:
     text = batch.column("text")
     nbytes = pc.binary_length(text).fill_null(0)
     keep = pc.greater(nbytes, 0)
@@ -187,7 +195,7 @@ def _encode_batch(batch, tokenizer, eod, dtype, options, part_dir, groups, resul
         text = batch.column("text")
     if batch.num_rows == 0:
         return
-    tokens, lengths = _encode(tokenizer, text.to_pylist(), eod, dtype)
+    tokens, lengths = _encode(encoder, text.to_pylist(), eod, dtype)
     side = pa.table(
         [batch.column("id"), batch.column("source"), batch.column("lang"), pa.array(lengths.astype(np.int32)),
          nbytes.cast(pa.int64()), pc.utf8_length(text).cast(pa.int64())],
