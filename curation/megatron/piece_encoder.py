@@ -98,7 +98,7 @@ class PieceEncoder:
         self.tokenizer = tokenizer
         self.split = split
         self.cache_size = cache_size
-        self.cache: dict[str, tuple[int, ...]] = {"": ()}
+        self.cache: dict[str, list[int]] = {"": []}
         (self.separator_id,) = tokenizer.encode(SEPARATOR, add_special_tokens=False).ids
 
     def encode(self, texts: list[str]) -> list[list[int]]:
@@ -106,7 +106,7 @@ class PieceEncoder:
         cache = self.cache
         if len(cache) > self.cache_size:
             cache.clear()
-            cache[""] = ()
+            cache[""] = []
         words = {w for ps in pieces for w in itertools.islice(ps, 1, None, 2) if w not in cache}
         gaps = {g for ps in pieces for g in itertools.islice(ps, 0, None, 2) if g not in cache}
         if words:
@@ -114,7 +114,7 @@ class PieceEncoder:
         if gaps:
             gaps = list(gaps)
             for gap, encoding in zip(gaps, self.tokenizer.encode_batch_fast(gaps, add_special_tokens=False)):
-                cache[gap] = tuple(encoding.ids)
+                cache[gap] = encoding.ids
         get = cache.__getitem__
         ids = [list(itertools.chain.from_iterable(map(get, ps))) for ps in pieces]
         for p in itertools.chain(words, gaps):
@@ -129,7 +129,7 @@ class PieceEncoder:
         cache, start = self.cache, 0
         for word in words:
             end = joined.index(self.separator_id, start)
-            cache[word] = tuple(joined[start:end])
+            cache[word] = joined[start:end]
             start = end + 1
         if start != len(joined):
             raise RuntimeError("piece encoder: joined word pieces did not split back (tokenizer unlike its spec)")
