@@ -184,7 +184,8 @@ class _progress:
         self._docs = 0
 
         def advance(result: TaskResult) -> None:
-            self._docs += result.counts.docs()
+            # a stage also counts per step (filter:<name>); the stage's own rows count each document once
+            self._docs += result.counts.docs(stage=self.description) or result.counts.docs()
             self._bar.update(self._id, advance=1, docs=self._docs)
 
         return advance
