@@ -25,9 +25,15 @@ from filters.langid import lang_matches
 PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
 
 
-def _candidates(entries: list[CatalogEntry], config: RunConfig, lang: str) -> list[dict]:
+def _candidates(entries: list[CatalogEntry], config: RunConfig, lang: str, size: int, seed: int) -> tuple[list[dict], int]:
+    """A seeded uniform sample (reservoir) of `size` documents from sources declaring `lang`, and how many there were.
+
+    Streamed: memory holds the sample, not the sources.
+    """
     layout = Layout(config.output_dir)
-    docs = []
+    rng = random.Random(seed)
+    sample: list[dict] = []
+    seen = 0
     for entry in entries:
         if entry.languages and "mul" not in entry.languages and not any(lang_matches(lang, d) for d in entry.languages):
             continue
@@ -35,19 +41,22 @@ def _candidates(entries: list[CatalogEntry], config: RunConfig, lang: str) -> li
             for rb in read_batches(shard, columns=["id", "source", "url", "text", "lang"]):
                 for row in rb.to_pylist():
                     row["declared"] = tuple(entry.languages)
-                    docs.append(row)
-    return docs
+                    seen += 1
+                    if len(sample) < size:
+                        sample.append(row)
+                    elif (slot := rng.randrange(seen)) < size:
+                        sample[slot] = row
+    rng.shuffle(sample)  # the reservoir keeps reading order while it fills; a prefix must be random too
+    return sample, seen
 
 
 def calibrate(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, lang: str, sample: int = 5000, seed: int = 0) -> dict[str, Any]:
     """{"lang", "documents", "signals": [{signal, filter, param, direction, threshold, removed_share, percentiles}]}"""
     from curation.filter_stage import build_chain
 
-    docs = _candidates(entries, config, lang)
+    docs, candidates = _candidates(entries, config, lang, sample * 4, seed)  # language identification keeps a share
     if not docs:
         raise ValueError(f"calibrate: no ingested documents from sources declaring {lang!r} under {Layout(config.output_dir).ingested()}")
-    random.Random(seed).shuffle(docs)
-    docs = docs[: sample * 4]  # language identification keeps a share of these
     base_entry = next(e for e in entries if e.id == docs[0]["source"])
     chain, _ = build_chain(base_entry, config.filter)
     batch = Batch(
@@ -104,13 +113,16 @@ def calibrate(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, 
                 "percentiles": {str(p): round(float(np.percentile(col, p)), 4) for p in PERCENTILES} if col.size else {},
             }
         )
-    return {"lang": lang, "documents": len(batch), "candidates": len(docs), "signals": rows}
+    return {"lang": lang, "documents": len(batch), "candidates": candidates, "sampled": len(docs), "signals": rows}
 
 
 def render(table: dict[str, Any]):
     from rich.table import Table
 
-    t = Table(title=f"signals for {table['lang']}: {table['documents']} documents (of {table['candidates']} candidates)")
+    t = Table(
+        title=f"signals for {table['lang']}: {table['documents']} documents identified "
+        f"in a sample of {table['sampled']} (of {table['candidates']} candidates)"
+    )
     for col in ("signal", "filter", "threshold", "would remove", *(f"p{p}" for p in PERCENTILES)):
         t.add_column(col, justify="left" if col in ("signal", "filter") else "right")
     for row in table["signals"]:

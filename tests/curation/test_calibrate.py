@@ -45,6 +45,15 @@ def test_percentiles_and_thresholds_for_french(ingested):
     assert calibrate(catalog, catalog.select(), config, "fr", sample=1000, seed=0) == table
 
 
+def test_the_sample_is_a_seeded_subset_of_all_candidates(ingested):
+    config, catalog = ingested
+    full = calibrate(catalog, catalog.select(), config, "fr", sample=1000, seed=0)
+    small = [calibrate(catalog, catalog.select(), config, "fr", sample=5, seed=seed) for seed in (0, 1)]
+    assert small[0]["candidates"] == full["candidates"] == full["sampled"] > 20  # every candidate counted, 4 × 5 sampled
+    assert small[0]["sampled"] == 20 and small[0]["documents"] <= 5
+    assert small[0] != small[1]  # another seed, another sample
+
+
 def test_removed_share_matches_the_filter(ingested):
     config, catalog = ingested
     table = calibrate(catalog, catalog.select(), config, "en", sample=1000)
