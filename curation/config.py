@@ -29,6 +29,9 @@ class SparkConfig(Section):
 class IngestConfig(Section):
     html_extractor: Literal["resiliparse", "trafilatura"] = "resiliparse"
     max_docs_per_shard: int = Field(50_000, ge=1)
+    # consecutive input files smaller than this are read by one task into one shard, up to this
+    # many bytes together: a folder of many small files does not become as many tiny shards
+    task_bytes: int = Field(64 << 20, ge=1)
     # WARC files a pseudo_crawl entry selects from when it names none itself
     crawl_archives: list[str] = Field(default_factory=list)
 

@@ -1,7 +1,8 @@
 """The ingest stage: catalog entries → `ingested/<source>/part-NNNNN.parquet`.
 
-One task per input file of a source (NNNNN is the file's index in the sorted
-listing); a file with more documents than `max_docs_per_shard` continues into
+One task per input file of a source, or per run of consecutive small files up to
+`ingest.task_bytes` together (NNNNN is the index of the task's first file in the
+sorted listing); a task with more documents than `max_docs_per_shard` continues into
 `part-NNNNN-001.parquet`, and so on.
 """
 
@@ -41,11 +42,11 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
             problems.append({"source": entry.id, "problem": "unlistable_source", "detail": str(exc)})
             continue
         entry_json = entry.model_dump(mode="json")
-        for index, path in enumerate(files):
+        for index, paths in group_files(files, config.ingest.task_bytes):
             name = f"{entry.id}.{index:05d}"
             tasks.append(
                 shard_task(
-                    layout, STAGE, name, [path], f"{config_hash}:{json_digest(entry_json)}",
+                    layout, STAGE, name, paths, f"{config_hash}:{json_digest(entry_json)}",
                     entry=entry_json, index=index, out_dir=str(layout.ingested(entry.id)),
                     options=config.ingest.model_dump(mode="json"),
                 )
@@ -53,8 +54,25 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
     return tasks, problems
 
 
+def group_files(files: list, limit: int) -> list[tuple[int, list]]:
+    """(index of the first file, files) per task: consecutive files, together at most `limit` bytes."""
+    groups: list[tuple[int, list]] = []
+    total = 0
+    for index, path in enumerate(files):
+        try:
+            size = Path(path).stat().st_size
+        except (OSError, TypeError):
+            size = limit  # not a local file: a task of its own
+        if not groups or total + size > limit:
+            groups.append((index, []))
+            total = 0
+        groups[-1][1].append(path)
+        total += size
+    return groups
+
+
 def ingest_file(task: Task) -> TaskResult:
-    """Read one input file with its adapter and write its shard(s)."""
+    """Read a task's input files, in order, with the source's adapter and write their shard(s)."""
     entry = CatalogEntry.model_validate(task.payload["entry"])
     options = IngestConfig.model_validate(task.payload["options"])
     out_dir = Path(task.payload["out_dir"])
@@ -65,9 +83,8 @@ def ingest_file(task: Task) -> TaskResult:
     result = TaskResult(task=task.name)
     chunk = 0
     shard_counts = Counts()
-    writer = ShardWriter(out_dir / part_name(index, chunk))
+    writer: ShardWriter | None = ShardWriter(out_dir / part_name(index, chunk))
     rows: list[dict] = []
-    seen: set[str] = set()
 
     def flush() -> None:
         if rows:
@@ -78,10 +95,15 @@ def ingest_file(task: Task) -> TaskResult:
         flush()
         path = writer.close({"stage": STAGE, "task": task.name, "counts": shard_counts.to_json()})
         result.outputs.append(str(path))
+        result.counts.merge(shard_counts)
 
     skipped: Counter = Counter()  # records that are not documents (WARC requests, metadata, ...)
     try:
-        for record in _records(adapter, Path(task.inputs[0]), entry, options, skipped):
+        for record, seen in _task_records(adapter, task.inputs, entry, options, skipped):
+            if writer is None:  # the previous shard is full: the next one starts with this record
+                chunk += 1
+                shard_counts = Counts()
+                writer = ShardWriter(out_dir / part_name(index, chunk))
             if isinstance(record, BadRecord):
                 result.errors.append(
                     {"source": entry.id, "path": record.path, "offset": record.offset, "problem": record.problem, "detail": record.detail}
@@ -102,16 +124,18 @@ def ingest_file(task: Task) -> TaskResult:
                 flush()
             if writer.rows + len(rows) >= options.max_docs_per_shard:
                 finish()
-                result.counts.merge(shard_counts)
-                shard_counts = Counts()
-                chunk += 1
-                writer = ShardWriter(out_dir / part_name(index, chunk))
+                writer = None
+        if skipped and writer is None:  # counts of non-documents need a shard's stats file
+            chunk += 1
+            shard_counts = Counts()
+            writer = ShardWriter(out_dir / part_name(index, chunk))
         for kind, n in sorted(skipped.items()):
             shard_counts.add(STAGE, declared, entry.id, f"not_document_{re.sub(r'[^a-z0-9]+', '_', kind.lower()).strip('_')}", docs=n)
-        finish()
-        result.counts.merge(shard_counts)
+        if writer is not None:
+            finish()
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     # errors go in the last shard's stats file, where `curation stats` finds them
     last = stats_path(Path(result.outputs[-1]))
@@ -119,6 +143,14 @@ def ingest_file(task: Task) -> TaskResult:
     data["errors"] = result.errors
     write_json_atomic(last, data)
     return result
+
+
+def _task_records(adapter, inputs, entry: CatalogEntry, options: IngestConfig, skipped: Counter) -> Iterator[tuple]:
+    """(record, ids seen so far in its file) for each input file in turn."""
+    for path in inputs:
+        seen: set[str] = set()
+        for record in _records(adapter, Path(path), entry, options, skipped):
+            yield record, seen
 
 
 def _records(adapter, path: Path, entry: CatalogEntry, options: IngestConfig, skipped: Counter) -> Iterator[RawDocument | BadRecord]:

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from curation.catalog import load_catalog
 from curation.config import load_config
-from curation.ingest import run_ingest
+from curation.ingest import group_files, run_ingest
 from curation.layout import Layout
 from curation.shards import list_shards
 
@@ -32,8 +32,8 @@ def test_ingest_writes_shards_counts_and_reports_bad_records(tmp_path: Path, mak
     summary = run_ingest(catalog, catalog.entries, cfg, progress=False)
     layout = Layout(cfg.output_dir)
     shards = [p.name for p in list_shards(layout.ingested("ccnet"))]
-    # 3 files x 10 docs, split at 6 per shard
-    assert shards == [f"part-{f:05d}{s}.parquet" for f in range(3) for s in ("", "-001")]
+    # 3 small files x 10 docs read by one task, split at 6 per shard (no empty trailing shard)
+    assert shards == ["part-00000.parquet"] + [f"part-00000-{c:03d}.parquet" for c in range(1, 5)]
     assert sum(pq.read_metadata(layout.ingested("ccnet") / s).num_rows for s in shards) == 30
     assert summary["counts"].docs(outcome="kept") == 30
     assert summary["counts"].docs(outcome="bad_record_invalid_json") == 1
@@ -49,16 +49,38 @@ def test_rerun_skips_completed_tasks_and_changes_no_byte(tmp_path: Path, make_js
     first = run_ingest(catalog, catalog.entries, cfg, progress=False)
     before = shard_bytes(tmp_path / "out")
     second = run_ingest(catalog, catalog.entries, cfg, progress=False)
-    assert (first["skipped"], second["skipped"]) == (0, 3)
+    assert (first["skipped"], second["skipped"]) == (0, first["tasks"])
     assert shard_bytes(tmp_path / "out") == before
     # a changed parameter invalidates the markers
     third = run_ingest(catalog, catalog.entries, load_config(None, {"output_dir": str(tmp_path / "out"), "ingest.max_docs_per_shard": 4}), progress=False)
     assert third["skipped"] == 0
 
 
+def test_small_files_are_grouped_into_tasks_up_to_task_bytes(tmp_path: Path):
+    sizes = [10, 10, 10, 50, 10, 0, 200, 10]
+    files = []
+    for i, size in enumerate(sizes):
+        files.append(tmp_path / f"f{i}")
+        files[-1].write_bytes(b"x" * size)
+    groups = [(index, [p.name for p in paths]) for index, paths in group_files(files, 60)]
+    assert groups == [(0, ["f0", "f1", "f2"]), (3, ["f3", "f4", "f5"]), (6, ["f6"]), (7, ["f7"])]
+    assert [len(paths) for _i, paths in group_files(files, 1)] == [1] * 8  # every file its own task
+    assert group_files([tmp_path / "missing", files[0]], 60) == [(0, [tmp_path / "missing"]), (1, [files[0]])]
+
+
+def test_one_task_per_file_when_task_bytes_is_small(tmp_path: Path, make_jsonl_source):
+    catalog = load_catalog(make_jsonl_source())
+    cfg = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 1, "ingest.task_bytes": 1})
+    summary = run_ingest(catalog, catalog.entries, cfg, progress=False)
+    assert summary["tasks"] == 3
+    assert [p.name for p in list_shards(Layout(cfg.output_dir).ingested("ccnet"))] == [f"part-{f:05d}.parquet" for f in range(3)]
+    assert summary["counts"].docs(outcome="kept") == 30
+
+
 def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path, make_jsonl_source):
     catalog_path = make_jsonl_source(files=12, copies=40)
-    cmd = [sys.executable, "-m", "curation", "ingest", "--catalog", str(catalog_path), "--workers", "1", "--no-progress"]
+    cmd = [sys.executable, "-m", "curation", "ingest", "--catalog", str(catalog_path), "--workers", "1", "--no-progress",
+           "--set", "ingest.task_bytes=1"]  # a task per file, so the kill lands between tasks
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 
     subprocess.run(cmd + ["--out", str(tmp_path / "clean")], check=True, env=env, capture_output=True)

@@ -78,7 +78,7 @@ def test_ingest_reports_an_offline_hub_source_and_plans_the_others(monkeypatch, 
     hub = make_entry("hf", "bigscience-catalogue-lm-data/lm_ar_arabench", source_id="ar_arabench", languages=["ar"])
     saved = sample().get("ud_pud_hf")
     tasks, unlisted = plan(sample(), [hub, saved], RunConfig(output_dir=tmp_path))
-    assert [t.name for t in tasks] == ["ud_pud_hf.00000", "ud_pud_hf.00001"]
+    assert [(t.name, len(t.inputs)) for t in tasks] == [("ud_pud_hf.00000", 2)]  # two small files, one task
     assert [(p["source"], p["problem"]) for p in unlisted] == [("ar_arabench", "unlistable_source")]
     assert "not reachable offline" in unlisted[0]["detail"]
 

@@ -36,7 +36,7 @@ def test_ingest_writes_exactly_the_adapters_documents(tmp_path):
     config = RunConfig(output_dir=tmp_path / "out", workers=1)
     summary = run_ingest(catalog, entries, config, progress=False)
     assert summary["errors"] == []
-    assert summary["tasks"] == 1 + 6 + 1 + 45 + 1 + 2 + 1
+    assert summary["tasks"] == 7  # 1 + 6 + 1 + 45 + 1 + 2 + 1 small files: one task per source
 
     layout = Layout(config.output_dir)
     all_ids: set[str] = set()
