@@ -41,14 +41,16 @@ PROBE = (
 
 def make_encoder(tokenizer, cache_size: int = 500_000) -> Encoder:
     """texts → each text's ids (no special tokens added), equal to `tokenizer.encode_batch`'s."""
+    def direct(texts: list[str]) -> list[list[int]]:
+        return [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
+
     split = piece_splitter(tokenizer)
     if split is None:
-        return lambda texts: [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
+        return direct
     encoder = PieceEncoder(tokenizer, split, cache_size)
-    reference = [e.ids for e in tokenizer.encode_batch([PROBE, PROBE[::-1]], add_special_tokens=False)]
-    if encoder.encode([PROBE, PROBE[::-1]]) != reference:  # a tokenizer unlike what this module assumes
-        return lambda texts: [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
-    return encoder.encode
+    probes = [PROBE, PROBE[::-1]]
+    # a last guard against a tokenizer unlike what this module assumes
+    return encoder.encode if encoder.encode(probes) == [e.ids for e in tokenizer.encode_batch(probes, add_special_tokens=False)] else direct
 
 
 def piece_splitter(tokenizer) -> Callable[[str], list[str]] | None:
