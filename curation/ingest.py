@@ -71,77 +71,118 @@ def group_files(files: list, limit: int) -> list[tuple[int, list]]:
     return groups
 
 
+class SourceOutput:
+    """One source's shards from one task, rotated at `max_docs_per_shard`, each with its stats file.
+
+    A shard is opened when the first record for it arrives, so a full shard is not followed by
+    an empty one; `close(always=True)` still writes an (empty) shard for a task that had nothing.
+    """
+
+    def __init__(self, source: str, declared: str | None, out_dir: Path, index: int, task_name: str, max_docs: int):
+        self.source, self.declared, self.out_dir, self.index = source, declared, out_dir, index
+        self.task_name, self.max_docs = task_name, max_docs
+        self.chunk = -1
+        self.writer: ShardWriter | None = None
+        self.rows: list[dict] = []
+        self.shard_counts = Counts()
+        self.counts = Counts()  # over all shards
+        self.outputs: list[str] = []
+        self.errors: list[dict] = []
+
+    def _open(self) -> None:
+        if self.writer is None:
+            self.chunk += 1
+            self.shard_counts = Counts()
+            self.writer = ShardWriter(self.out_dir / part_name(self.index, self.chunk))
+
+    def count(self, lang: str | None, outcome: str, text: str = "", docs: int = 1) -> None:
+        self._open()
+        self.shard_counts.add(STAGE, lang, self.source, outcome, text, docs=docs)
+
+    def bad(self, record: BadRecord) -> None:
+        self.errors.append(
+            {"source": self.source, "path": record.path, "offset": record.offset, "problem": record.problem, "detail": record.detail}
+        )
+        self.count(self.declared, f"bad_record_{record.problem}")
+
+    def skipped(self, skipped: Counter) -> None:
+        """Records that are not documents (WARC requests, metadata, non-HTML), by kind."""
+        for kind, n in sorted(skipped.items()):
+            self.count(self.declared, f"not_document_{re.sub(r'[^a-z0-9]+', '_', kind.lower()).strip('_')}", docs=n)
+
+    def add(self, record: RawDocument, seen: set[str]) -> None:
+        did = doc_id(self.source, record.native_id)
+        lang = record.lang or self.declared
+        if did in seen:  # the same native id twice in one file: keep the first, count the rest
+            self.count(lang, "duplicate_native_id", record.text)
+            return
+        seen.add(did)
+        self.count(lang, KEPT, record.text)
+        self.rows.append(
+            {"id": did, "source": self.source, "url": record.url, "text": record.text, "lang": lang, "meta": dump_meta(record.meta)}
+        )
+        if len(self.rows) >= BATCH_ROWS:
+            self._flush()
+        if self.writer.rows + len(self.rows) >= self.max_docs:
+            self._finish()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.writer.write(documents_table(self.rows))
+            self.rows.clear()
+
+    def _finish(self) -> None:
+        self._flush()
+        path = self.writer.close({"stage": STAGE, "task": self.task_name, "counts": self.shard_counts.to_json()})
+        self.outputs.append(str(path))
+        self.counts.merge(self.shard_counts)
+        self.writer = None
+
+    def close(self, result: TaskResult, always: bool = False) -> None:
+        """Finish the open shard and add this output to the task's result; errors go in the last
+        shard's stats file, where `curation stats` finds them."""
+        if always and self.chunk < 0:
+            self._open()
+        if self.writer is not None:
+            self._finish()
+        if self.outputs:
+            last = stats_path(Path(self.outputs[-1]))
+            data = json.loads(last.read_text(encoding="utf-8"))
+            data["errors"] = self.errors
+            write_json_atomic(last, data)
+        result.outputs += self.outputs
+        result.counts.merge(self.counts)
+        result.errors += self.errors
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.abort()
+
+
 def ingest_file(task: Task) -> TaskResult:
     """Read a task's input files, in order, with the source's adapter and write their shard(s)."""
+    if task.payload.get("routed"):
+        from curation.crawl_routing import ingest_routed
+
+        return ingest_routed(task)
     entry = CatalogEntry.model_validate(task.payload["entry"])
     options = IngestConfig.model_validate(task.payload["options"])
-    out_dir = Path(task.payload["out_dir"])
-    index = task.payload["index"]
     adapter = get_adapter(entry.kind)
     declared = entry.languages[0] if len(entry.languages) == 1 else None
-
+    out = SourceOutput(entry.id, declared, Path(task.payload["out_dir"]), task.payload["index"], task.name, options.max_docs_per_shard)
     result = TaskResult(task=task.name)
-    chunk = 0
-    shard_counts = Counts()
-    writer: ShardWriter | None = ShardWriter(out_dir / part_name(index, chunk))
-    rows: list[dict] = []
-
-    def flush() -> None:
-        if rows:
-            writer.write(documents_table(rows))
-            rows.clear()
-
-    def finish() -> None:
-        flush()
-        path = writer.close({"stage": STAGE, "task": task.name, "counts": shard_counts.to_json()})
-        result.outputs.append(str(path))
-        result.counts.merge(shard_counts)
-
     skipped: Counter = Counter()  # records that are not documents (WARC requests, metadata, ...)
     try:
         for record, seen in _task_records(adapter, task.inputs, entry, options, skipped):
-            if writer is None:  # the previous shard is full: the next one starts with this record
-                chunk += 1
-                shard_counts = Counts()
-                writer = ShardWriter(out_dir / part_name(index, chunk))
             if isinstance(record, BadRecord):
-                result.errors.append(
-                    {"source": entry.id, "path": record.path, "offset": record.offset, "problem": record.problem, "detail": record.detail}
-                )
-                shard_counts.add(STAGE, declared, entry.id, f"bad_record_{record.problem}")
-                continue
-            did = doc_id(entry.id, record.native_id)
-            if did in seen:  # the same native id twice in one file: keep the first, count the rest
-                shard_counts.add(STAGE, record.lang or declared, entry.id, "duplicate_native_id", record.text)
-                continue
-            seen.add(did)
-            lang = record.lang or declared
-            rows.append(
-                {"id": did, "source": entry.id, "url": record.url, "text": record.text, "lang": lang, "meta": dump_meta(record.meta)}
-            )
-            shard_counts.add(STAGE, lang, entry.id, KEPT, record.text)
-            if len(rows) >= BATCH_ROWS:
-                flush()
-            if writer.rows + len(rows) >= options.max_docs_per_shard:
-                finish()
-                writer = None
-        if skipped and writer is None:  # counts of non-documents need a shard's stats file
-            chunk += 1
-            shard_counts = Counts()
-            writer = ShardWriter(out_dir / part_name(index, chunk))
-        for kind, n in sorted(skipped.items()):
-            shard_counts.add(STAGE, declared, entry.id, f"not_document_{re.sub(r'[^a-z0-9]+', '_', kind.lower()).strip('_')}", docs=n)
-        if writer is not None:
-            finish()
+                out.bad(record)
+            else:
+                out.add(record, seen)
+        out.skipped(skipped)
+        out.close(result, always=True)
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        out.abort()
         raise
-    # errors go in the last shard's stats file, where `curation stats` finds them
-    last = stats_path(Path(result.outputs[-1]))
-    data = json.loads(last.read_text(encoding="utf-8"))
-    data["errors"] = result.errors
-    write_json_atomic(last, data)
     return result
 
 

@@ -32,6 +32,7 @@ class BadRecord:
     offset: int | None  # byte offset (archives) or 1-based line/row number (text formats)
     problem: str  # snake_case kind, e.g. truncated_gzip, undecodable_bytes, empty_payload
     detail: str = ""
+    url: str | None = None  # the page's, when the problem is one page's (archives)
 
 
 class Adapter(Protocol):

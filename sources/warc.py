@@ -430,20 +430,20 @@ def read_selected(
         rec = item.record
         url = rec.headers.get("WARC-Target-URI")
         if not item.data.strip():
-            yield BadRecord(where, item.offset, "empty_payload", f"{url}: empty HTTP body")
+            yield BadRecord(where, item.offset, "empty_payload", f"{url}: empty HTTP body", url)
             continue
         try:
             decoded = decode_html(item.data, rec.http_charset)
         except UndecodableHTML as exc:
-            yield BadRecord(where, item.offset, "undecodable_bytes", f"{url}: {exc}")
+            yield BadRecord(where, item.offset, "undecodable_bytes", f"{url}: {exc}", url)
             continue
         try:
             text, title = extract_text(decoded.html, extractor, url)
         except Exception as exc:  # a parser failure on one page must not end the file
-            yield BadRecord(where, item.offset, "extraction_error", f"{url}: {extractor}: {type(exc).__name__}: {exc}"[:500])
+            yield BadRecord(where, item.offset, "extraction_error", f"{url}: {extractor}: {type(exc).__name__}: {exc}"[:500], url)
             continue
         if not text:
-            yield BadRecord(where, item.offset, "empty_payload", f"{url}: no text extracted ({extractor})")
+            yield BadRecord(where, item.offset, "empty_payload", f"{url}: no text extracted ({extractor})", url)
             continue
         meta = {
             "url": url,
