@@ -18,6 +18,7 @@ from typing import Iterator
 from curation.catalog import Catalog, CatalogEntry
 from curation.config import IngestConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
+from curation.crawl_routing import ingest_routed, plan_routed
 from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
 from curation.schema import doc_id, documents_table, dump_meta
@@ -33,13 +34,16 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
     """Tasks for every file of every selected entry, plus sources that could not be listed."""
     layout = Layout(config.output_dir)
     config_hash = config.section_hash("ingest")
-    tasks, problems = [], []
+    tasks, problems, routed = [], [], []
     for entry in entries:
         adapter = get_adapter(entry.kind)
         try:
             files = adapter.list_files(entry, catalog.root, config.ingest)
         except Exception as exc:  # a broken source is reported, the others still run
             problems.append({"source": entry.id, "problem": "unlistable_source", "detail": str(exc)})
+            continue
+        if entry.kind == "pseudo_crawl":  # read once per archive for all such sources
+            routed.append((entry, files))
             continue
         entry_json = entry.model_dump(mode="json")
         for index, paths in group_files(files, config.ingest.task_bytes):
@@ -51,6 +55,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
                     options=config.ingest.model_dump(mode="json"),
                 )
             )
+    tasks += plan_routed(routed, layout, config_hash, config.ingest.model_dump(mode="json"))
     return tasks, problems
 
 
@@ -162,8 +167,6 @@ class SourceOutput:
 def ingest_file(task: Task) -> TaskResult:
     """Read a task's input files, in order, with the source's adapter and write their shard(s)."""
     if task.payload.get("routed"):
-        from curation.crawl_routing import ingest_routed
-
         return ingest_routed(task)
     entry = CatalogEntry.model_validate(task.payload["entry"])
     options = IngestConfig.model_validate(task.payload["options"])
@@ -195,12 +198,15 @@ def _task_records(adapter, inputs, entry: CatalogEntry, options: IngestConfig, s
 
 
 def _records(adapter, path: Path, entry: CatalogEntry, options: IngestConfig, skipped: Counter) -> Iterator[RawDocument | BadRecord]:
-    """The adapter's records; a failure that escapes it ends this file as one reported bad record.
-
-    Adapters of archives (warc, wet, pseudo_crawl) also count the records that are not documents."""
+    """The adapter's records. Adapters of archives (warc, wet) also count the records that are not documents."""
     counts_skipped = "skipped" in inspect.signature(adapter.read).parameters
+    return guarded(adapter.read(path, entry, options, skipped) if counts_skipped else adapter.read(path, entry, options), path)
+
+
+def guarded(records: Iterator[RawDocument | BadRecord], path: Path) -> Iterator[RawDocument | BadRecord]:
+    """A failure that escapes a reader ends its file as one reported bad record, not the run."""
     try:
-        yield from adapter.read(path, entry, options, skipped) if counts_skipped else adapter.read(path, entry, options)
+        yield from records
     except Exception as exc:
         yield BadRecord(str(path), None, "unreadable_file", f"{type(exc).__name__}: {exc}")
 

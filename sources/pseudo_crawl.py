@@ -15,6 +15,8 @@ Matching (scheme is ignored, hosts compare lowercase and `www.`-insensitive):
   (`/swahili`, `/swahili/habari-1`), not `/swahilinews`. A prefix ending in
   `/` matches anything below it.
 Each document's meta keeps the seed it matched (`seed`); the rest is as `sources.warc`.
+The ingest stage reads each archive once for all pseudo_crawl sources
+(`curation.crawl_routing`); `read` here serves one entry alone.
 """
 
 from __future__ import annotations

@@ -112,3 +112,56 @@ def test_sample_catalog_entry_through_the_ingest_stage(tmp_path):
     shards = sorted((tmp_path / "out" / "ingested" / "pseudo_crawl_sample").glob("part-*.parquet"))
     urls = [u for s in shards for u in pq.read_table(s).column("url").to_pylist()]
     assert urls == ["http://06.live-radsport.ch/tippspiel/stats_140_petzi.html", "http://0900-hovenier.nl/gelderland/oosterbeek/"]
+
+
+def crawl_entry(source_id: str, *seeds: str) -> CatalogEntry:
+    return CatalogEntry(
+        id=source_id, name=source_id, languages=["de"], license="x", kind="pseudo_crawl", location=seeds[0],
+        proposed_by="t", options={"prefixes": list(seeds), "archives": ["data/web/cc/*.warc.gz"]},
+    )
+
+
+def ingest_urls(out: Path, entries: list[CatalogEntry], monkeypatch) -> tuple[dict, dict[str, list[str]], int]:
+    """(summary, source → URLs ingested, archive reads) of an ingest of the entries."""
+    import curation.crawl_routing as routing
+
+    reads = []
+    real = routing.read_selected
+    monkeypatch.setattr(routing, "read_selected", lambda path, *a, **k: reads.append(path) or real(path, *a, **k))
+    catalog = load_catalog(SAMPLES / "catalog.yaml")
+    summary = run_ingest(catalog, entries, RunConfig(catalog=SAMPLES / "catalog.yaml", output_dir=out, workers=1), progress=False)
+    urls = {
+        d.name: [u for s in sorted(d.glob("part-*.parquet")) for u in pq.read_table(s).column("url").to_pylist()]
+        for d in sorted((out / "ingested").iterdir()) if d.name != "pseudo_crawl_unmatched"
+    }
+    return summary, urls, len(reads)
+
+
+def test_each_archive_is_read_once_and_each_page_routed_to_one_source(tmp_path, monkeypatch):
+    sites = crawl_entry("sites", "live-radsport.ch", "0900-hovenier.nl")  # domain seeds
+    tippspiel = crawl_entry("tippspiel", "http://06.live-radsport.ch/tippspiel")  # a path seed within them
+    summary, urls, reads = ingest_urls(tmp_path / "out", [sites, tippspiel], monkeypatch)
+    assert reads == 2  # two archives, two sources: each archive read once
+    assert urls == {
+        "sites": ["http://06.live-radsport.ch/fahrerstatistik_801/Anthony_Ravard.html", "http://0900-hovenier.nl/gelderland/oosterbeek/"],
+        "tippspiel": ["http://06.live-radsport.ch/tippspiel/stats_140_petzi.html"],  # the more specific seed wins
+    }
+    counts = summary["counts"]
+    assert counts.docs(outcome="kept") == 3
+    # what matched no seed, and what is not a document, is counted once, not once per source
+    unmatched = {o: v[0] for (_s, _l, src, o), v in counts.rows.items() if src == "pseudo_crawl_unmatched"}
+    assert unmatched["not_document_not_selected"] == 16 - 3 + 1  # 16 + 1 HTML responses, 3 of them matched
+    assert unmatched["not_document_request"] == 17 + 1
+    assert {src for (_s, _l, src, _o) in counts.rows} == {"sites", "tippspiel", "pseudo_crawl_unmatched"}
+
+
+def test_a_source_that_no_longer_gets_pages_keeps_no_stale_shard(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    sites = crawl_entry("sites", "live-radsport.ch")
+    _, urls, _ = ingest_urls(out, [sites], monkeypatch)
+    assert len(urls["sites"]) == 2
+    # two path seeds now take both of its pages: its shards from these archives go
+    more = [crawl_entry("tipp", "http://06.live-radsport.ch/tippspiel"), crawl_entry("fahrer", "http://06.live-radsport.ch/fahrerstatistik_801")]
+    _, urls, _ = ingest_urls(out, [sites, *more], monkeypatch)
+    assert urls["sites"] == [] and len(urls["tipp"]) == len(urls["fahrer"]) == 1
+    assert not list((out / "ingested" / "sites").glob("part-*"))
