@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from curation.catalog import Catalog
+from curation.crawl_routing import UNMATCHED
 from curation.layout import Layout
 from curation.redact import redact
 from curation.report import charts
@@ -210,9 +211,12 @@ def section_sources(f: RunFacts, catalog: Catalog | None, catalog_problem: str |
         en = entries.get(src)
         funnel = f.source_funnel.get(src, {})
         final = funnel.get(f.final_stage(), Totals()) if f.present else Totals()
+        if src == UNMATCHED:
+            name, license_, kind = "(pseudo-crawl pages matching no seed, records that are not documents)", "–", "pseudo_crawl"
+        else:
+            name, license_, kind = (en.name, en.license, en.kind) if en else ("(not in catalog)", "unknown", "–")
         rows.append(
-            [src, en.name if en else "(not in catalog)", en.license if en else "unknown", en.kind if en else "–",
-             ", ".join(en.languages) if en else "–"]
+            [src, name, license_, kind, ", ".join(en.languages) if en else "–"]
             + [funnel.get(s, Totals()).docs for s in f.present]
             + [final.bytes, funnel.get("tokenize", Totals()).tokens if "tokenize" in f.present else "–"]
         )
