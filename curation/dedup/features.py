@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from curation.dedup.minhash import MinHasher, jaccard
-from curation.dedup.normalize import exact_hashes, normalize_url
+from curation.dedup.normalize import exact_hashes, normalize_text, normalize_url, zero_digits
 
 PASS_THROUGH = ("id", "source", "lang", "neg_priority", "neg_quality")
 
@@ -35,10 +35,11 @@ def features_fn(hasher: MinHasher, near: bool) -> Callable[[Iterator[pa.RecordBa
             text = batch.column("text")
             lang = batch.column("lang")
             cols = {name: batch.column(name) for name in PASS_THROUGH}
-            cols["exact_hash"] = pa.array(exact_hashes(text), pa.int64())
+            norm = normalize_text(text)
+            cols["exact_hash"] = pa.array(exact_hashes(text, norm), pa.int64())
             cols["url_norm"] = pa.array([normalize_url(u) for u in batch.column("url").to_pylist()], pa.string())
             if near:
-                sig, has = hasher.signatures(text, lang)
+                sig, has = hasher.signatures(text, lang, zero_digits(norm))
                 bands = hasher.band_hashes(sig)
                 cols["has_sig"] = pa.array(has)
                 cols["bands"] = pa.ListArray.from_arrays(
