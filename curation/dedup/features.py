@@ -58,11 +58,20 @@ def jaccard_fn(hasher: MinHasher) -> Callable[[Iterator[pa.RecordBatch]], Iterat
         for batch in batches:
             if batch.num_rows == 0:
                 continue
-            a = hasher.shingle_sets(batch.column("text_a"), batch.column("lang_a"))
-            b = hasher.shingle_sets(batch.column("text_b"), batch.column("lang_b"))
+            a = _sets_by_key(hasher, batch, "src", "text_a", "lang_a")
+            b = _sets_by_key(hasher, batch, "dst", "text_b", "lang_b")
             values = [jaccard(x, y) for x, y in zip(a, b)]
             yield pa.RecordBatch.from_pydict(
                 {"src": batch.column("src"), "dst": batch.column("dst"), "jaccard": pa.array(values, pa.float64())}
             )
 
     return run
+
+
+def _sets_by_key(hasher: MinHasher, batch: pa.RecordBatch, key: str, text: str, lang: str) -> list[np.ndarray]:
+    """Shingle sets of one side of the pairs, computed once per distinct document
+    (a bucket's smallest key is the `src` of all its pairs)."""
+    _, first, inverse = np.unique(batch.column(key).to_numpy(), return_index=True, return_inverse=True)
+    take = pa.array(first)
+    sets = hasher.shingle_sets(batch.column(text).take(take), batch.column(lang).take(take))
+    return [sets[i] for i in inverse]
