@@ -297,13 +297,13 @@ def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: st
     return [(r.path, r.counts) for r in out]
 
 
-def _shard_counts(chunk: pa.RecordBatch, kept: bool) -> Counts:
+def _shard_counts(shard: pa.Table, kept: bool) -> Counts:
     """Counts of a shard's rows (docs, UTF-8 bytes, code points per lang, source, outcome), vectorised."""
-    lang = chunk.column("lang")
+    lang = shard.column("lang")
     lang = pc.if_else(pc.fill_null(pc.not_equal(lang, ""), False), lang, pa.scalar("und"))  # as `lang or "und"`
-    outcome = pa.array([KEPT] * chunk.num_rows, pa.string()) if kept else chunk.column("reason")
-    text = chunk.column("text")
-    table = pa.table({"lang": lang, "source": chunk.column("source"), "outcome": outcome,
+    outcome = pa.chunked_array([pa.array([KEPT] * shard.num_rows, pa.string())]) if kept else shard.column("reason")
+    text = shard.column("text")
+    table = pa.table({"lang": lang, "source": shard.column("source"), "outcome": outcome,
                       "bytes": pc.binary_length(text), "chars": pc.utf8_length(text)})
     sums = table.group_by(["lang", "source", "outcome"]).aggregate([("bytes", "count"), ("bytes", "sum"), ("chars", "sum")])
     counts = Counts()
@@ -320,14 +320,14 @@ def _writer_fn(root: str):
         chunks: list[pa.RecordBatch] = []
 
         def finish():
-            # one write per shard: row groups do not depend on how Spark cut the batches
+            # one contiguous table per shard: row groups and pages do not depend on how Spark cut the batches
             if current is None or not chunks:
                 return
             kept, group, part = current
             schema = DOCUMENT_SCHEMA if kept else REMOVED_SCHEMA
             folder = layout.deduped(group) if kept else layout.removed(STAGE, group)
-            table = pa.Table.from_batches(chunks)
-            counts = _shard_counts(table.combine_chunks().to_batches()[0], kept)
+            table = pa.Table.from_batches(chunks).combine_chunks()
+            counts = _shard_counts(table, kept)
             writer = ShardWriter(folder / part_name(part), schema)
             writer.write(table.select(schema.names).cast(schema))
             path = writer.close({"stage": STAGE, "counts": counts.to_json()})
