@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -125,6 +126,7 @@ def run_ours(docs: Path, out: Path, preset: dict, n_docs: int) -> tuple[float, f
     if preset["verify"] is not None:
         cmd += ["--set", f"dedup.verify_jaccard={preset['verify']}"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    shutil.rmtree(out, ignore_errors=True)  # a finished earlier run would be skipped, not measured
     wall, peak, proc = _measure(cmd, env=env, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"ours failed:\n{proc.stderr[-4000:]}")

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from curation.dedup.minhash import MinHasher, jaccard
-from curation.dedup.normalize import exact_hashes, normalize_url
+from curation.dedup.normalize import exact_hashes, normalize_text, normalize_url, zero_digits
 
 PASS_THROUGH = ("id", "source", "lang", "neg_priority", "neg_quality")
 
@@ -35,10 +35,11 @@ def features_fn(hasher: MinHasher, near: bool) -> Callable[[Iterator[pa.RecordBa
             text = batch.column("text")
             lang = batch.column("lang")
             cols = {name: batch.column(name) for name in PASS_THROUGH}
-            cols["exact_hash"] = pa.array(exact_hashes(text), pa.int64())
+            norm = normalize_text(text)
+            cols["exact_hash"] = pa.array(exact_hashes(text, norm), pa.int64())
             cols["url_norm"] = pa.array([normalize_url(u) for u in batch.column("url").to_pylist()], pa.string())
             if near:
-                sig, has = hasher.signatures(text, lang)
+                sig, has = hasher.signatures(text, lang, zero_digits(norm))
                 bands = hasher.band_hashes(sig)
                 cols["has_sig"] = pa.array(has)
                 cols["bands"] = pa.ListArray.from_arrays(
@@ -57,11 +58,20 @@ def jaccard_fn(hasher: MinHasher) -> Callable[[Iterator[pa.RecordBatch]], Iterat
         for batch in batches:
             if batch.num_rows == 0:
                 continue
-            a = hasher.shingle_sets(batch.column("text_a"), batch.column("lang_a"))
-            b = hasher.shingle_sets(batch.column("text_b"), batch.column("lang_b"))
+            a = _sets_by_key(hasher, batch, "src", "text_a", "lang_a")
+            b = _sets_by_key(hasher, batch, "dst", "text_b", "lang_b")
             values = [jaccard(x, y) for x, y in zip(a, b)]
             yield pa.RecordBatch.from_pydict(
                 {"src": batch.column("src"), "dst": batch.column("dst"), "jaccard": pa.array(values, pa.float64())}
             )
 
     return run
+
+
+def _sets_by_key(hasher: MinHasher, batch: pa.RecordBatch, key: str, text: str, lang: str) -> list[np.ndarray]:
+    """Shingle sets of one side of the pairs, computed once per distinct document
+    (a bucket's smallest key is the `src` of all its pairs)."""
+    _, first, inverse = np.unique(batch.column(key).to_numpy(), return_index=True, return_inverse=True)
+    take = pa.array(first)
+    sets = hasher.shingle_sets(batch.column(text).take(take), batch.column(lang).take(take))
+    return [sets[i] for i in inverse]

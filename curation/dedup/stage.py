@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from curation.config import RunConfig
 from curation.counts import KEPT, Counts
@@ -28,7 +29,7 @@ from curation.dedup.index import load_index, write_generation
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
 from curation.runner import fingerprint
-from curation.schema import DOCUMENT_COLUMNS, DOCUMENT_SCHEMA, REMOVED_SCHEMA
+from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, write_json_atomic
 
 STAGE = "dedup"
@@ -234,10 +235,7 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     tick("verdicts")
     for old_out in (layout.deduped(), layout.removed(STAGE)):
         shutil.rmtree(old_out, ignore_errors=True)
-    kept = labelled.where(F.col("reason").isNull()).withColumn("group", F.coalesce(F.col("lang"), F.lit("und")))
-    gone = labelled.where(F.col("reason").isNotNull()).withColumn("group", F.col("source"))
-    results = _write(kept, {g: n for (k, g), n in sizes.items() if k}, cfg.max_docs_per_shard, str(layout.root), "kept")
-    results += _write(gone, {g: n for (k, g), n in sizes.items() if not k}, cfg.max_docs_per_shard, str(layout.root), "removed")
+    results = _write(labelled, sizes, cfg.max_docs_per_shard, str(layout.root))
     counts = Counts()
     outputs = []
     for path, records in sorted(results):
@@ -271,63 +269,82 @@ def _with_jaccard(edges, texts, hasher: MinHasher):
     return pairs.mapInArrow(jaccard_fn(hasher), JACCARD_DDL)
 
 
-def _write(frame, sizes: dict[str, int], max_docs: int, root: str, kind: str) -> list[tuple[str, str]]:
-    """Write one folder per group (lang or source), `part-NNNNN` by id hash, sorted by id."""
+def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: str) -> list[tuple[str, str]]:
+    """Write kept documents by language and removed ones by source, in one pass over the texts:
+    one folder per group, `part-NNNNN` by id hash, sorted by id."""
     from pyspark.sql import functions as F
 
     if not sizes:
         return []
-    parts = {g: max(1, math.ceil(n / max_docs)) for g, n in sizes.items()}
-    mapping = F.create_map(*[x for g, n in sorted(parts.items()) for x in (F.lit(g), F.lit(n))])
-    frame = frame.withColumn("part", F.pmod(F.col("key"), mapping[F.col("group")]).cast("int"))
-    columns = list(DOCUMENT_COLUMNS) + (["stage", "reason", "detail"] if kind == "removed" else [])
-    if kind == "removed":
-        frame = frame.withColumn("stage", F.lit(STAGE))
-    frame = frame.select("group", "part", *columns)
-    total = sum(parts.values())
+    parts = {k: max(1, math.ceil(n / max_docs)) for k, n in sizes.items()}
+
+    def lookup(kept: bool):
+        pairs = [x for (k, g), n in sorted(parts.items()) if k == kept for x in (F.lit(g), F.lit(n))]
+        return F.create_map(*pairs) if pairs else F.create_map(F.lit(""), F.lit(1))
+
+    kept = F.col("reason").isNull()
+    group = F.when(kept, F.coalesce(F.col("lang"), F.lit("und"))).otherwise(F.col("source"))
+    frame = labelled.withColumn("kept", kept).withColumn("group", group).withColumn("stage", F.lit(STAGE))
+    shards = F.when(F.col("kept"), lookup(True)[F.col("group")]).otherwise(lookup(False)[F.col("group")])
+    frame = frame.withColumn("part", F.pmod(F.col("key"), shards).cast("int"))
+    frame = frame.select("kept", "group", "part", *REMOVED_SCHEMA.names)
     out = (
-        frame.repartition(total, "group", "part")
-        .sortWithinPartitions("group", "part", "id")
-        .mapInArrow(_writer_fn(root, kind), "path string, counts string")
+        frame.repartition(sum(parts.values()), "kept", "group", "part")
+        .sortWithinPartitions("kept", "group", "part", "id")
+        .mapInArrow(_writer_fn(root), "path string, counts string")
         .collect()
     )
     return [(r.path, r.counts) for r in out]
 
 
-def _writer_fn(root: str, kind: str):
+def _shard_counts(shard: pa.Table, kept: bool) -> Counts:
+    """Counts of a shard's rows (docs, UTF-8 bytes, code points per lang, source, outcome), vectorised."""
+    lang = shard.column("lang")
+    lang = pc.if_else(pc.fill_null(pc.not_equal(lang, ""), False), lang, pa.scalar("und"))  # as `lang or "und"`
+    outcome = pa.chunked_array([pa.array([KEPT] * shard.num_rows, pa.string())]) if kept else shard.column("reason")
+    text = shard.column("text")
+    table = pa.table({"lang": lang, "source": shard.column("source"), "outcome": outcome,
+                      "bytes": pc.binary_length(text), "chars": pc.utf8_length(text)})
+    sums = table.group_by(["lang", "source", "outcome"]).aggregate([("bytes", "count"), ("bytes", "sum"), ("chars", "sum")])
+    counts = Counts()
+    for r in sums.to_pylist():
+        counts.rows[(STAGE, r["lang"], r["source"], r["outcome"])] = [r["bytes_count"], r["bytes_sum"], r["chars_sum"], 0]
+    return counts
+
+
+def _writer_fn(root: str):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         layout = Layout(root)
-        schema = REMOVED_SCHEMA if kind == "removed" else DOCUMENT_SCHEMA
-        writer = None
-        current = None
-        counts = Counts()
         done: list[tuple[str, str]] = []
+        current = None
+        chunks: list[pa.RecordBatch] = []
 
         def finish():
-            if writer is not None:
-                path = writer.close({"stage": STAGE, "counts": counts.to_json()})
-                done.append((str(path), json.dumps(counts.to_json())))
+            # one contiguous table per shard: row groups and pages do not depend on how Spark cut the batches
+            if current is None or not chunks:
+                return
+            kept, group, part = current
+            schema = DOCUMENT_SCHEMA if kept else REMOVED_SCHEMA
+            folder = layout.deduped(group) if kept else layout.removed(STAGE, group)
+            table = pa.Table.from_batches(chunks).combine_chunks()
+            counts = _shard_counts(table, kept)
+            writer = ShardWriter(folder / part_name(part), schema)
+            writer.write(table.select(schema.names).cast(schema))
+            path = writer.close({"stage": STAGE, "counts": counts.to_json()})
+            done.append((str(path), json.dumps(counts.to_json())))
 
         for batch in batches:
-            groups = batch.column("group").to_pylist()
-            parts = batch.column("part").to_pylist()
+            keys = list(zip(batch.column("kept").to_pylist(), batch.column("group").to_pylist(), batch.column("part").to_pylist()))
             start = 0
             for i in range(batch.num_rows + 1):
-                if i < batch.num_rows and (groups[i], parts[i]) == current:
+                if i < batch.num_rows and keys[i] == current:
                     continue
-                if i > start and current is not None:
-                    chunk = batch.slice(start, i - start)
-                    writer.write(pa.Table.from_batches([chunk.select(schema.names)]).cast(schema))
-                    outcome = chunk.column("reason").to_pylist() if kind == "removed" else [KEPT] * chunk.num_rows
-                    counts.add_many(STAGE, chunk.column("lang").to_pylist(), chunk.column("source").to_pylist(), outcome, chunk.column("text").to_pylist())
+                if i > start:
+                    chunks.append(batch.slice(start, i - start))
                 if i == batch.num_rows:
                     break
                 finish()
-                current = (groups[i], parts[i])
-                folder = layout.removed(STAGE, current[0]) if kind == "removed" else layout.deduped(current[0])
-                writer = ShardWriter(folder / part_name(current[1]), schema)
-                counts = Counts()
-                start = i
+                current, chunks, start = keys[i], [], i
         finish()
         if done:
             yield pa.RecordBatch.from_pydict({"path": [p for p, _ in done], "counts": [c for _, c in done]})
