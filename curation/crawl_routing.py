@@ -62,7 +62,6 @@ def ingest_routed(task: Task) -> TaskResult:
     match = SeedMatcher(list(owner))
 
     def output(source: str, declared: str | None, out_dir: Path) -> SourceOutput:
-        _remove_earlier(out_dir, index)  # a source that got pages of this archive before may get none now
         return SourceOutput(source, declared, out_dir, index, task.name, options.max_docs_per_shard)
 
     outputs = {e.id: output(e.id, e.languages[0] if len(e.languages) == 1 else None, root / e.id) for e in entries}
@@ -89,8 +88,3 @@ def ingest_routed(task: Task) -> TaskResult:
         raise
     return result
 
-
-def _remove_earlier(out_dir: Path, index: int) -> None:
-    if out_dir.is_dir():
-        for old in [*out_dir.glob(f"part-{index:05d}.*"), *out_dir.glob(f"part-{index:05d}-*")]:
-            old.unlink()

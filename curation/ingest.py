@@ -18,7 +18,7 @@ from typing import Iterator
 from curation.catalog import Catalog, CatalogEntry
 from curation.config import IngestConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
-from curation.crawl_routing import ingest_routed, plan_routed
+from curation.crawl_routing import UNMATCHED, ingest_routed, plan_routed
 from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
 from curation.schema import doc_id, documents_table, dump_meta
@@ -215,6 +215,7 @@ def run_ingest(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
     tasks, problems = plan(catalog, entries, config)
     results = run_tasks(tasks, ingest_file, workers=config.workers, description="ingest", progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
+    _remove_stale(tasks, results, layout)
     errors = [e for r in results for e in r.errors] + problems
     errors_path = layout.errors(STAGE)
     errors_path.parent.mkdir(parents=True, exist_ok=True)
@@ -226,3 +227,25 @@ def run_ingest(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
         "errors": errors,
         "errors_path": str(errors_path),
     }
+
+
+def _remove_stale(tasks: list[Task], results: list[TaskResult], layout: Layout) -> None:
+    """Shards an earlier run left where this run wrote (files regrouped or gone, pages routed to
+    another source): left in place, the next stages would read their documents twice."""
+    produced = {Path(o).resolve() for r in results for o in r.outputs}
+    produced |= {stats_path(p) for p in produced}
+    dirs: set[Path] = set()
+    for task in tasks:
+        if task.payload.get("routed"):
+            root = Path(task.payload["out_root"])
+            dirs |= {root / e["id"] for e in task.payload["entries"]} | {root / UNMATCHED / task.payload["group"]}
+        else:
+            dirs.add(Path(task.payload["out_dir"]))
+    unmatched = layout.ingested() / UNMATCHED
+    if unmatched.is_dir() and any(t.payload.get("routed") for t in tasks):  # groups of an earlier configuration
+        dirs |= set(unmatched.iterdir())
+    for folder in dirs:
+        if folder.is_dir():
+            for path in folder.glob("part-*"):
+                if path.resolve() not in produced:
+                    path.unlink()

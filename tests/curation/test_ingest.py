@@ -77,6 +77,19 @@ def test_one_task_per_file_when_task_bytes_is_small(tmp_path: Path, make_jsonl_s
     assert summary["counts"].docs(outcome="kept") == 30
 
 
+def test_regrouped_files_leave_no_stale_shard(tmp_path: Path, make_jsonl_source):
+    catalog = load_catalog(make_jsonl_source())
+    per_file = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 1, "ingest.task_bytes": 1})
+    run_ingest(catalog, catalog.entries, per_file, progress=False)
+    folder = Layout(per_file.output_dir).ingested("ccnet")
+    assert len(list_shards(folder)) == 3
+    grouped = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 1})
+    run_ingest(catalog, catalog.entries, grouped, progress=False)
+    # the earlier per-file shards would give every document twice to the next stages
+    assert [p.name for p in sorted(folder.iterdir())] == ["part-00000.parquet", "part-00000.stats.json"]
+    assert pq.read_metadata(folder / "part-00000.parquet").num_rows == 30
+
+
 def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path, make_jsonl_source):
     catalog_path = make_jsonl_source(files=12, copies=40)
     cmd = [sys.executable, "-m", "curation", "ingest", "--catalog", str(catalog_path), "--workers", "1", "--no-progress",
