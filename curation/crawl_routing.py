@@ -20,6 +20,7 @@ from pathlib import Path
 from curation.catalog import CatalogEntry
 from curation.config import IngestConfig, json_digest
 from curation.runner import Task, TaskResult, shard_task
+from curation.source_output import STAGE, SourceOutput, guarded
 from sources.base import BadRecord
 from sources.pseudo_crawl import SeedMatcher, seeds_of
 from sources.warc import read_selected
@@ -41,7 +42,7 @@ def plan_routed(members: list[tuple[CatalogEntry, list[Path]]], layout, config_h
         for index, path in enumerate(group[0][1]):
             tasks.append(
                 shard_task(
-                    layout, "ingest", f"{UNMATCHED}.{key[:12]}.{index:05d}", [path], f"{config_hash}:{json_digest(entries)}",
+                    layout, STAGE, f"{UNMATCHED}.{key[:12]}.{index:05d}", [path], f"{config_hash}:{json_digest(entries)}",
                     routed=True, entries=entries, index=index, group=key[:12], out_root=str(layout.ingested()), options=options,
                 )
             )
@@ -50,8 +51,6 @@ def plan_routed(members: list[tuple[CatalogEntry, list[Path]]], layout, config_h
 
 def ingest_routed(task: Task) -> TaskResult:
     """Read one archive and write each group member's pages to its own shard(s)."""
-    from curation.ingest import SourceOutput, guarded  # ingest imports this module
-
     entries = [CatalogEntry.model_validate(e) for e in task.payload["entries"]]
     options = IngestConfig.model_validate(task.payload["options"])
     index, root = task.payload["index"], Path(task.payload["out_root"])

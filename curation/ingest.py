@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
 from curation.catalog import Catalog, CatalogEntry
 from curation.config import IngestConfig, RunConfig, json_digest
-from curation.counts import KEPT, Counts
 from curation.crawl_routing import UNMATCHED, ingest_routed, plan_routed
-from curation.layout import Layout, part_name
+from curation.layout import Layout
 from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
-from curation.schema import doc_id, documents_table, dump_meta
-from curation.shards import ShardWriter, stats_path, write_json_atomic
+from curation.shards import stats_path
+from curation.source_output import STAGE, SourceOutput, guarded
 from sources import get_adapter
 from sources.base import BadRecord, RawDocument
 
-STAGE = "ingest"
-BATCH_ROWS = 1024
 
 
 def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tuple[list[Task], list[dict]]:
@@ -76,94 +72,6 @@ def group_files(files: list, limit: int) -> list[tuple[int, list]]:
     return groups
 
 
-class SourceOutput:
-    """One source's shards from one task, rotated at `max_docs_per_shard`, each with its stats file.
-
-    A shard is opened when the first record for it arrives, so a full shard is not followed by
-    an empty one; `close(always=True)` still writes an (empty) shard for a task that had nothing.
-    """
-
-    def __init__(self, source: str, declared: str | None, out_dir: Path, index: int, task_name: str, max_docs: int):
-        self.source, self.declared, self.out_dir, self.index = source, declared, out_dir, index
-        self.task_name, self.max_docs = task_name, max_docs
-        self.chunk = -1
-        self.writer: ShardWriter | None = None
-        self.rows: list[dict] = []
-        self.shard_counts = Counts()
-        self.counts = Counts()  # over all shards
-        self.outputs: list[str] = []
-        self.errors: list[dict] = []
-
-    def _open(self) -> None:
-        if self.writer is None:
-            self.chunk += 1
-            self.shard_counts = Counts()
-            self.writer = ShardWriter(self.out_dir / part_name(self.index, self.chunk))
-
-    def count(self, lang: str | None, outcome: str, text: str = "", docs: int = 1) -> None:
-        self._open()
-        self.shard_counts.add(STAGE, lang, self.source, outcome, text, docs=docs)
-
-    def bad(self, record: BadRecord) -> None:
-        self.errors.append(
-            {"source": self.source, "path": record.path, "offset": record.offset, "problem": record.problem, "detail": record.detail}
-        )
-        self.count(self.declared, f"bad_record_{record.problem}")
-
-    def skipped(self, skipped: Counter) -> None:
-        """Records that are not documents (WARC requests, metadata, non-HTML), by kind."""
-        for kind, n in sorted(skipped.items()):
-            self.count(self.declared, f"not_document_{re.sub(r'[^a-z0-9]+', '_', kind.lower()).strip('_')}", docs=n)
-
-    def add(self, record: RawDocument, seen: set[str]) -> None:
-        did = doc_id(self.source, record.native_id)
-        lang = record.lang or self.declared
-        if did in seen:  # the same native id twice in one file: keep the first, count the rest
-            self.count(lang, "duplicate_native_id", record.text)
-            return
-        seen.add(did)
-        self.count(lang, KEPT, record.text)
-        self.rows.append(
-            {"id": did, "source": self.source, "url": record.url, "text": record.text, "lang": lang, "meta": dump_meta(record.meta)}
-        )
-        if len(self.rows) >= BATCH_ROWS:
-            self._flush()
-        if self.writer.rows + len(self.rows) >= self.max_docs:
-            self._finish()
-
-    def _flush(self) -> None:
-        if self.rows:
-            self.writer.write(documents_table(self.rows))
-            self.rows.clear()
-
-    def _finish(self) -> None:
-        self._flush()
-        path = self.writer.close({"stage": STAGE, "task": self.task_name, "counts": self.shard_counts.to_json()})
-        self.outputs.append(str(path))
-        self.counts.merge(self.shard_counts)
-        self.writer = None
-
-    def close(self, result: TaskResult, always: bool = False) -> None:
-        """Finish the open shard and add this output to the task's result; errors go in the last
-        shard's stats file, where `curation stats` finds them."""
-        if always and self.chunk < 0:
-            self._open()
-        if self.writer is not None:
-            self._finish()
-        if self.outputs:
-            last = stats_path(Path(self.outputs[-1]))
-            data = json.loads(last.read_text(encoding="utf-8"))
-            data["errors"] = self.errors
-            write_json_atomic(last, data)
-        result.outputs += self.outputs
-        result.counts.merge(self.counts)
-        result.errors += self.errors
-
-    def abort(self) -> None:
-        if self.writer is not None:
-            self.writer.abort()
-
-
 def ingest_file(task: Task) -> TaskResult:
     """Read a task's input files, in order, with the source's adapter and write their shard(s)."""
     if task.payload.get("routed"):
@@ -201,14 +109,6 @@ def _records(adapter, path: Path, entry: CatalogEntry, options: IngestConfig, sk
     """The adapter's records. Adapters of archives (warc, wet) also count the records that are not documents."""
     counts_skipped = "skipped" in inspect.signature(adapter.read).parameters
     return guarded(adapter.read(path, entry, options, skipped) if counts_skipped else adapter.read(path, entry, options), path)
-
-
-def guarded(records: Iterator[RawDocument | BadRecord], path: Path) -> Iterator[RawDocument | BadRecord]:
-    """A failure that escapes a reader ends its file as one reported bad record, not the run."""
-    try:
-        yield from records
-    except Exception as exc:
-        yield BadRecord(str(path), None, "unreadable_file", f"{type(exc).__name__}: {exc}")
 
 
 def run_ingest(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> dict:
