@@ -86,6 +86,8 @@ class DedupConfig(Section):
     index_dir: Path | None = None
     update_index: bool = True
     max_cc_iterations: int = Field(50, ge=1)
+    # stop, writing nothing, when dedup would remove more than this share of any language's documents
+    max_removed_share: float = Field(0.5, ge=0.0, le=1.0)
     # repartition the input into this many partitions (null: as read); the result never depends on it
     partitions: int | None = Field(None, ge=1)
 

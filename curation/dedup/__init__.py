@@ -6,3 +6,14 @@ shingles and signatures), `features` (per-document keys computed inside Spark),
 `index` (incremental signature index), `stage` (orchestration and outputs),
 `spark` (session builder).
 """
+
+# step → (reason of a document it removes, method named in the document's `detail`), in the job's order;
+# `indexed`: the document itself is already in another corpus of the incremental index
+REMOVALS = {
+    "indexed": ("already_indexed", "index_id"),
+    "exact": ("exact_duplicate", "exact_hash"),
+    "url": ("url_duplicate", "normalized_url"),
+    "near": ("near_duplicate", "minhash_lsh"),
+}
+REASONS = {step: reason for step, (reason, _) in REMOVALS.items()}
+METHODS = {step: method for step, (_, method) in REMOVALS.items()}

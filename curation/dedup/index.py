@@ -6,13 +6,18 @@ document), `bands/` (LSH band hashes of the survivors) and `manifest.json`
 (the run's input fingerprint, MinHash parameters and the deduplicated shards it
 produced, read only to verify candidates by their true Jaccard). A new batch
 is deduplicated against every generation without reprocessing the old corpus,
-then appended as the next generation. A rerun on the same inputs replaces its
-own generation instead of matching itself.
+then appended as the next generation.
+
+A generation belongs to the corpus it describes (`producer`: that corpus folder,
+relative to the index, so the pair can move together). A run that writes a corpus
+replaces the generation of that corpus, and so does a rerun on the same inputs:
+a run is deduplicated against *other* corpora's generations only, never itself.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -45,13 +50,32 @@ def generations(index_dir: Path) -> list[Path]:
     return sorted(p for p in index_dir.glob("gen-*") if (p / "manifest.json").exists())
 
 
-def load_index(spark, index_dir: Path, cfg: DedupConfig, fingerprint: str):
-    """(docs, bands, corpus shard paths) of every generation not produced from these same inputs."""
+def producer_of(index_dir: Path, corpus_dir: Path) -> str:
+    """How a generation names the corpus folder it describes: relative to the index folder."""
+    return Path(os.path.relpath(Path(corpus_dir).resolve(), Path(index_dir).resolve())).as_posix()
+
+
+def _is_own(manifest: dict, fingerprint: str, producer: str, corpus_dir: Path) -> bool:
+    """The generation this run replaces: same inputs, or the same corpus folder."""
+    if manifest["fingerprint"] == fingerprint:
+        return True
+    if "producer" in manifest:
+        return manifest["producer"] == producer
+    # generations written before `producer` existed: judged by where their corpus lives
+    return any(Path(p).resolve().is_relative_to(Path(corpus_dir).resolve()) for p in manifest["corpus"])
+
+
+def _manifests(index_dir: Path) -> list[tuple[Path, dict]]:
+    return [(gen, json.loads((gen / "manifest.json").read_text(encoding="utf-8"))) for gen in generations(index_dir)]
+
+
+def load_index(spark, index_dir: Path, cfg: DedupConfig, fingerprint: str, corpus_dir: Path):
+    """(docs, bands, corpus shard paths) of every generation of *other* corpora (see `_is_own`)."""
     docs = bands = None
     corpus: list[str] = []
-    for gen in generations(index_dir):
-        manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
-        if manifest["fingerprint"] == fingerprint:
+    producer = producer_of(index_dir, corpus_dir)
+    for gen, manifest in _manifests(index_dir):
+        if _is_own(manifest, fingerprint, producer, corpus_dir):
             continue
         if cfg.near and manifest["minhash"] != minhash_params(cfg):
             raise IndexMismatch(
@@ -99,11 +123,14 @@ def _write_sorted(frame, folder: Path, parts: int, by: list[str]) -> None:
     frame.repartition(parts, *by).sortWithinPartitions(*by).mapInArrow(write, "path string").collect()
 
 
-def write_generation(index_dir: Path, docs, bands, fingerprint: str, cfg: DedupConfig, corpus: list[str], count: int) -> Path:
-    """Append the survivors of this run as a generation (replacing one from the same inputs)."""
+def write_generation(
+    index_dir: Path, docs, bands, fingerprint: str, cfg: DedupConfig, corpus_dir: Path, corpus: list[str], count: int
+) -> Path:
+    """Append the survivors of this run as a generation, replacing this corpus's own (see `_is_own`)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    for gen in generations(index_dir):
-        if json.loads((gen / "manifest.json").read_text(encoding="utf-8"))["fingerprint"] == fingerprint:
+    producer = producer_of(index_dir, corpus_dir)
+    for gen, manifest in _manifests(index_dir):
+        if _is_own(manifest, fingerprint, producer, corpus_dir):
             shutil.rmtree(gen)
     existing = [int(p.name.split("-")[1]) for p in index_dir.glob("gen-*") if p.name.split("-")[1].isdigit()]
     number = max(existing, default=-1) + 1
@@ -119,6 +146,6 @@ def write_generation(index_dir: Path, docs, bands, fingerprint: str, cfg: DedupC
     tmp.rename(final)
     write_json_atomic(
         final / "manifest.json",
-        {"fingerprint": fingerprint, "minhash": minhash_params(cfg), "corpus": sorted(corpus), "docs": count},
+        {"fingerprint": fingerprint, "producer": producer, "minhash": minhash_params(cfg), "corpus": sorted(corpus), "docs": count},
     )
     return final

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from curation.config import RunConfig
 from curation.counts import KEPT, Counts
+from curation.dedup import METHODS, REASONS
 from curation.dedup.index import load_index, write_generation
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
@@ -33,8 +34,10 @@ from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, write_json_atomic
 
 STAGE = "dedup"
-REASONS = {"exact": "exact_duplicate", "url": "url_duplicate", "near": "near_duplicate"}
-METHODS = {"exact": "exact_hash", "url": "normalized_url", "near": "minhash_lsh"}
+
+
+class DedupSafetyStop(ValueError):
+    """Dedup would remove more of a language than `dedup.max_removed_share`: nothing was written."""
 
 
 def hasher_for(config: RunConfig) -> MinHasher:
@@ -148,12 +151,20 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
 
     tick(f"features of {total:,} documents")
     index_dir = Path(cfg.index_dir) if cfg.index_dir else layout.dedup_index()
-    old_docs, old_bands, old_corpus = load_index(spark, index_dir, cfg, inputs_fp)
+    old_docs, old_bands, old_corpus = load_index(spark, index_dir, cfg, inputs_fp, layout.deduped())
     if old_docs is not None:
         old_docs = old_docs.withColumn("rank", rank_column(0)).persist(StorageLevel.MEMORY_AND_DISK)
 
     alive = feats.select("key", "id", "rank", "exact_hash", "url_norm", "has_sig", "bands")
     removed = []
+    if old_docs is not None:
+        # a document another corpus of the index already holds: removed as such, never as its own duplicate
+        lost = alive.join(old_docs.select("id"), "id", "left_semi").select(
+            "key", F.lit(None).cast("string").alias("survivor"), F.lit(REASONS["indexed"]).alias("reason"),
+            F.lit(METHODS["indexed"]).alias("method"), F.lit(None).cast("double").alias("jaccard"))
+        lost = lost.persist(StorageLevel.MEMORY_AND_DISK)
+        removed.append(lost)
+        alive = alive.join(lost.select("key"), "key", "left_anti")
 
     def pool(cols: list[str], where=None):
         new = alive.select("key", "rank", *cols)
@@ -220,17 +231,19 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     else:
         labelled = docs.withColumn("reason", F.lit(None).cast("string")).withColumn("detail", F.lit(None).cast("string"))
         outcome = feats.select("key", "lang", "source").withColumn("reason", F.lit(None).cast("string"))
-    # group sizes from the small per-document table; the texts are streamed once, when written
-    sizes = {
-        (r["kept"], r["group"]): r["n"]
-        for r in outcome.select(
-            F.col("reason").isNull().alias("kept"),
-            F.when(F.col("reason").isNull(), F.coalesce(F.col("lang"), F.lit("und"))).otherwise(F.col("source")).alias("group"),
-        )
-        .groupBy("kept", "group")
+    # outcome counts from the small per-document table; the texts are streamed once, when written
+    tally = [
+        (r["lang"], r["source"], r["reason"], r["n"])
+        for r in outcome.select(F.coalesce(F.col("lang"), F.lit("und")).alias("lang"), "source", "reason")
+        .groupBy("lang", "source", "reason")
         .agg(F.count("*").alias("n"))
         .collect()
-    }
+    ]
+    check_removed_share(tally, cfg.max_removed_share)
+    sizes: dict[tuple[bool, str], int] = {}
+    for lang, source, reason, n in tally:
+        group = (reason is None, lang if reason is None else source)
+        sizes[group] = sizes.get(group, 0) + n
 
     tick("verdicts")
     for old_out in (layout.deduped(), layout.removed(STAGE)):
@@ -249,12 +262,37 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
         bands = None
         if cfg.near:
             bands = survivors.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash"))
-        write_generation(index_dir, survivors, bands, inputs_fp, cfg, [str(Path(p).resolve()) for p in kept_paths], counts.docs(outcome=KEPT))
+        write_generation(
+            index_dir, survivors, bands, inputs_fp, cfg, layout.deduped(), [str(Path(p).resolve()) for p in kept_paths], counts.docs(outcome=KEPT)
+        )
 
     for frame in (feats, verdicts, old_docs, *removed):
         if frame is not None:
             frame.unpersist()
     return {"inputs": len(paths), "outputs": outputs, "counts": counts, "threshold": cfg.threshold(), "index": str(index_dir)}
+
+
+def check_removed_share(tally: list[tuple[str, str, str | None, int]], limit: float) -> None:
+    """Stop before anything is written when dedup would remove more than `limit` of a language.
+
+    `tally`: (lang, source, reason or None when kept, documents). A corpus that suddenly loses most of a
+    language is far more often a fault (a corpus matched against itself, a broken input) than a fact."""
+    per_lang: dict[str, dict[str | None, int]] = {}
+    for lang, _source, reason, n in tally:
+        reasons = per_lang.setdefault(lang, {})
+        reasons[reason] = reasons.get(reason, 0) + n
+    over = []
+    for lang, reasons in sorted(per_lang.items()):
+        total = sum(reasons.values())
+        removed = total - reasons.get(None, 0)
+        if total and removed / total > limit:
+            detail = ", ".join(f"{r} {n:,}" for r, n in sorted((r, n) for r, n in reasons.items() if r is not None))
+            over.append(f"{lang}: {removed:,} of {total:,} removed ({removed / total:.0%}: {detail})")
+    if over:
+        raise DedupSafetyStop(
+            f"dedup would remove more than {limit:.0%} of a language, so it wrote nothing and stopped: {'; '.join(over)}. "
+            "If these really are duplicates, raise dedup.max_removed_share (e.g. --set dedup.max_removed_share=0.9)."
+        )
 
 
 def _with_jaccard(edges, texts, hasher: MinHasher):

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curation.counts import KEPT, Counts
+from curation.dedup import REASONS
 from curation.layout import Layout
 from curation.stats import MAIN_STAGES, Mismatch, collect, reconcile
 
-DUPLICATE_OUTCOMES = ("exact_duplicate", "url_duplicate", "near_duplicate")
+# shown for every language, even at zero; other dedup reasons (already_indexed) where they occur
+DUPLICATE_OUTCOMES = tuple(REASONS[step] for step in ("exact", "url", "near"))
 STAGE_LABELS = {"ingest": "ingested", "filter": "after filters", "dedup": "after dedup", "tokenize": "tokenized"}
 
 
