@@ -91,6 +91,15 @@ def load_catalog(path: str | Path) -> Catalog:
     return Catalog(path=path, entries=tuple(entries))
 
 
+def load_selection(config) -> tuple[Catalog, list[CatalogEntry]]:
+    """The catalog of a run config and the entries the run covers (its sources, langs and statuses)."""
+    catalog = load_catalog(config.catalog)
+    entries = catalog.select(ids=config.sources or None, langs=config.langs or None, statuses=config.statuses or None)
+    if not entries:
+        raise ValueError(f"{config.catalog}: no entry matches sources={config.sources} langs={config.langs} statuses={config.statuses}")
+    return catalog, entries
+
+
 class CatalogError(ValueError):
     def __init__(self, problems: list) -> None:
         self.problems = problems

@@ -20,7 +20,7 @@ from pathlib import Path
 from curation.catalog import CatalogEntry
 from curation.config import IngestConfig, json_digest
 from curation.runner import Task, TaskResult, shard_task
-from curation.source_output import STAGE, SourceOutput, guarded
+from curation.source_output import NAME, SourceOutput, guarded
 from sources.base import BadRecord
 from sources.pseudo_crawl import SeedMatcher, seeds_of
 from sources.warc import read_selected
@@ -42,7 +42,7 @@ def plan_routed(members: list[tuple[CatalogEntry, list[Path]]], layout, config_h
         for index, path in enumerate(group[0][1]):
             tasks.append(
                 shard_task(
-                    layout, STAGE, f"{UNMATCHED}.{key[:12]}.{index:05d}", [path], f"{config_hash}:{json_digest(entries)}",
+                    layout, NAME, f"{UNMATCHED}.{key[:12]}.{index:05d}", [path], f"{config_hash}:{json_digest(entries)}",
                     routed=True, entries=entries, index=index, group=key[:12], out_root=str(layout.ingested()), options=options,
                 )
             )

@@ -21,17 +21,18 @@ from typing import Any
 
 import pyarrow as pa
 
-from curation.catalog import Catalog, CatalogEntry
+from curation.catalog import Catalog, CatalogEntry, load_selection
 from curation.config import FilterConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
-from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
+from curation.runner import Task, TaskResult, run_tasks, shard_task
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, read_batches
+from curation.stage import Stage, StageResult
 from filters import get_filter_class
 from filters.base import Batch, Filter, apply_filter
 
-STAGE = "filter"
+NAME = "filter"
 FILTER_ERROR = "filter_error"
 
 
@@ -100,7 +101,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
             name = f"{entry.id}.{str(rel.with_suffix('')).replace('/', '.')}"
             tasks.append(
                 shard_task(
-                    layout, STAGE, name, [shard], config_hash,
+                    layout, NAME, name, [shard], config_hash,
                     entry=entry.model_dump(mode="json"),
                     filter=filter_config.model_dump(mode="json"),
                     out=str(layout.filtered(entry.id) / rel),
@@ -160,7 +161,7 @@ def _apply_safely(f: Filter, batch: Batch, counts: Counts) -> tuple[Batch, list[
         try:
             one, rem = apply_filter(f, one, trial)
         except Exception as exc:
-            counts.add(f"{STAGE}:{f.name}", batch.langs[i], batch.sources[i], FILTER_ERROR, batch.texts[i])
+            counts.add(f"{NAME}:{f.name}", batch.langs[i], batch.sources[i], FILTER_ERROR, batch.texts[i])
             removals.append((i, (FILTER_ERROR, f"{type(exc).__name__} in {f.name}")))
             continue
         counts.merge(trial)
@@ -202,19 +203,19 @@ def filter_shard(task: Task) -> TaskResult:
                     removed_writers[f.name] = ShardWriter(Path(task.payload["removed"][f.name]), REMOVED_SCHEMA)
                 removed_writers[f.name].write(table)
                 for i, (reason, _detail) in removals:
-                    counts.add(STAGE, batch.langs[i], batch.sources[i], reason, batch.texts[i])
+                    counts.add(NAME, batch.langs[i], batch.sources[i], reason, batch.texts[i])
                 keep = [i for i in range(len(batch)) if i not in gone]
                 batch = batch.take(keep)
                 alive = [alive[i] for i in keep]
             for i in range(len(batch)):
-                counts.add(STAGE, batch.langs[i], batch.sources[i], KEPT, batch.texts[i])
+                counts.add(NAME, batch.langs[i], batch.sources[i], KEPT, batch.texts[i])
             kept_writer.write(_rows_table(batch, [metas[j] for j in alive], list(range(len(batch)))))
         for name in sorted(removed_writers):
             result.outputs.append(str(removed_writers[name].close()))
         for name, path in task.payload["removed"].items():  # a rerun with other thresholds leaves no stale removals
             if name not in removed_writers:
                 Path(path).unlink(missing_ok=True)
-        stats = {"stage": STAGE, "task": task.name, "skipped_filters": skipped, "counts": counts.to_json()}
+        stats = {"stage": NAME, "task": task.name, "skipped_filters": skipped, "counts": counts.to_json()}
         result.outputs.insert(0, str(kept_writer.close(stats)))
     except BaseException:
         kept_writer.abort()
@@ -226,18 +227,21 @@ def filter_shard(task: Task) -> TaskResult:
     return result
 
 
-def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> dict:
+def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> StageResult:
     tasks, problems = plan(catalog, entries, config)
-    results = run_tasks(tasks, filter_shard, workers=config.workers, description="filter", progress=progress, spark=config.spark_executor())
+    results = run_tasks(tasks, filter_shard, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
-    errors_path = layout.errors(STAGE)
+    errors_path = layout.errors(NAME)
     errors_path.parent.mkdir(parents=True, exist_ok=True)
     errors_path.write_text("".join(json.dumps(p, sort_keys=True) + "\n" for p in problems), encoding="utf-8")
-    return {
-        "tasks": len(tasks),
-        "skipped": sum(r.skipped for r in results),
-        "counts": merge_counts(results),
-        "problems": problems,
-        "errors_path": str(errors_path),
-        "results": results,
-    }
+    result = StageResult.of_tasks(results, problems)
+    kept = result.counts.docs(stage=NAME, outcome=KEPT)
+    result.facts |= {"kept": kept, "removed": result.counts.docs(stage=NAME) - kept}
+    return result
+
+
+def run(config: RunConfig, progress: bool = True) -> StageResult:
+    return run_filter(*load_selection(config), config, progress=progress)
+
+
+STAGE = Stage(NAME, run, section="filter", label="after filters", reads="ingest", output=Layout.filtered)

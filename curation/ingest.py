@@ -14,13 +14,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from curation.catalog import Catalog, CatalogEntry
+from curation.catalog import Catalog, CatalogEntry, load_selection
 from curation.config import IngestConfig, RunConfig, json_digest
 from curation.crawl_routing import UNMATCHED, ingest_routed, plan_routed
 from curation.layout import Layout
-from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
-from curation.shards import stats_path
-from curation.source_output import STAGE, SourceOutput, guarded
+from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
+from curation.source_output import NAME, SourceOutput, guarded
+from curation.stage import Stage, StageResult
 from sources import get_adapter
 from sources.base import BadRecord, RawDocument
 
@@ -46,7 +46,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
             name = f"{entry.id}.{index:05d}"
             tasks.append(
                 shard_task(
-                    layout, STAGE, name, paths, f"{config_hash}:{json_digest(entry_json)}",
+                    layout, NAME, name, paths, f"{config_hash}:{json_digest(entry_json)}",
                     entry=entry_json, index=index, out_dir=str(layout.ingested(entry.id)),
                     options=config.ingest.model_dump(mode="json"),
                 )
@@ -111,29 +111,21 @@ def _records(adapter, path: Path, entry: CatalogEntry, options: IngestConfig, sk
     return guarded(adapter.read(path, entry, options, skipped) if counts_skipped else adapter.read(path, entry, options), path)
 
 
-def run_ingest(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> dict:
+def run_ingest(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> StageResult:
     tasks, problems = plan(catalog, entries, config)
-    results = run_tasks(tasks, ingest_file, workers=config.workers, description="ingest", progress=progress, spark=config.spark_executor())
+    results = run_tasks(tasks, ingest_file, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
-    _remove_stale(tasks, results, layout)
-    errors = [e for r in results for e in r.errors] + problems
-    errors_path = layout.errors(STAGE)
+    remove_stale(_written_folders(tasks, layout), results)
+    result = StageResult.of_tasks(results, problems)
+    errors_path = layout.errors(NAME)
     errors_path.parent.mkdir(parents=True, exist_ok=True)
-    errors_path.write_text("".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in errors), encoding="utf-8")
-    return {
-        "tasks": len(tasks),
-        "skipped": sum(r.skipped for r in results),
-        "counts": merge_counts(results),
-        "errors": errors,
-        "errors_path": str(errors_path),
-    }
+    errors_path.write_text("".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in result.errors), encoding="utf-8")
+    result.facts |= {"documents": result.counts.docs(outcome="kept"), "sources": len(entries), "bad records": len(result.errors)}
+    return result
 
 
-def _remove_stale(tasks: list[Task], results: list[TaskResult], layout: Layout) -> None:
-    """Shards an earlier run left where this run wrote (files regrouped or gone, pages routed to
-    another source): left in place, the next stages would read their documents twice."""
-    produced = {Path(o).resolve() for r in results for o in r.outputs}
-    produced |= {stats_path(p) for p in produced}
+def _written_folders(tasks: list[Task], layout: Layout) -> set[Path]:
+    """Every folder this run's tasks write shards into (pages routed elsewhere, regrouped files: stale there)."""
     dirs: set[Path] = set()
     for task in tasks:
         if task.payload.get("routed"):
@@ -144,8 +136,11 @@ def _remove_stale(tasks: list[Task], results: list[TaskResult], layout: Layout) 
     unmatched = layout.ingested() / UNMATCHED
     if unmatched.is_dir() and any(t.payload.get("routed") for t in tasks):  # groups of an earlier configuration
         dirs |= set(unmatched.iterdir())
-    for folder in dirs:
-        if folder.is_dir():
-            for path in folder.glob("part-*"):
-                if path.resolve() not in produced:
-                    path.unlink()
+    return dirs
+
+
+def run(config: RunConfig, progress: bool = True) -> StageResult:
+    return run_ingest(*load_selection(config), config, progress=progress)
+
+
+STAGE = Stage(NAME, run, section="ingest", label="ingested", output=Layout.ingested)

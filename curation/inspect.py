@@ -57,7 +57,11 @@ def removed_stages(layout: Layout) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
 
 
-OTHER_STAGES = ("ingest", "dedup", "tokenize")  # every other folder under removed/ belongs to a filter
+def _stage_folders() -> set[str]:
+    """Folders under removed/ named after a stage; every other one belongs to a filter of the filter stage."""
+    from curation.pipeline import counted_stages
+
+    return {s.name for s in counted_stages()} - {"filter"}
 
 
 def removed_shards(layout: Layout, stage: str) -> tuple[list[Path], str | None]:
@@ -67,13 +71,14 @@ def removed_shards(layout: Layout, stage: str) -> tuple[list[Path], str | None]:
     the whole chain, `filter:<name>` or `<name>` one filter of it.
     """
     available = removed_stages(layout)
-    filter_dirs = [d for d in available if d not in OTHER_STAGES]
+    stage_folders = _stage_folders()
+    filter_dirs = [d for d in available if d not in stage_folders]
     if stage == "filter":
         folders, name = filter_dirs, None
     else:
         name = stage.removeprefix("filter:")
         folders = [d for d in available if d == name]
-        if name not in OTHER_STAGES and "filter" in available and "filter" not in folders:
+        if name not in stage_folders and "filter" in available and "filter" not in folders:
             folders.append("filter")
     if not folders:
         raise InspectError(
@@ -85,17 +90,19 @@ def removed_shards(layout: Layout, stage: str) -> tuple[list[Path], str | None]:
 
 def kept_shards(layout: Layout, stage: str) -> list[Path]:
     """Documents a stage kept: its output shards (tokenize keeps what dedup kept)."""
+    from curation.pipeline import counted_stages, kept_documents
+
+    counted = [s.name for s in counted_stages()]
     main = stage.split(":")[0]
-    if main not in ("ingest", "filter", "dedup", "tokenize"):
+    if main not in counted:
         try:
             from filters import FILTERS
         except ImportError:  # pragma: no cover - filters ship with the package
             FILTERS = {}
         if stage not in FILTERS:
-            raise InspectError(f"unknown stage {stage!r}; kept documents exist for stages ingest, filter (or one filter), dedup, tokenize")
+            raise InspectError(f"unknown stage {stage!r}; kept documents exist for stages {', '.join(counted)} (or one filter)")
         main = "filter"
-    roots = {"ingest": layout.ingested(), "filter": layout.filtered(), "dedup": layout.deduped(), "tokenize": layout.deduped()}
-    return list_shards(roots[main])
+    return list_shards(kept_documents(main, layout))
 
 
 def _sample_key(seed: int, doc_id: str) -> int:

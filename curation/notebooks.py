@@ -16,7 +16,8 @@ import pandas as pd
 
 from curation.layout import Layout
 from curation.redact import redact
-from curation.report.facts import STAGE_LABELS, RunFacts, Totals, load_counts, run_facts
+from curation.pipeline import stage_labels
+from curation.report.facts import RunFacts, Totals, load_counts, run_facts
 from curation.report.signals import QUANTILES, distribution, read_signals, signal_names, threshold_sweep
 from curation.report.tokens import read_token_manifest
 
@@ -57,7 +58,7 @@ def language_table(layout: Layout) -> pd.DataFrame:
         funnel = f.funnel.get(lang, {})
         ingested = funnel.get("ingest", Totals()).docs
         row = {"lang": lang}
-        row |= {f"docs {STAGE_LABELS[s]}": funnel.get(s, Totals()).docs for s in f.present}
+        row |= {f"docs {stage_labels()[s]}": funnel.get(s, Totals()).docs for s in f.present}
         row["bytes final"] = f.final(lang).bytes
         if "tokenize" in f.present:
             row["tokens"] = funnel.get("tokenize", Totals()).tokens
@@ -94,7 +95,7 @@ def source_table(layout: Layout, catalog_path: str | Path | None = None) -> pd.D
         funnel = f.source_funnel.get(src, {})
         en = entries.get(src)
         row = {"source": src, "license": redact(en.license) if en else "unknown"}
-        row |= {f"docs {STAGE_LABELS[s]}": funnel.get(s, Totals()).docs for s in f.present}
+        row |= {f"docs {stage_labels()[s]}": funnel.get(s, Totals()).docs for s in f.present}
         rows.append(row)
     return pd.DataFrame(rows).set_index("source") if rows else pd.DataFrame()
 

@@ -1,9 +1,11 @@
-"""Resumable per-shard task execution, shared by every shard-to-shard stage.
+"""Resumable task execution: the one resume mechanism of every stage.
 
-A task turns input files into output shards. When it finishes, the worker writes
-a completion marker keyed by the inputs' content fingerprint and the stage's
-config hash (never by worker or task count), so a rerun skips exactly the tasks
-whose inputs and parameters are unchanged, however many workers it uses.
+A task turns input files into outputs: a shard stage runs one per input shard (`run_tasks`), a
+whole-stage job (dedup, a language model, the tokenizer) is one task run in this process
+(`run_job`). When a task finishes, a completion marker is written keyed by the inputs' content
+fingerprint and the stage's config hash (never by worker or task count), so a rerun skips exactly
+the tasks whose inputs and parameters are unchanged, whichever command runs them and however
+many workers it uses.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from curation.counts import Counts
-from curation.shards import write_json_atomic
+from curation.shards import stats_path, write_json_atomic
 
 _SAMPLE = 1 << 16
 
@@ -65,13 +67,15 @@ class TaskResult:
     counts: Counts = field(default_factory=Counts)
     errors: list[dict] = field(default_factory=list)
     skipped: bool = False  # completed by an earlier run
+    facts: dict[str, Any] = field(default_factory=dict)  # small JSON values a stage reports (a job's threshold, ...)
 
     def to_json(self) -> dict:
-        return {"task": self.task, "outputs": self.outputs, "counts": self.counts.to_json(), "errors": self.errors}
+        data = {"task": self.task, "outputs": self.outputs, "counts": self.counts.to_json(), "errors": self.errors}
+        return data | ({"facts": self.facts} if self.facts else {})
 
     @classmethod
     def from_json(cls, data: dict, skipped: bool = False) -> "TaskResult":
-        return cls(data["task"], data["outputs"], Counts.from_json(data["counts"]), data["errors"], skipped)
+        return cls(data["task"], data["outputs"], Counts.from_json(data["counts"]), data["errors"], skipped, data.get("facts", {}))
 
 
 def completed(task: Task) -> TaskResult | None:
@@ -97,6 +101,26 @@ def _execute(fn: Callable[[Task], TaskResult], task: Task) -> TaskResult:
         {"fingerprint": fingerprint(task.inputs), "config_hash": task.config_hash, "result": result.to_json()},
     )
     return result
+
+
+def run_job(task: Task, fn: Callable[[Task], TaskResult]) -> TaskResult:
+    """A whole-stage job, in this process: the earlier result when complete for these inputs and parameters."""
+    return completed(task) or _execute(fn, task)
+
+
+def remove_stale(folders: Iterable[Path], results: Iterable[TaskResult], pattern: str = "part-*") -> list[Path]:
+    """Remove what an earlier run left in these folders that no task of this run produced (shards of
+    files regrouped or gone, of a changed shard size): left in place, the next stages would read them."""
+    produced = {Path(o).resolve() for r in results for o in r.outputs}
+    produced |= {stats_path(p) for p in produced}
+    removed = []
+    for folder in sorted(set(folders)):
+        if folder.is_dir():
+            for path in sorted(folder.glob(pattern)):
+                if path.is_file() and path.resolve() not in produced:
+                    path.unlink()
+                    removed.append(path)
+    return removed
 
 
 def run_tasks(

@@ -18,7 +18,7 @@ from curation.schema import doc_id, documents_table, dump_meta
 from curation.shards import ShardWriter, stats_path, write_json_atomic
 from sources.base import BadRecord, RawDocument
 
-STAGE = "ingest"
+NAME = "ingest"
 BATCH_ROWS = 1024
 
 
@@ -48,7 +48,7 @@ class SourceOutput:
 
     def count(self, lang: str | None, outcome: str, text: str = "", docs: int = 1) -> None:
         self._open()
-        self.shard_counts.add(STAGE, lang, self.source, outcome, text, docs=docs)
+        self.shard_counts.add(NAME, lang, self.source, outcome, text, docs=docs)
 
     def bad(self, record: BadRecord) -> None:
         self.errors.append(
@@ -84,7 +84,7 @@ class SourceOutput:
 
     def _finish(self) -> None:
         self._flush()
-        path = self.writer.close({"stage": STAGE, "task": self.task_name, "counts": self.shard_counts.to_json()})
+        path = self.writer.close({"stage": NAME, "task": self.task_name, "counts": self.shard_counts.to_json()})
         self.outputs.append(str(path))
         self.counts.merge(self.shard_counts)
         self.writer = None

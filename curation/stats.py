@@ -17,22 +17,23 @@ import pyarrow.parquet as pq
 
 from curation.counts import COUNT_FIELDS, KEPT, Counts
 from curation.layout import Layout
+from curation.stage import Stage, StageResult
 
 STATS_SCHEMA = pa.schema(
     [("stage", pa.string()), ("lang", pa.string()), ("source", pa.string()), ("outcome", pa.string())]
     + [(f, pa.int64()) for f in COUNT_FIELDS]
 )
 
-# main stages in pipeline order: each one's input is the previous one's `kept`
-MAIN_STAGES = ("ingest", "filter", "dedup", "tokenize")
+NAME = "stats"
 
 
 def stats_files(layout: Layout) -> list[Path]:
-    """Stats files of every shard. A stage writes each count in exactly one of them: the filter
-    stage keeps all of a shard's counts beside its kept shard (its removed shards carry none),
-    the dedup job beside whichever shard holds the documents."""
-    roots = [layout.ingested(), layout.filtered(), layout.removed(), layout.deduped(), layout.tokens()]
-    return sorted(p for root in roots if root.exists() for p in root.rglob("*.stats.json"))
+    """Stats files of every shard of every counted stage (`pipeline.stats_roots`). A stage writes each
+    count in exactly one of them: the filter stage keeps all of a shard's counts beside its kept
+    shard (its removed shards carry none), the dedup job beside whichever shard holds the documents."""
+    from curation.pipeline import stats_roots
+
+    return sorted(p for root in stats_roots(layout) if root.exists() for p in root.rglob("*.stats.json"))
 
 
 def collect(layout: Layout) -> Counts:
@@ -59,10 +60,6 @@ def write_stats(layout: Layout) -> Path:
     return path
 
 
-def read_stats_table(layout: Layout) -> pa.Table:
-    return pq.read_table(layout.stats())
-
-
 @dataclass(frozen=True)
 class Mismatch:
     stage: str
@@ -75,24 +72,44 @@ class Mismatch:
 
 
 def reconcile(counts: Counts) -> list[Mismatch]:
-    """For each main stage after the first: per source, kept + removed == what the previous stage kept.
+    """For each counted stage: per source, kept + removed == what the stage it reads kept.
 
-    Compared per source (languages may change at language ID); bad records at ingest are
-    not documents, so the chain starts from ingest's `kept`.
+    A stage reads the stage it declares (`Stage.reads`), or the nearest one before that which
+    this run counted. Compared per source (languages may change at language ID); bad records at
+    ingest are not documents, so the chain starts from ingest's `kept`.
     """
+    from curation.pipeline import counted_stages, stage_named
+
     by: dict[tuple[str, str], dict[str, int]] = {}
     for (stage, _lang, source, outcome), values in counts.rows.items():
         slot = by.setdefault((stage, source), {"in": 0, "kept": 0})
         slot["in"] += values[0]
         if outcome == KEPT:
             slot["kept"] += values[0]
-    present = [s for s in MAIN_STAGES if any(k[0] == s for k in by)]
+    present = {s for s, _ in by}
     problems = []
-    for prev, stage in zip(present, present[1:]):
-        sources = sorted({src for (s, src) in by if s in (prev, stage)})
-        for source in sources:
+    for stage in counted_stages():
+        prev = stage.reads
+        while prev is not None and prev not in present:
+            prev = stage_named(prev).reads
+        if stage.name not in present or prev is None:
+            continue
+        for source in sorted({src for (s, src) in by if s in (prev, stage.name)}):
             expected = by.get((prev, source), {"kept": 0})["kept"]
-            found = by.get((stage, source), {"in": 0})["in"]
+            found = by.get((stage.name, source), {"in": 0})["in"]
             if expected != found:
-                problems.append(Mismatch(stage, source, expected, found))
+                problems.append(Mismatch(stage.name, source, expected, found))
     return problems
+
+
+def run(config, progress: bool = True) -> StageResult:
+    """Write the run's statistics table; fail when the stages' counts do not reconcile."""
+    layout = Layout(config.output_dir)
+    path = write_stats(layout)
+    mismatches = reconcile(collect(layout))
+    if mismatches:
+        raise ValueError("counts do not reconcile: " + "; ".join(map(str, mismatches)))
+    return StageResult(outputs=[str(path)], facts={"table": str(path), "reconciled": True})
+
+
+STAGE = Stage(NAME, run, output=lambda layout: layout.stats())

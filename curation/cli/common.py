@@ -32,10 +32,11 @@ def resolve_config(
     """Config file (or the sample run when it exists here) + flags; exits 2 with the message on error."""
     if config is None and DEFAULT_CONFIG.exists():
         config = DEFAULT_CONFIG
-    extra = dict(parse_override(s) for s in sets or [])
-    extra.update({"output_dir": str(out_dir) if out_dir else None, "workers": workers})
-    extra.update(overrides)
+    flags = {"output_dir": str(out_dir) if out_dir else None, "workers": workers} | overrides
     try:
+        extra = dict(parse_override(s) for s in sets or [])
+        # a flag given beats --set; a flag not given (None) leaves --set's value alone
+        extra.update({k: v for k, v in flags.items() if v is not None})
         return load_config(config, extra)
     except ConfigError as exc:
         fail(str(exc), code=2)

@@ -25,6 +25,7 @@ def dedup(
 ) -> None:
     """Deduplicate document shards into OUT/deduped/<lang>/, removed documents into OUT/removed/dedup/<source>/."""
     from curation.dedup.index import IndexMismatch
+    from curation.layout import Layout
     from curation.dedup.stage import run_dedup
 
     overrides = {
@@ -37,16 +38,16 @@ def dedup(
         print_config(cfg)
         return
     try:
-        summary = run_dedup(cfg, log=lambda m: console.print(m, highlight=False))
+        result = run_dedup(cfg, log=lambda m: console.print(m, highlight=False))
     except (FileNotFoundError, IndexMismatch, ValueError) as exc:
         fail(str(exc))
-    counts = summary["counts"]
-    if summary.get("skipped"):
+    counts = result.counts
+    if result.resumed:
         console.print("dedup: inputs and config unchanged since the last run; outputs kept")
     _print_rates(counts)
     out.print(
         f"dedup: kept {counts.docs(outcome='kept'):,} of {counts.docs():,} documents "
-        f"into {Path(cfg.output_dir) / 'deduped'}; index {summary['index']}"
+        f"into {Layout(cfg.output_dir).deduped()}; index {result.facts['index']}"
     )
 
 

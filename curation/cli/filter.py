@@ -42,6 +42,7 @@ def filter_(
     if ctx.invoked_subcommand is not None:
         return
     from curation.filter_stage import run_filter
+    from curation.layout import Layout
 
     overrides = {"sources": source, "catalog": str(catalog) if catalog else None}
     if chain:
@@ -52,13 +53,13 @@ def filter_(
         return
     cat, entries = _entries(cfg)
     try:
-        summary = run_filter(cat, entries, cfg, progress=not no_progress)
+        result = run_filter(cat, entries, cfg, progress=not no_progress)
     except ValueError as exc:
         fail(str(exc), code=2)
-    counts = summary["counts"]
+    counts = result.counts
     kept, total = counts.docs("filter", "kept"), counts.docs("filter")
     out.print(
-        f"kept {kept:,} of {total:,} documents ({summary['tasks']} shards, {summary['skipped']} already complete) "
+        f"kept {kept:,} of {total:,} documents ({result.tasks} shards, {result.resumed} already complete) "
         f"into {Path(cfg.output_dir) / 'filtered'}; removed ones under {Path(cfg.output_dir) / 'removed'}"
     )
     reasons: dict[str, int] = {}
@@ -67,8 +68,8 @@ def filter_(
             reasons[outcome] = reasons.get(outcome, 0) + row[0]
     for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
         out.print(f"  {reason}: {n:,}")
-    if summary["problems"]:
-        console.print(f"[yellow]{len(summary['problems'])} sources skipped; see {summary['errors_path']}[/]")
+    if result.errors:
+        console.print(f"[yellow]{len(result.errors)} sources skipped; see {Layout(cfg.output_dir).errors('filter')}[/]")
 
 
 @app.command("calibrate")

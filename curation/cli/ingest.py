@@ -26,25 +26,24 @@ def ingest(
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
 ) -> None:
     """Read every selected catalog source into OUT/ingested/<source>/part-NNNNN.parquet (resumable)."""
-    from curation.catalog import CatalogError, load_catalog
+    from curation.catalog import CatalogError, load_selection
     from curation.ingest import run_ingest
+    from curation.layout import Layout
 
     cfg = resolve_config(config, out_dir, workers, sets, sources=source, langs=lang, catalog=str(catalog) if catalog else None)
     if dry_run:
         print_config(cfg)
         return
     try:
-        cat = load_catalog(cfg.catalog)
+        cat, entries = load_selection(cfg)
     except CatalogError as exc:
         fail(f"catalog is invalid:\n{exc}", code=2)
-    entries = cat.select(ids=cfg.sources or None, langs=cfg.langs or None, statuses=cfg.statuses or None)
-    if not entries:
-        fail(f"{cfg.catalog}: no catalog entry matches sources={cfg.sources} langs={cfg.langs} statuses={cfg.statuses}")
-    summary = run_ingest(cat, entries, cfg, progress=not no_progress)
-    counts = summary["counts"]
+    except ValueError as exc:
+        fail(str(exc))
+    result = run_ingest(cat, entries, cfg, progress=not no_progress)
     out.print(
-        f"ingested {counts.docs(outcome='kept'):,} documents from {len(entries)} sources "
-        f"({summary['tasks']} files, {summary['skipped']} already complete) into {Path(cfg.output_dir) / 'ingested'}"
+        f"ingested {result.counts.docs(outcome='kept'):,} documents from {len(entries)} sources "
+        f"({result.tasks} tasks, {result.resumed} already complete) into {Layout(cfg.output_dir).ingested()}"
     )
-    if summary["errors"]:
-        console.print(f"[yellow]{len(summary['errors'])} bad records or sources skipped; see {summary['errors_path']}[/]")
+    if result.errors:
+        console.print(f"[yellow]{len(result.errors)} bad records or sources skipped; see {Layout(cfg.output_dir).errors('ingest')}[/]")

@@ -46,6 +46,6 @@ def run(
     table.add_column("seconds", justify="right")
     table.add_column("result")
     for s in summaries:
-        table.add_row(s.stage, f"{s.seconds:.1f}", ", ".join(f"{k}: {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}: {v}" for k, v in s.facts.items()))
+        table.add_row(s.stage, f"{s.seconds:.1f}", s.line())
     out.print(table)
     out.print(f"outputs are in {Path(cfg.output_dir).resolve()}")

@@ -31,6 +31,9 @@ def train(
     dry_run: bool = DryRunOpt,
 ) -> None:
     """Train OUT/tokenizer/tokenizer.json on an α-smoothed per-language sample; print sampling table and fertility."""
+    import json
+
+    from curation.layout import Layout
     from curation.tokenizer.fertility import ParallelTextError
     from curation.tokenizer.train import TrainingError, run_train
 
@@ -45,13 +48,16 @@ def train(
         print_config(cfg)
         return
     try:
-        summary = run_train(cfg)
+        result = run_train(cfg)
     except (TrainingError, ParallelTextError) as exc:
         fail(str(exc))
-    print_sampling(summary["sampling"])
-    if summary["fertility"] is not None:
-        print_fertility(summary["fertility"])
-    out.print(f"tokenizer: {summary['tokenizer']} (vocabulary {summary['vocab_size']:,}, sha256 {summary['sha256']})")
+    layout = Layout(cfg.output_dir)
+    print_sampling(json.loads(layout.tokenizer_sampling().read_text(encoding="utf-8")))
+    if cfg.tokenizer.fertility_text is not None:
+        print_fertility(json.loads(layout.tokenizer_fertility().read_text(encoding="utf-8"))["languages"])
+    facts = result.facts
+    again = " (unchanged: same input shards and parameters as the last training)" if result.resumed else ""
+    out.print(f"tokenizer: {facts['tokenizer']} (vocabulary {facts['vocabulary']:,}, sha256 {facts['sha256']}){again}")
 
 
 @app.command("fertility")
@@ -118,6 +124,9 @@ def tokenize(
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
 ) -> None:
     """Encode document shards into Megatron datasets OUT/tokens/<group>_NNNNN.bin/.idx + manifest.json (resumable)."""
+    import json
+
+    from curation.layout import Layout
     from curation.megatron.tokenize_stage import TokenizeError, run_tokenize
 
     overrides = {
@@ -130,16 +139,17 @@ def tokenize(
         print_config(cfg)
         return
     try:
-        summary = run_tokenize(cfg, progress=not no_progress)
+        result = run_tokenize(cfg, progress=not no_progress)
     except TokenizeError as exc:
         fail(str(exc))
-    manifest = summary["manifest"]
+    layout = Layout(cfg.output_dir)
+    manifest = json.loads(layout.token_manifest().read_text(encoding="utf-8"))
     totals = manifest["totals"]
     out.print(
         f"tokenized {totals['docs']:,} documents into {totals['tokens']:,} tokens, {len(manifest['datasets'])} datasets "
-        f"({summary['tasks']} shards, {summary['skipped_tasks']} already complete); manifest: {summary['manifest_path']}"
+        f"({result.tasks} shards, {result.resumed} already complete); manifest: {layout.token_manifest()}"
     )
     if manifest["skipped_docs"]:
         console.print(f"[yellow]skipped documents: {manifest['skipped_docs']}[/]")
-    if summary["errors"]:
-        console.print(f"[yellow]{len(summary['errors'])} unreadable shards skipped; see {summary['errors_path']}[/]")
+    if result.errors:
+        console.print(f"[yellow]{len(result.errors)} unreadable shards skipped; see {layout.errors('tokenize')}[/]")

@@ -13,6 +13,7 @@ is skipped as a whole when its inputs and config are unchanged.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shutil
@@ -23,17 +24,18 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from curation.config import RunConfig
+from curation.config import RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
 from curation.dedup.index import load_index, write_generation
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
-from curation.runner import fingerprint
+from curation.runner import Task, TaskResult, fingerprint, run_job, shard_task
+from curation.stage import Stage, StageResult, default_input
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, write_json_atomic
 
-STAGE = "dedup"
+NAME = "dedup"
 
 
 class DedupSafetyStop(ValueError):
@@ -45,10 +47,14 @@ def hasher_for(config: RunConfig) -> MinHasher:
     return MinHasher(c.bands, c.rows, c.word_ngram, c.char_ngram, tuple(c.char_langs), c.seed)
 
 
+def input_dirs(config: RunConfig) -> list[Path]:
+    """`dedup.input_dirs`, or the output of the stage dedup reads (the filter stage's)."""
+    return [Path(d) for d in config.dedup.input_dirs] or [default_input(STAGE, Layout(config.output_dir))]
+
+
 def input_shards(config: RunConfig) -> list[Path]:
-    dirs = config.dedup.input_dirs or [Layout(config.output_dir).filtered()]
     paths: list[Path] = []
-    for d in dirs:
+    for d in input_dirs(config):
         d = Path(d)
         paths.extend([d] if d.is_file() else list_shards(d))
     return sorted(dict.fromkeys(p.resolve() for p in paths))
@@ -63,29 +69,26 @@ def catalog_priorities(config: RunConfig) -> dict[str, int]:
     return {e.id: e.priority for e in load_catalog(config.catalog).entries}
 
 
-def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None = None, log=print) -> dict:
-    """Run the dedup job; returns a summary (counts, outputs, timings)."""
+def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None = None, log=print, progress: bool = True) -> StageResult:
+    """Run the dedup job, or keep an earlier run's result when its inputs, config and priorities are unchanged."""
     layout = Layout(Path(config.output_dir).resolve())  # executors may run elsewhere: absolute paths
-    cfg = config.dedup
     paths = input_shards(config)
     if not paths:
-        raise FileNotFoundError(f"dedup: no input shards in {[str(d) for d in (cfg.input_dirs or [layout.filtered()])]}")
-    inputs_fp = fingerprint(paths)
-    config_hash = config.section_hash("dedup")
-    marker = layout.marker(STAGE, "all")
-    if marker.exists():
-        done = json.loads(marker.read_text(encoding="utf-8"))
-        if done.get("fingerprint") == inputs_fp and done.get("config_hash") == config_hash and all(
-            Path(p).exists() for p in done["outputs"]
-        ):
-            summary = done["summary"]
-            summary["counts"] = Counts.from_json(summary["counts"])
-            summary["skipped"] = True
-            return summary
+        raise FileNotFoundError(f"dedup: no input shards in {[str(d) for d in input_dirs(config)]}")
     if priorities is None:
         priorities = catalog_priorities(config)
+    config_hash = json_digest({"dedup": config.section_hash("dedup"), "priorities": sorted(priorities.items())})
+    task = shard_task(layout, NAME, "all", paths, config_hash)
+    done = run_job(task, functools.partial(_run_job, config, spark, priorities, log))
+    kept = done.counts.docs(outcome=KEPT)
+    facts = {"kept": kept, "removed": done.counts.docs() - kept} | done.facts
+    return StageResult(tasks=1, resumed=int(done.skipped), counts=done.counts, outputs=done.outputs, facts=facts)
 
-    scratch = layout.scratch(STAGE)
+
+def _run_job(config: RunConfig, spark, priorities: dict[str, int], log, task: Task) -> TaskResult:
+    """The Spark job in a scratch folder of its own, on the given session or on one of its own."""
+    layout = Layout(Path(config.output_dir).resolve())
+    scratch = layout.scratch(NAME)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     own = spark is None
@@ -95,17 +98,13 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
         spark = build_session(config.spark, local_dir=scratch / "local")
     spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
     try:
-        started = time.time()
-        summary = _job(spark, config, paths, inputs_fp, priorities, log)
-        summary["seconds"] = round(time.time() - started, 2)
+        summary = _job(spark, config, [Path(p) for p in task.inputs], fingerprint(task.inputs), priorities, log)
     finally:
         if own:
             spark.stop()
         shutil.rmtree(scratch, ignore_errors=True)
-    data = dict(summary, counts=summary["counts"].to_json())
-    write_json_atomic(marker, {"fingerprint": inputs_fp, "config_hash": config_hash, "outputs": summary["outputs"], "summary": data})
-    summary["skipped"] = False
-    return summary
+    facts = {"index": summary["index"], "threshold": round(summary["threshold"], 4)}
+    return TaskResult(task.name, outputs=summary["outputs"], counts=summary["counts"], facts=facts)
 
 
 def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities: dict[str, int], log) -> dict:
@@ -246,7 +245,7 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
         sizes[group] = sizes.get(group, 0) + n
 
     tick("verdicts")
-    for old_out in (layout.deduped(), layout.removed(STAGE)):
+    for old_out in (layout.deduped(), layout.removed(NAME)):
         shutil.rmtree(old_out, ignore_errors=True)
     results = _write(labelled, sizes, cfg.max_docs_per_shard, str(layout.root))
     counts = Counts()
@@ -322,7 +321,7 @@ def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: st
 
     kept = F.col("reason").isNull()
     group = F.when(kept, F.coalesce(F.col("lang"), F.lit("und"))).otherwise(F.col("source"))
-    frame = labelled.withColumn("kept", kept).withColumn("group", group).withColumn("stage", F.lit(STAGE))
+    frame = labelled.withColumn("kept", kept).withColumn("group", group).withColumn("stage", F.lit(NAME))
     shards = F.when(F.col("kept"), lookup(True)[F.col("group")]).otherwise(lookup(False)[F.col("group")])
     frame = frame.withColumn("part", F.pmod(F.col("key"), shards).cast("int"))
     frame = frame.select("kept", "group", "part", *REMOVED_SCHEMA.names)
@@ -346,7 +345,7 @@ def _shard_counts(shard: pa.Table, kept: bool) -> Counts:
     sums = table.group_by(["lang", "source", "outcome"]).aggregate([("bytes", "count"), ("bytes", "sum"), ("chars", "sum")])
     counts = Counts()
     for r in sums.to_pylist():
-        counts.rows[(STAGE, r["lang"], r["source"], r["outcome"])] = [r["bytes_count"], r["bytes_sum"], r["chars_sum"], 0]
+        counts.rows[(NAME, r["lang"], r["source"], r["outcome"])] = [r["bytes_count"], r["bytes_sum"], r["chars_sum"], 0]
     return counts
 
 
@@ -363,12 +362,12 @@ def _writer_fn(root: str):
                 return
             kept, group, part = current
             schema = DOCUMENT_SCHEMA if kept else REMOVED_SCHEMA
-            folder = layout.deduped(group) if kept else layout.removed(STAGE, group)
+            folder = layout.deduped(group) if kept else layout.removed(NAME, group)
             table = pa.Table.from_batches(chunks).combine_chunks()
             counts = _shard_counts(table, kept)
             writer = ShardWriter(folder / part_name(part), schema)
             writer.write(table.select(schema.names).cast(schema))
-            path = writer.close({"stage": STAGE, "counts": counts.to_json()})
+            path = writer.close({"stage": NAME, "counts": counts.to_json()})
             done.append((str(path), json.dumps(counts.to_json())))
 
         for batch in batches:
@@ -388,3 +387,10 @@ def _writer_fn(root: str):
             yield pa.RecordBatch.from_pydict({"path": [p for p, _ in done], "counts": [c for _, c in done]})
 
     return run
+
+
+def run(config: RunConfig, progress: bool = True) -> StageResult:
+    return run_dedup(config, log=lambda message: None, progress=progress)
+
+
+STAGE = Stage(NAME, run, section="dedup", label="after dedup", reads="filter", output=Layout.deduped)

@@ -33,11 +33,11 @@ from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_tab
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
-from curation.runner import Task, TaskResult, merge_counts, run_tasks, shard_task
-from curation.shards import list_shards, read_batches, write_json_atomic
-from curation.shards import sha256_file
+from curation.runner import Task, TaskResult, run_tasks, shard_task
+from curation.shards import list_shards, read_batches, sha256_file, write_json_atomic
+from curation.stage import Stage, StageResult, default_input
 
-STAGE = "tokenize"
+NAME = "tokenize"
 UNDETERMINED = "und"
 EMPTY = "empty_text"
 UNREADABLE = "unreadable_shard"
@@ -105,7 +105,7 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
         name = task_name(shard, input_dir)
         tasks.append(
             shard_task(
-                layout, STAGE, name, [shard], config_hash,
+                layout, NAME, name, [shard], config_hash,
                 tokenizer=str(tokenizer_path), tokenizer_sha256=sha, part_dir=str(layout.token_parts() / name),
                 input_dir=str(input_dir), options=options,
             )
@@ -155,7 +155,7 @@ def encode_shard(task: Task) -> TaskResult:
         shutil.rmtree(part_dir, ignore_errors=True)
         result.outputs.clear()
         result.counts = Counts()
-        result.counts.add(STAGE, None, shard.name, UNREADABLE)
+        result.counts.add(NAME, None, shard.name, UNREADABLE)
         result.errors.append({"path": str(shard), "problem": UNREADABLE, "detail": f"{type(exc).__name__}: {exc}"})
         return result
     for key in sorted(groups):
@@ -175,7 +175,7 @@ def _count(counts: Counts, table: pa.Table, outcome: str) -> None:
         [("id", "count"), ("bytes", "sum"), ("chars", "sum"), ("tokens", "sum")]
     )
     for r in sums.to_pylist():
-        row = counts.rows.setdefault((STAGE, r["lang"] or UNDETERMINED, r["source"] or "", outcome), [0, 0, 0, 0])
+        row = counts.rows.setdefault((NAME, r["lang"] or UNDETERMINED, r["source"] or "", outcome), [0, 0, 0, 0])
         row[0] += r["id_count"]
         row[1] += r["bytes_sum"] or 0
         row[2] += r["chars_sum"] or 0
@@ -249,7 +249,7 @@ class _Output:
                 entry[0] += docs
                 entry[1] += tokens
         stats = self.layout.token_stats(self.group, self.index)
-        write_json_atomic(stats, {"stage": STAGE, "dataset": self.name, "counts": counts.to_json()})
+        write_json_atomic(stats, {"stage": NAME, "dataset": self.name, "counts": counts.to_json()})
         prefix = self.layout.token_prefix(self.group, self.index)
         info.files = {
             "bin": {"name": bin_path(prefix).name, "bytes": self.writer.bin_bytes, "sha256": self.writer.sha256["bin"]},
@@ -308,11 +308,11 @@ def _remove_stale(layout: Layout, infos: list[DatasetInfo]) -> None:
             path.unlink()
 
 
-def run_tokenize(config: RunConfig, progress: bool = True) -> dict:
+def run_tokenize(config: RunConfig, progress: bool = True) -> StageResult:
     """Encode every input shard (resumable) and merge into datasets with a manifest."""
     options = config.tokenize
     layout = Layout(config.output_dir)
-    input_dir = Path(options.input_dir or layout.deduped())
+    input_dir = Path(options.input_dir or default_input(STAGE, layout))
     tokenizer_path = Path(options.tokenizer or layout.tokenizer_file())
     if not tokenizer_path.exists():
         raise TokenizeError(f"{tokenizer_path}: no tokenizer (run `curation tokenizer train` first, or set tokenize.tokenizer)")
@@ -320,21 +320,20 @@ def run_tokenize(config: RunConfig, progress: bool = True) -> dict:
     if not tasks:
         raise TokenizeError(f"{input_dir}: no Parquet shards to tokenize")
     tokenizer, eod, dtype = load_tokenizer(tokenizer_path, tasks[0].payload["tokenizer_sha256"], options.eod_token)
-    results = run_tasks(tasks, encode_shard, workers=config.workers, description="tokenize", progress=progress, spark=config.spark_executor())
+    results = run_tasks(tasks, encode_shard, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
     layout.tokens().mkdir(parents=True, exist_ok=True)
     # no manifest while datasets are being replaced: its presence means the set is complete
     layout.token_manifest().unlink(missing_ok=True)
     infos = merge(results, layout, options, dtype)
     _remove_stale(layout, infos)
-    counts = merge_counts(results)
+    result = StageResult.of_tasks(results)
     skipped: dict[str, int] = {}
-    for (_stage, _lang, _source, outcome), row in counts.rows.items():
+    for (_stage, _lang, _source, outcome), row in result.counts.rows.items():
         if outcome != KEPT:
             skipped[outcome] = skipped.get(outcome, 0) + row[0]
-    errors = [e for r in results for e in r.errors]
-    errors_path = layout.errors(STAGE)
+    errors_path = layout.errors(NAME)
     errors_path.parent.mkdir(parents=True, exist_ok=True)
-    errors_path.write_text("".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in errors), encoding="utf-8")
+    errors_path.write_text("".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in result.errors), encoding="utf-8")
     tokenizer_info = {
         "file": tokenizer_path.name,
         "sha256": tasks[0].payload["tokenizer_sha256"],
@@ -343,16 +342,17 @@ def run_tokenize(config: RunConfig, progress: bool = True) -> dict:
         "eod_id": eod,
         "dtype": dtype.name,
     }
-    manifest = build_manifest(infos, tokenizer_info, options.group_by, options.alpha, skipped, len(errors))
+    manifest = build_manifest(infos, tokenizer_info, options.group_by, options.alpha, skipped, len(result.errors))
     write_json_atomic(layout.token_manifest(), manifest)
     if not options.keep_parts:
         shutil.rmtree(layout.token_parts(), ignore_errors=True)
-    return {
-        "tasks": len(tasks),
-        "skipped_tasks": sum(r.skipped for r in results),
-        "counts": counts,
-        "manifest": manifest,
-        "manifest_path": str(layout.token_manifest()),
-        "errors": errors,
-        "errors_path": str(errors_path),
-    }
+    result.outputs = [str(layout.token_manifest())]
+    result.facts |= {"documents": result.counts.docs(outcome=KEPT), "tokens": manifest["totals"]["tokens"], "datasets": len(manifest["datasets"])}
+    return result
+
+
+def run(config: RunConfig, progress: bool = True) -> StageResult:
+    return run_tokenize(config, progress)
+
+
+STAGE = Stage(NAME, run, section="tokenize", label="tokenized", reads="dedup", output=Layout.tokens, holds_documents=False)

@@ -15,7 +15,8 @@ import pandas as pd
 from curation.catalog import Catalog
 from curation.layout import Layout
 from curation.redact import redact
-from curation.report.facts import STAGE_LABELS, RunFacts, Totals, run_facts
+from curation.pipeline import stage_labels
+from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.signals import Distribution, distributions, read_signals
 from curation.report.thresholds import threshold_of
 from curation.report.tokens import TokenMix, read_token_manifest
@@ -77,11 +78,11 @@ def datacard(
             continue
         en = entries.get(src)
         rows.append([src, en.name if en else "(not in catalog)", en.license if en else "unknown"] + [sfun[s] for s in f.present])
-    out.append(md_table(["source", "name", "license"] + [f"docs {STAGE_LABELS[s]}" for s in f.present], rows) if rows else "No documents.\n")
+    out.append(md_table(["source", "name", "license"] + [f"docs {stage_labels()[s]}" for s in f.present], rows) if rows else "No documents.\n")
 
     out.append("## Processing funnel\n")
     out.append(md_table(["stage", "documents", "share", "bytes", "share"],
-                        [[STAGE_LABELS[s], funnel.get(s, Totals()).docs, _pct(funnel.get(s, Totals()).docs, base.docs),
+                        [[stage_labels()[s], funnel.get(s, Totals()).docs, _pct(funnel.get(s, Totals()).docs, base.docs),
                           funnel.get(s, Totals()).bytes, _pct(funnel.get(s, Totals()).bytes, base.bytes)] for s in f.present]))
 
     out.append("## Removed documents\n")

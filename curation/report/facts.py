@@ -13,11 +13,11 @@ from pathlib import Path
 from curation.counts import KEPT, Counts
 from curation.dedup import REASONS
 from curation.layout import Layout
-from curation.stats import MAIN_STAGES, Mismatch, collect, reconcile
+from curation.pipeline import counted_stages, stage_labels
+from curation.stats import Mismatch, collect, reconcile
 
 # shown for every language, even at zero; other dedup reasons (already_indexed) where they occur
 DUPLICATE_OUTCOMES = tuple(REASONS[step] for step in ("exact", "url", "near"))
-STAGE_LABELS = {"ingest": "ingested", "filter": "after filters", "dedup": "after dedup", "tokenize": "tokenized"}
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,9 @@ def load_counts(layout: Layout) -> Counts:
 
 
 def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
-    present = [s for s in MAIN_STAGES if any(k[0] == s for k in counts.rows)]
-    missing = [s for s in MAIN_STAGES if s not in present]
+    counted = [s.name for s in counted_stages()]
+    present = [s for s in counted if any(k[0] == s for k in counts.rows)]
+    missing = [s for s in counted if s not in present]
     funnel: dict[str, dict[str, Totals]] = {}
     source_funnel: dict[str, dict[str, Totals]] = {}
     reasons: dict[tuple[str, str, str], list[int]] = {}
@@ -120,7 +121,7 @@ def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
     langs, sources = set(), set()
     for (stage, lang, source, outcome), (docs, nbytes, chars, tokens) in counts.rows.items():
         parts = stage.split(":")
-        if stage in MAIN_STAGES:
+        if stage in counted:
             langs.add(lang)
             sources.add(source)
             if outcome == KEPT:
@@ -146,10 +147,9 @@ def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
                     s[1] += docs
             elif parts[2] == "rewritten":
                 s[2] += docs
-    ordered = [s for s in MAIN_STAGES]
-    funnel = {lang: {s: v[s] for s in ordered if s in v} for lang, v in sorted(funnel.items())}
-    source_funnel = {src: {s: v[s] for s in ordered if s in v} for src, v in sorted(source_funnel.items())}
-    stage_rank = {s: i for i, s in enumerate(MAIN_STAGES)}
+    funnel = {lang: {s: v[s] for s in counted if s in v} for lang, v in sorted(funnel.items())}
+    source_funnel = {src: {s: v[s] for s in counted if s in v} for src, v in sorted(source_funnel.items())}
+    stage_rank = {s: i for i, s in enumerate(counted)}
     reason_rows = sorted(
         (Reason(st, lang, rsn, d, b) for (st, lang, rsn), (d, b) in reasons.items()),
         key=lambda r: (r.lang, stage_rank[r.stage], -r.docs, r.reason),

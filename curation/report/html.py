@@ -19,7 +19,8 @@ from curation.crawl_routing import UNMATCHED
 from curation.layout import Layout
 from curation.redact import redact
 from curation.report import charts
-from curation.report.facts import STAGE_LABELS, RunFacts, Totals, run_facts
+from curation.pipeline import stage_labels
+from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.signals import distributions, read_signals
 from curation.report.thresholds import threshold_of
 from curation.report.tokens import TokenMix, read_token_manifest
@@ -75,7 +76,7 @@ def section_overview(f: RunFacts) -> str:
     if f.missing:
         parts.append(missing(f"Not run yet (no statistics): {', '.join(f.missing)}. Their sections below say so."))
     stages = f.present
-    header = ["language"] + [f"docs {STAGE_LABELS[s]}" for s in stages] + ["bytes final", "tokens"]
+    header = ["language"] + [f"docs {stage_labels()[s]}" for s in stages] + ["bytes final", "tokens"]
     rows = []
     for lang in f.langs:
         funnel = f.funnel.get(lang, {})
@@ -100,7 +101,7 @@ def section_funnel(f: RunFacts) -> str:
     for lang in f.langs:
         funnel = f.funnel.get(lang, {})
         base = funnel.get("ingest", Totals())
-        items = [(STAGE_LABELS[s], funnel.get(s, Totals()).docs) for s in f.present]
+        items = [(stage_labels()[s], funnel.get(s, Totals()).docs) for s in f.present]
         notes = [f"({pct(v, base.docs)})" if base.docs else "" for _, v in items]
         charts_html.append(charts.bar_chart(items, f"{lang}: documents kept per stage", notes=notes, width=460))
         for s in f.present:
@@ -205,7 +206,7 @@ def section_sources(f: RunFacts, catalog: Catalog | None, catalog_problem: str |
     if catalog_problem:
         parts.append(missing(f"Catalog not available, licenses unknown: {catalog_problem}"))
     entries = {en.id: en for en in catalog.entries} if catalog else {}
-    header = ["source", "name", "license", "kind", "languages"] + [f"docs {STAGE_LABELS[s]}" for s in f.present] + ["bytes final", "tokens"]
+    header = ["source", "name", "license", "kind", "languages"] + [f"docs {stage_labels()[s]}" for s in f.present] + ["bytes final", "tokens"]
     rows = []
     for src in sorted(set(f.sources) | ({en.id for en in catalog.entries if en.status == "approved"} if catalog else set())):
         en = entries.get(src)

@@ -8,14 +8,20 @@ symbols are all in the initial alphabet).
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Sequence
 
 from curation.config import RunConfig, TokenizerConfig
 from curation.layout import Layout
+from curation.runner import Task, TaskResult, run_job, shard_task
 from curation.shards import list_shards, sha256_file, write_json_atomic
+from curation.stage import Stage, StageResult, default_input
 from curation.tokenizer.sampling import expected_docs, measure, plan_sample, stream_sample, table_json
+
+
+NAME = "tokenizer"
 
 
 class TrainingError(RuntimeError):
@@ -83,28 +89,40 @@ def save(tokenizer, directory: Path, cfg: TokenizerConfig) -> Path:
 
 
 
-def run_train(config: RunConfig) -> dict:
-    """Train, save, and write the sampling table and (if held-out text is configured) the fertility report."""
+def run_train(config: RunConfig, progress: bool = True) -> StageResult:
+    """Train, save, and write the sampling table and (if held-out text is configured) the fertility report;
+    kept as it is when an earlier run trained on the same shards with the same parameters."""
+    layout = Layout(config.output_dir)
+    input_dir = config.tokenizer.input_dir or default_input(STAGE, layout)
+    shards = list_shards(input_dir)
+    if not shards:
+        raise TrainingError(f"{input_dir}: no Parquet shards to train the tokenizer on")
+    task = shard_task(layout, NAME, "tokenizer", shards, config.section_hash("tokenizer"), input_dir=str(input_dir))
+    result = run_job(task, functools.partial(_train_job, config))
+    return StageResult(tasks=1, resumed=int(result.skipped), outputs=result.outputs, facts=result.facts)
+
+
+def _train_job(config: RunConfig, task: Task) -> TaskResult:
     from curation.tokenizer.fertility import fertility, read_parallel_text
 
     cfg = config.tokenizer
     layout = Layout(config.output_dir)
-    input_dir = cfg.input_dir or layout.deduped()
-    shards = list_shards(input_dir)
-    if not shards:
-        raise TrainingError(f"{input_dir}: no Parquet shards to train the tokenizer on")
+    shards = [Path(p) for p in task.inputs]
     tokenizer, sampling = train(shards, cfg)
     path = save(tokenizer, layout.tokenizer_dir(), cfg)
-    sampling |= {"input_dir": str(input_dir), "shards": len(shards)}
+    sampling |= {"input_dir": task.payload["input_dir"], "shards": len(shards)}
     write_json_atomic(layout.tokenizer_sampling(), sampling)
-    report = None
+    outputs = [path, path.with_name("special_tokens_map.json"), path.with_name("tokenizer_config.json"), layout.tokenizer_sampling()]
     if cfg.fertility_text is not None:
         report = fertility(tokenizer, read_parallel_text(cfg.fertility_text))
         write_json_atomic(layout.tokenizer_fertility(), {"text": str(cfg.fertility_text), "languages": report})
-    return {
-        "tokenizer": str(path),
-        "sha256": sha256_file(path),
-        "vocab_size": tokenizer.get_vocab_size(with_added_tokens=True),
-        "sampling": sampling,
-        "fertility": report,
-    }
+        outputs.append(layout.tokenizer_fertility())
+    facts = {"tokenizer": str(path), "vocabulary": tokenizer.get_vocab_size(with_added_tokens=True), "sha256": sha256_file(path)}
+    return TaskResult(task.name, outputs=[str(o) for o in outputs], facts=facts)
+
+
+def run(config: RunConfig, progress: bool = True) -> StageResult:
+    return run_train(config, progress)
+
+
+STAGE = Stage(NAME, run, section="tokenizer", reads="dedup", output=Layout.tokenizer_dir)

@@ -115,7 +115,7 @@ def test_counts_reconcile_per_shard_filter_lang_and_source(out):
 
 def test_rerun_skips_and_is_byte_identical(out, tmp_path):
     again = run(out)
-    assert again["skipped"] == again["tasks"] == 5
+    assert again.resumed == again.tasks == 5
     other = tmp_path / "out"
     run(other, workers=2)
     for shard in list_shards(Layout(out).filtered()) + list_shards(Layout(out).removed()):
@@ -126,12 +126,12 @@ def test_rerun_skips_and_is_byte_identical(out, tmp_path):
 def test_changed_thresholds_rerun_only_affected_work(tmp_path):
     out = tmp_path / "out"
     first = run(out)
-    assert first["skipped"] == 0
+    assert first.resumed == 0
     second = run(out, **{"filter.langs": {"quality": {"en": {"min_words": 1}}}})
     # only sources whose chain includes quality rerun; code_snippets and pud_lenient skip quality
-    assert sorted(r.task for r in second["results"] if r.skipped) == ["code_snippets.part-00000", "pud_lenient.part-00000"]
-    counts = second["counts"]
-    assert counts.docs("filter", "too_few_words") < first["counts"].docs("filter", "too_few_words")
+    assert second.resumed == 2 and second.tasks == first.tasks
+    counts = second.counts
+    assert counts.docs("filter", "too_few_words") < first.counts.docs("filter", "too_few_words")
 
 
 def test_unknown_filter_names_are_clear_errors(tmp_path):

@@ -35,8 +35,8 @@ def test_ingest_writes_shards_counts_and_reports_bad_records(tmp_path: Path, mak
     # 3 small files x 10 docs read by one task, split at 6 per shard (no empty trailing shard)
     assert shards == ["part-00000.parquet"] + [f"part-00000-{c:03d}.parquet" for c in range(1, 5)]
     assert sum(pq.read_metadata(layout.ingested("ccnet") / s).num_rows for s in shards) == 30
-    assert summary["counts"].docs(outcome="kept") == 30
-    assert summary["counts"].docs(outcome="bad_record_invalid_json") == 1
+    assert summary.counts.docs(outcome="kept") == 30
+    assert summary.counts.docs(outcome="bad_record_invalid_json") == 1
     errors = [json.loads(line) for line in layout.errors("ingest").read_text().splitlines()]
     assert len(errors) == 1
     assert errors[0]["problem"] == "invalid_json" and errors[0]["offset"] == 5
@@ -49,11 +49,11 @@ def test_rerun_skips_completed_tasks_and_changes_no_byte(tmp_path: Path, make_js
     first = run_ingest(catalog, catalog.entries, cfg, progress=False)
     before = shard_bytes(tmp_path / "out")
     second = run_ingest(catalog, catalog.entries, cfg, progress=False)
-    assert (first["skipped"], second["skipped"]) == (0, first["tasks"])
+    assert (first.resumed, second.resumed) == (0, first.tasks)
     assert shard_bytes(tmp_path / "out") == before
     # a changed parameter invalidates the markers
     third = run_ingest(catalog, catalog.entries, load_config(None, {"output_dir": str(tmp_path / "out"), "ingest.max_docs_per_shard": 4}), progress=False)
-    assert third["skipped"] == 0
+    assert third.resumed == 0
 
 
 def test_small_files_are_grouped_into_tasks_up_to_task_bytes(tmp_path: Path):
@@ -72,9 +72,9 @@ def test_one_task_per_file_when_task_bytes_is_small(tmp_path: Path, make_jsonl_s
     catalog = load_catalog(make_jsonl_source())
     cfg = load_config(None, {"output_dir": str(tmp_path / "out"), "workers": 1, "ingest.task_bytes": 1})
     summary = run_ingest(catalog, catalog.entries, cfg, progress=False)
-    assert summary["tasks"] == 3
+    assert summary.tasks == 3
     assert [p.name for p in list_shards(Layout(cfg.output_dir).ingested("ccnet"))] == [f"part-{f:05d}.parquet" for f in range(3)]
-    assert summary["counts"].docs(outcome="kept") == 30
+    assert summary.counts.docs(outcome="kept") == 30
 
 
 def test_regrouped_files_leave_no_stale_shard(tmp_path: Path, make_jsonl_source):
@@ -121,5 +121,5 @@ def test_spark_executor_writes_the_same_shards_as_the_process_pool(tmp_path: Pat
     spark = load_config(None, {"output_dir": str(tmp_path / "spark"), "executor": "spark", "spark.master": "local[2]"})
     run_ingest(catalog, catalog.entries, local, progress=False)
     summary = run_ingest(catalog, catalog.entries, spark, progress=False)
-    assert summary["counts"].docs(outcome="kept") == 30
+    assert summary.counts.docs(outcome="kept") == 30
     assert shard_bytes(tmp_path / "spark") == shard_bytes(tmp_path / "local")

@@ -108,7 +108,7 @@ def test_sample_catalog_entry_through_the_ingest_stage(tmp_path):
     catalog = load_catalog(SAMPLES / "catalog.yaml")
     config = RunConfig(catalog=SAMPLES / "catalog.yaml", output_dir=tmp_path / "out", workers=1)
     summary = run_ingest(catalog, [catalog.get("pseudo_crawl_sample")], config, progress=False)
-    assert summary["errors"] == []
+    assert summary.errors == []
     shards = sorted((tmp_path / "out" / "ingested" / "pseudo_crawl_sample").glob("part-*.parquet"))
     urls = [u for s in shards for u in pq.read_table(s).column("url").to_pylist()]
     assert urls == ["http://06.live-radsport.ch/tippspiel/stats_140_petzi.html", "http://0900-hovenier.nl/gelderland/oosterbeek/"]
@@ -146,7 +146,7 @@ def test_each_archive_is_read_once_and_each_page_routed_to_one_source(tmp_path, 
         "sites": ["http://06.live-radsport.ch/fahrerstatistik_801/Anthony_Ravard.html", "http://0900-hovenier.nl/gelderland/oosterbeek/"],
         "tippspiel": ["http://06.live-radsport.ch/tippspiel/stats_140_petzi.html"],  # the more specific seed wins
     }
-    counts = summary["counts"]
+    counts = summary.counts
     assert counts.docs(outcome="kept") == 3
     # what matched no seed, and what is not a document, is counted once, not once per source
     unmatched = {o: v[0] for (_s, _l, src, o), v in counts.rows.items() if src == "pseudo_crawl_unmatched"}

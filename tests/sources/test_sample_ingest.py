@@ -35,8 +35,8 @@ def test_ingest_writes_exactly_the_adapters_documents(tmp_path):
     ]
     config = RunConfig(output_dir=tmp_path / "out", workers=1)
     summary = run_ingest(catalog, entries, config, progress=False)
-    assert summary["errors"] == []
-    assert summary["tasks"] == 7  # 1 + 6 + 1 + 45 + 1 + 2 + 1 small files: one task per source
+    assert summary.errors == []
+    assert summary.tasks == 7  # 1 + 6 + 1 + 45 + 1 + 2 + 1 small files: one task per source
 
     layout = Layout(config.output_dir)
     all_ids: set[str] = set()
@@ -48,13 +48,13 @@ def test_ingest_writes_exactly_the_adapters_documents(tmp_path):
         assert set(table.column("id").to_pylist()) == {doc_id(entry.id, d.native_id) for d in docs}
         declared = entry.languages[0] if len(entry.languages) == 1 else None
         assert Counter(table.column("lang").to_pylist()) == Counter(d.lang or declared for d in docs), entry.id
-        assert counted(summary["counts"], entry.id, "kept") == len(docs)
+        assert counted(summary.counts, entry.id, "kept") == len(docs)
         all_ids |= set(table.column("id").to_pylist())
     assert len(all_ids) == 10 + 1207 + 295 + 45 + 40 + 410 + 320
 
     # a rerun finds every task complete and writes nothing new
     again = run_ingest(catalog, entries, config, progress=False)
-    assert again["skipped"] == again["tasks"] == summary["tasks"]
+    assert again.resumed == again.tasks == summary.tasks
 
 
 def test_bad_records_reach_the_ingest_error_report(tmp_path):
@@ -68,7 +68,7 @@ def test_bad_records_reach_the_ingest_error_report(tmp_path):
     catalog = Catalog(path=tmp_path / "catalog.yaml", entries=entries)
     config = RunConfig(output_dir=tmp_path / "out", workers=1)
     summary = run_ingest(catalog, list(entries), config, progress=False)
-    report = [json.loads(line) for line in open(summary["errors_path"], encoding="utf-8")]
+    report = [json.loads(line) for line in open(Layout(config.output_dir).errors("ingest"), encoding="utf-8")]
     assert [(e["source"], e["offset"], e["problem"]) for e in report] == [
         ("bad_jsonl", 2, "invalid_json"),
         ("bad_jsonl", 3, "undecodable_bytes"),
@@ -86,5 +86,5 @@ def test_bad_records_reach_the_ingest_error_report(tmp_path):
     assert report[0]["path"].endswith("data/bad.jsonl")
     assert read_table(list_shards(Layout(config.output_dir).ingested("bad_jsonl"))).num_rows == 3
     assert read_table(list_shards(Layout(config.output_dir).ingested("bad_csv"))).num_rows == 3
-    assert counted(summary["counts"], "bad_jsonl", "bad_record_invalid_json") == 1
-    assert counted(summary["counts"], "bad_csv", "bad_record_malformed_csv") == 1
+    assert counted(summary.counts, "bad_jsonl", "bad_record_invalid_json") == 1
+    assert counted(summary.counts, "bad_csv", "bad_record_malformed_csv") == 1

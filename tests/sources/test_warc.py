@@ -249,9 +249,8 @@ def test_ingest_stage_reports_the_truncated_record_and_keeps_the_rest(tmp_path):
     urls = shard.column("url").to_pylist()
     assert "http://01spb.ru/company/" in urls
     assert [p.name for p in (tmp_path / "out" / "ingested" / "crawl").glob("*.parquet")] == ["part-00000.parquet"]  # one task
-    assert summary["errors_path"].endswith("errors-ingest.jsonl")
     # records that are not documents are counted in the stats, by kind
-    outcomes = {o: v[0] for (_s, _l, _src, o), v in summary["counts"].rows.items()}
+    outcomes = {o: v[0] for (_s, _l, _src, o), v in summary.counts.rows.items()}
     assert outcomes["kept"] == RESPONSES
     assert {o: n for o, n in outcomes.items() if o.startswith("not_document_")} == {"not_document_request": 17, "not_document_metadata": 16}
 

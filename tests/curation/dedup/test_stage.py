@@ -26,8 +26,8 @@ def test_counts_reconcile_and_every_removal_names_its_survivor(result, corpus):
     docs = 0
     for shard in list_shards(layout.deduped()) + list_shards(layout.removed("dedup")):
         docs += sum(r["docs"] for r in read_stats(shard)["counts"])
-    assert docs == truth.num_rows == summary["counts"].docs()
-    assert summary["counts"].docs(outcome="kept") == kept.num_rows
+    assert docs == truth.num_rows == summary.counts.docs()
+    assert summary.counts.docs(outcome="kept") == kept.num_rows
     methods = {"exact_duplicate": "exact_hash", "url_duplicate": "normalized_url", "near_duplicate": "minhash_lsh"}
     for row in removed.select(["id", "stage", "reason", "detail"]).to_pylist():
         detail = json.loads(row["detail"])
@@ -97,5 +97,5 @@ def test_rerun_with_same_inputs_and_config_is_skipped(result, spark, corpus, ded
     paths, _ = corpus
     cfg = dedup_config(out, paths, dedup__partitions=2)
     again = run_dedup(cfg, spark=spark, priorities={}, log=lambda m: None)
-    assert again["skipped"] is True
-    assert again["counts"].rows == summary["counts"].rows
+    assert again.resumed is True
+    assert again.counts.rows == summary.counts.rows

@@ -27,6 +27,11 @@ from curation.shards import sha256_file
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def manifest_of(result) -> dict:
+    """The manifest a tokenize run wrote (its one output)."""
+    return json.loads(Path(result.outputs[0]).read_text(encoding="utf-8"))
+
+
 # megatron-core and torch warn at import (no CUDA libraries, deprecations): not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -67,7 +72,7 @@ def test_megatron_core_reads_every_document_as_the_tokenizer_encodes_it(small_sh
     texts = dict(zip(*read_table(list_shards(small_shards), columns=["id", "text"]).to_pydict().values()))
     tok = Tokenizer.from_file(str(trained_tokenizer))
     eod = tok.token_to_id("</s>")
-    manifest = summary["manifest"]
+    manifest = manifest_of(summary)
     assert manifest["tokenizer"]["dtype"] == "uint16" and manifest["tokenizer"]["eod_id"] == eod == 2
     seen = 0
     for entry in manifest["datasets"]:
@@ -87,7 +92,7 @@ def test_megatron_core_reads_every_document_as_the_tokenizer_encodes_it(small_sh
 
 def test_datasets_are_split_at_the_cap_in_shard_order(small_shards, tokenized):
     out, summary = tokenized
-    datasets = summary["manifest"]["datasets"]
+    datasets = manifest_of(summary)["datasets"]
     en = [d["name"] for d in datasets if d["group"] == "en"]
     assert len(en) > 1 and en == [f"en_{i:05d}" for i in range(len(en))]
     assert all(d["files"]["bin"]["bytes"] <= 20_000 for d in datasets)
@@ -109,7 +114,7 @@ def test_manifest_counts_checksums_and_blend(tokenized):
     assert manifest["langs"]["tr"]["docs"] == 20 and manifest["langs"]["en"]["docs"] == 300
     assert manifest["sources"]["ud_pud_tr"] == manifest["langs"]["tr"]
     assert sum(v["tokens"] for v in manifest["langs"].values()) == manifest["totals"]["tokens"]
-    assert manifest["tokenizer"]["sha256"] == summary["manifest"]["tokenizer"]["sha256"]
+    assert manifest["tokenizer"]["sha256"] == manifest_of(summary)["tokenizer"]["sha256"]
     # blend: a language's weight ∝ tokens^0.3, shared by its datasets in proportion to their tokens
     weights = {w["dataset"]: w["weight"] for w in manifest["blend"]["weights"]}
     assert sum(weights.values()) == pytest.approx(1.0)
@@ -137,10 +142,10 @@ def test_every_token_traces_back_to_its_document(tokenized):
 def test_group_by_source_and_worker_count_give_the_same_bytes(small_shards, trained_tokenizer, tmp_path):
     one = run_tokenize(make_config(tmp_path / "a", small_shards, trained_tokenizer, 1, group_by="source"), progress=False)
     two = run_tokenize(make_config(tmp_path / "b", small_shards, trained_tokenizer, 2, group_by="source"), progress=False)
-    names = [d["name"] for d in one["manifest"]["datasets"]]
+    names = [d["name"] for d in manifest_of(one)["datasets"]]
     assert names == [f"ud_pud_{lang}_00000" for lang in ("ar", "de", "en", "fi", "fr", "hi", "ru", "tr", "zh")]
     assert dataset_files(tmp_path / "a") == dataset_files(tmp_path / "b")
-    assert one["manifest"] == two["manifest"]
+    assert manifest_of(one) == manifest_of(two)
 
 
 def test_bad_input_is_counted_not_fatal(trained_tokenizer, tmp_path):
@@ -155,7 +160,7 @@ def test_bad_input_is_counted_not_fatal(trained_tokenizer, tmp_path):
     (src / "b" / "part-00000.parquet").write_bytes(b"PAR1 this is not parquet")
     out = tmp_path / "out"
     summary = run_tokenize(make_config(out, src, trained_tokenizer), progress=False)
-    manifest = summary["manifest"]
+    manifest = manifest_of(summary)
     assert manifest["skipped_docs"] == {"empty_text": 1, "unreadable_shard": 1}
     assert manifest["errors"] == 1
     (error,) = [json.loads(line) for line in Layout(out).errors("tokenize").read_text().splitlines()]
@@ -173,7 +178,7 @@ def test_rerun_removes_datasets_it_no_longer_makes(small_shards, trained_tokeniz
     run_tokenize(make_config(tmp_path, small_shards, trained_tokenizer, max_bin_bytes=20_000), progress=False)
     assert Layout(tmp_path).token_prefix("en", 1).with_suffix(".bin").exists()
     summary = run_tokenize(make_config(tmp_path, small_shards, trained_tokenizer), progress=False)
-    assert summary["skipped_tasks"] == summary["tasks"]  # the cap only changes the merge
+    assert summary.resumed == summary.tasks  # the cap only changes the merge
     assert not bin_path(Layout(tmp_path).token_prefix("en", 1)).exists()
     assert not Layout(tmp_path).token_docs("en", 1).exists()
     assert sorted(p.name for p in Layout(tmp_path).tokens().glob("en_*")) == [
@@ -234,7 +239,7 @@ def test_int32_when_the_vocabulary_does_not_fit_uint16(trained_tokenizer, tmp_pa
     src = tmp_path / "in"
     write_shard(src / "part-00000.parquet", documents_table([{"id": "a", "source": "s", "text": "<extra_65000> Tere", "lang": "et"}]))
     summary = run_tokenize(make_config(tmp_path / "out", src, path), progress=False)
-    assert summary["manifest"]["tokenizer"]["dtype"] == "int32"
+    assert manifest_of(summary)["tokenizer"]["dtype"] == "int32"
     ds = IndexedDataset(str(Layout(tmp_path / "out").token_prefix("et", 0)))
     assert ds[0].dtype == np.int32
     expected = Tokenizer.from_file(str(path))
