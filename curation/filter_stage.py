@@ -88,6 +88,24 @@ def with_run_defaults(config: RunConfig) -> FilterConfig:
     return config.filter.model_copy(update={"params": params})
 
 
+def effective_parameters(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> dict[str, Any]:
+    """The parameters the filter stage applies, as `{"run": {filter: params}, "sources": {id: ...}}`.
+
+    `params` is `Filter.effective_parameters()` (defaults and every language with its own).
+    A source is listed only where it differs from the run: `skipped` filters and, per filter
+    of its chain, the parameters its catalog entry's `filters` change.
+    """
+    filter_config = with_run_defaults(config)
+    run = {name: build_filter(name, filter_config).effective_parameters() for name in filter_config.chain}
+    sources: dict[str, Any] = {}
+    for entry in entries:
+        chain, skipped = build_chain(entry, filter_config)
+        changed = {f.name: params for f in chain if (params := f.effective_parameters()) != run[f.name]}
+        if skipped or changed:
+            sources[entry.id] = {"skipped": skipped, "filters": changed}
+    return {"run": run, "sources": sources}
+
+
 def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tuple[list[Task], list[dict]]:
     layout = Layout(config.output_dir)
     filter_config = with_run_defaults(config)

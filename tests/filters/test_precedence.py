@@ -9,16 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from typer.testing import CliRunner
 
 from curation.catalog import CatalogEntry, load_catalog
-from curation.config import FilterConfig
-from curation.filter_stage import build_chain
+from curation.cli import app
+from curation.config import FilterConfig, load_config
+from curation.filter_stage import build_chain, effective_parameters
 from filters import get_filter_class
 from filters.quality import QualityHeuristics
 from filters.wordlists import builtin_packs
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "tests" / "data" / "filters" / "catalog.yaml"
+SAMPLE = ROOT / "samples" / "run.yaml"
 PACKED, UNPACKED = "en", "de"
 
 
@@ -93,3 +97,44 @@ def test_resume_keys_follow_the_effective_parameters():
     config = FilterConfig(chain=["quality"])
     per_source = build_chain(entry({"thresholds": {"quality": {"min_words": 5}}}), config)[0][0].config_key()
     assert per_source["langs"][PACKED]["min_words"] == 5 and per_source["defaults"]["min_words"] == 5
+
+
+def test_effective_parameters_of_the_run_and_of_the_sources_that_differ():
+    config = load_config(None, {"catalog": str(CATALOG), "filter.params": {"quality": {"min_words": 3}}})
+    catalog = load_catalog(config.catalog)
+    effective = effective_parameters(catalog, catalog.select(statuses=config.statuses), config)
+    assert list(effective["run"]) == ["langid", "quality", "adult"]
+    assert effective["run"]["quality"]["langs"][PACKED]["min_words"] == 3
+    assert effective["run"]["quality"]["defaults"]["min_words"] == 3
+    assert sorted(effective["sources"]) == ["code_snippets", "pud_lenient"]  # pud_news and the others are the run's
+    lenient = effective["sources"]["pud_lenient"]
+    assert lenient["skipped"] == ["quality"] and list(lenient["filters"]) == ["langid"]
+    assert {p["min_score"] for p in lenient["filters"]["langid"]["langs"].values()} == {0.3}
+
+
+def dry_run(*args: str) -> dict:
+    result = CliRunner().invoke(app, ["run", str(SAMPLE), "--dry-run", "--stages", "filter", *args])
+    assert result.exit_code == 0, result.output
+    return yaml.safe_load(result.stdout)  # the config, then the parameters: one YAML document
+
+
+def test_dry_run_prints_the_effective_parameters():
+    shown = dry_run()["filter_parameters"]
+    assert list(shown) == ["langid", "quality", "perplexity", "adult", "pii"]  # samples/run.yaml's chain
+    assert shown["quality"]["defaults"]["min_words"] == 10 and shown["quality"]["langs"][PACKED]["min_words"] == 20
+    assert UNPACKED not in shown["quality"]["langs"]  # no parameters of its own: the defaults
+    assert shown["langid"]["langs"]["zh"] == {"min_score": 0.85}
+
+    shown = dry_run("--set", "filter.params.quality.min_words=3", "--set", "filter.langs={quality: {de: {min_words: 4}}}")
+    quality = shown["filter_parameters"]["quality"]
+    assert quality["defaults"]["min_words"] == 3 and "min_words" not in quality["langs"][PACKED]  # en: 3, like the defaults
+    assert quality["langs"][UNPACKED] == {"min_words": 4}
+
+    by_source = dry_run("--set", f"catalog={CATALOG}")["filter_parameters_by_source"]
+    assert by_source["pud_lenient"] == {"skipped": ["quality"], "langid": {"defaults": {"min_score": 0.3}}}
+
+
+def test_dry_run_output_is_deterministic():
+    first = CliRunner().invoke(app, ["run", str(SAMPLE), "--dry-run"])
+    second = CliRunner().invoke(app, ["run", str(SAMPLE), "--dry-run"])
+    assert first.exit_code == 0 and first.stdout == second.stdout and "filter_parameters:" in first.stdout
