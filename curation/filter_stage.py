@@ -40,30 +40,34 @@ def is_code_source(entry: CatalogEntry, config: FilterConfig) -> bool:
     return bool(entry.languages) and all(lang in config.code_languages for lang in entry.languages)
 
 
+def source_values(entry: CatalogEntry, name: str) -> dict[str, Any]:
+    """The catalog entry's own parameters for filter `name`: `filters.thresholds.<name>`, and `filters.pii` as the pii policy."""
+    overrides = entry.filters or {}
+    values = dict((overrides.get("thresholds") or {}).get(name, {}))
+    if name == "pii" and overrides.get("pii"):
+        values["policy"] = overrides["pii"]
+    return values
+
+
+def build_filter(name: str, config: FilterConfig, source: dict[str, Any] | None = None) -> Filter:
+    """Filter `name` with the run's parameters (`filter.params`, `filter.langs`) and a source's on top."""
+    return get_filter_class(name)(config.params.get(name, {}), config.langs.get(name, {}), source)
+
+
 def build_chain(entry: CatalogEntry, config: FilterConfig) -> tuple[list[Filter], list[str]]:
     """The filters that run on this source (with its overrides applied), and the names it skips."""
     overrides = entry.filters or {}
     skip = set(overrides.get("skip") or [])
-    thresholds: dict[str, dict[str, Any]] = overrides.get("thresholds") or {}
     code = is_code_source(entry, config)
-    unknown = (skip | set(thresholds)) - set(config.chain)
+    unknown = (skip | set(overrides.get("thresholds") or {})) - set(config.chain)
     if unknown:
         raise ValueError(f"catalog entry {entry.id!r}: field 'filters': names {sorted(unknown)} are not in filter.chain {config.chain}")
     chain, skipped = [], []
     for name in config.chain:
-        cls = get_filter_class(name)
-        if name in skip or (code and cls.natural_language_only):
+        if name in skip or (code and get_filter_class(name).natural_language_only):
             skipped.append(name)
             continue
-        params = dict(config.params.get(name, {}))
-        source_params = dict(thresholds.get(name, {}))
-        if name == "pii" and overrides.get("pii"):
-            source_params["policy"] = overrides["pii"]
-        f = cls(params | source_params, config.langs.get(name, {}))
-        if source_params:  # a source's own values win over every language's
-            f.defaults = cls.Params(**(f.defaults.model_dump() | source_params))
-            f._per_lang = {k: cls.Params(**(v.model_dump() | source_params)) for k, v in f._per_lang.items()}
-        chain.append(f)
+        chain.append(build_filter(name, config, source_values(entry, name)))
     return chain, skipped
 
 
@@ -83,6 +87,24 @@ def with_run_defaults(config: RunConfig) -> FilterConfig:
     if "perplexity" in config.filter.chain:
         params.setdefault("perplexity", {}).setdefault("models_dir", str(Layout(config.output_dir).lm_models()))
     return config.filter.model_copy(update={"params": params})
+
+
+def effective_parameters(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> dict[str, Any]:
+    """The parameters the filter stage applies, as `{"run": {filter: params}, "sources": {id: ...}}`.
+
+    `params` is `Filter.effective_parameters()` (defaults and every language with its own).
+    A source is listed only where it differs from the run: `skipped` filters and, per filter
+    of its chain, the parameters its catalog entry's `filters` change.
+    """
+    filter_config = with_run_defaults(config)
+    run = {name: build_filter(name, filter_config).effective_parameters() for name in filter_config.chain}
+    sources: dict[str, Any] = {}
+    for entry in entries:
+        chain, skipped = build_chain(entry, filter_config)
+        changed = {f.name: params for f in chain if (params := f.effective_parameters()) != run[f.name]}
+        if skipped or changed:
+            sources[entry.id] = {"skipped": skipped, "filters": changed}
+    return {"run": run, "sources": sources}
 
 
 def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tuple[list[Task], list[dict]]:
@@ -220,8 +242,7 @@ def filter_shard(task: Task) -> TaskResult:
     except BaseException:
         kept_writer.abort()
         for w in removed_writers.values():
-            if w._tmp.exists():
-                w.abort()
+            w.abort()  # a no-op for the writers already closed
         raise
     result.counts = counts
     return result

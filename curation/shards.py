@@ -64,6 +64,7 @@ class ShardWriter:
             stale.unlink(missing_ok=True)
         self._tmp = _tmp(self.path)
         self._writer = pq.ParquetWriter(self._tmp, schema, compression=COMPRESSION)
+        self._finished = False  # closed or aborted
 
     def write(self, table: pa.Table | pa.RecordBatch) -> None:
         if table.num_rows == 0:
@@ -78,11 +79,16 @@ class ShardWriter:
         if stats is not None:
             write_json_atomic(stats_path(self.path), stats)
         os.replace(self._tmp, self.path)
+        self._finished = True
         return self.path
 
     def abort(self) -> None:
+        """Discard the unfinished shard; safe to call again, and a no-op once the shard is closed."""
+        if self._finished:
+            return
         self._writer.close()
         self._tmp.unlink(missing_ok=True)
+        self._finished = True
 
     def __enter__(self) -> "ShardWriter":
         return self
@@ -90,7 +96,7 @@ class ShardWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
-        elif self._tmp.exists():
+        elif not self._finished:
             self.close()
 
 

@@ -148,15 +148,13 @@ class AdultContent(Filter):
     Params = AdultParams
     thresholds = {"adult_flagged_ratio": ("flagged_max", "max")}
 
-    def __init__(self, params: Mapping | None = None, langs: Mapping[str, Mapping] | None = None):
-        builtin = {lang: {"flagged_max": p["flagged_max"]} for lang, p in builtin_packs().items() if lang != "default"}
-        merged = builtin | {lang: builtin.get(lang, {}) | dict(over) for lang, over in (langs or {}).items()}
-        super().__init__(params, merged)
-        self._domains = np.zeros(0, dtype=np.uint64)
-        self._urls: frozenset[str] = frozenset()
+    _worker_state = ("_domains", "_urls")
+    _domains = np.zeros(0, dtype=np.uint64)
+    _urls: frozenset[str] = frozenset()
 
-    def __getstate__(self):
-        return self.__dict__ | {"_domains": np.zeros(0, dtype=np.uint64), "_urls": frozenset(), "_ready": False}
+    @classmethod
+    def builtin_langs(cls) -> dict[str, dict]:
+        return {lang: {"flagged_max": p["flagged_max"]} for lang, p in builtin_packs().items() if lang != "default"}
 
     def setup(self) -> None:
         p = self.defaults

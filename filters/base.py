@@ -59,7 +59,12 @@ Verdict = tuple[str, str]  # (snake_case reason, detail safe to show: no documen
 
 
 class Filter:
-    """Subclasses set `name`, `version`, `Params`, and implement `score` and `decide`."""
+    """Subclasses set `name`, `version`, `Params`, and implement `score` and `decide`.
+
+    A language's parameters are layered, lowest to highest: the `Params` defaults,
+    `builtin_defaults()`, `builtin_langs()[lang]`, the run's `params`, the run's
+    `langs[lang]`, and a source's `source` values.
+    """
 
     name: ClassVar[str]
     version: ClassVar[str] = "1"
@@ -68,13 +73,41 @@ class Filter:
     natural_language_only: ClassVar[bool] = True
     # signal → (parameter, "min" | "max") it is checked against: what `curation filter calibrate` prints
     thresholds: ClassVar[Mapping[str, tuple[str, str]]] = {}
+    # attributes `setup` loads in each worker: never pickled (class-level values stand in until setup)
+    _worker_state: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, params: Mapping[str, Any] | None = None, langs: Mapping[str, Mapping[str, Any]] | None = None):
-        """`params` are the defaults; `langs` maps a language code to overrides of them."""
-        base = dict(params or {})
-        self.defaults = self.Params(**base)
-        self._per_lang = {lang: self.Params(**(base | dict(over))) for lang, over in (langs or {}).items()}
+    def __init__(
+        self,
+        params: Mapping[str, Any] | None = None,
+        langs: Mapping[str, Mapping[str, Any]] | None = None,
+        source: Mapping[str, Any] | None = None,
+    ):
+        """`params`: the run's values for every language; `langs`: the run's per language; `source`: a source's, winning over all."""
+        builtin, builtin_langs, run_langs = self.builtin_defaults(), self.builtin_langs(), langs or {}
+
+        def layered(lang: str | None) -> Params:
+            values: dict[str, Any] = {}
+            for layer in (builtin, builtin_langs.get(lang), params, run_langs.get(lang), source):
+                values.update(layer or {})
+            return self.Params(**values)
+
+        self.defaults = layered(None)
+        self._per_lang = {lang: layered(lang) for lang in sorted(set(builtin_langs) | set(run_langs))}
         self._ready = False
+
+    @classmethod
+    def builtin_defaults(cls) -> dict[str, Any]:
+        """Built-in values for every language, over the `Params` defaults (e.g. a "default" pack)."""
+        return {}
+
+    @classmethod
+    def builtin_langs(cls) -> dict[str, dict[str, Any]]:
+        """Built-in values per language (e.g. the ROOTS packs)."""
+        return {}
+
+    def languages(self) -> list[str]:
+        """The languages with parameters of their own (built-in or configured), sorted."""
+        return sorted(self._per_lang)
 
     def params_for(self, lang: str | None) -> Params:
         """The language's parameters; `zh-Hant` falls back to `zh`, then to the defaults."""
@@ -84,8 +117,21 @@ class Filter:
             params = self._per_lang.get(lang.split("-")[0])
         return params or self.defaults
 
+    def effective_parameters(self) -> dict[str, Any]:
+        """{"defaults": values, "langs": {lang: values}} as JSON-ready dicts."""
+        return {
+            "defaults": self.defaults.model_dump(mode="json"),
+            "langs": {lang: self._per_lang[lang].model_dump(mode="json") for lang in self.languages()},
+        }
+
     def setup(self) -> None:
         """Load models once per worker process; called lazily so filters stay picklable."""
+
+    def __getstate__(self) -> dict:
+        """Everything but the per-worker attributes; `setup` runs again after unpickling."""
+        state = {k: v for k, v in self.__dict__.items() if k not in self._worker_state}
+        state["_ready"] = False
+        return state
 
     def score(self, batch: Batch) -> Scores:
         raise NotImplementedError
@@ -96,12 +142,7 @@ class Filter:
 
     def config_key(self) -> dict:
         """What identifies this filter's behaviour, for resume markers."""
-        return {
-            "name": self.name,
-            "version": self.version,
-            "defaults": self.defaults.model_dump(mode="json"),
-            "langs": {k: v.model_dump(mode="json") for k, v in sorted(self._per_lang.items())},
-        }
+        return {"name": self.name, "version": self.version} | self.effective_parameters()
 
     def ensure_setup(self) -> None:
         if not self._ready:

@@ -162,10 +162,9 @@ class GopherRules(Filter):
         "gopher_dup_line_char_frac": ("dup_line_char_frac", "max"),
     }
 
-    def __init__(self, params: Mapping | None = None, langs: Mapping[str, Mapping] | None = None):
-        builtin = {lang: {"min_avg_word_length": 1} for lang in ("zh", "ja", "th", "lo", "km", "my")}
-        merged = builtin | {lang: builtin.get(lang, {}) | dict(over) for lang, over in (langs or {}).items()}
-        super().__init__(params, merged)
+    @classmethod
+    def builtin_langs(cls) -> dict[str, dict]:
+        return {lang: {"min_avg_word_length": 1} for lang in ("zh", "ja", "th", "lo", "km", "my")}
 
     def score(self, batch: Batch) -> Scores:
         rows = [measure(t, lang, self.params_for(lang)) for t, lang in zip(batch.texts, batch.langs)]

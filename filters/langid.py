@@ -83,14 +83,12 @@ class LanguageId(Filter):
     Params = LanguageIdParams
     thresholds = {"lang_score": ("min_score", "min")}
 
-    def __init__(self, params: Mapping | None = None, langs: Mapping[str, Mapping] | None = None):
-        builtin = {lang: {"min_score": p["lang_score_min"]} for lang, p in builtin_packs().items() if lang != "default"}
-        merged = builtin | {lang: builtin.get(lang, {}) | dict(over) for lang, over in (langs or {}).items()}
-        super().__init__(params, merged)
-        self._model = None
+    _worker_state = ("_model",)
+    _model = None
 
-    def __getstate__(self):
-        return self.__dict__ | {"_model": None, "_ready": False}
+    @classmethod
+    def builtin_langs(cls) -> dict[str, dict]:
+        return {lang: {"min_score": p["lang_score_min"]} for lang, p in builtin_packs().items() if lang != "default"}
 
     def setup(self) -> None:
         import fasttext

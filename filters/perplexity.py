@@ -63,15 +63,10 @@ class Perplexity(Filter):
     version = "1"
     Params = PerplexityParams
 
+    _worker_state = ("_models",)
+
     def setup(self) -> None:
         self._models: dict[str, tuple | None] = {}
-
-    def __getstate__(self) -> dict:
-        # loaded models stay in the worker that loaded them; a pickled filter reloads lazily
-        state = dict(self.__dict__)
-        state.pop("_models", None)
-        state["_ready"] = False
-        return state
 
     def model_for(self, lang: str | None):
         """(sentencepiece, kenlm) of the language, loaded once per worker; None if it has none."""

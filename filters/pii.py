@@ -142,14 +142,10 @@ class PiiRedaction(Filter):
     Params = PiiParams
     natural_language_only = False  # keys and e-mails in code are PII too
 
+    _worker_state = ("_analyzers",)
+
     def setup(self) -> None:
         self._analyzers: dict[str, object] = {}
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state.pop("_analyzers", None)
-        state["_ready"] = False
-        return state
 
     def _analyzer(self, lang: str | None):
         key = lang or "und"

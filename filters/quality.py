@@ -4,7 +4,7 @@ Six measurements per document (BigScience ac_dc filtering): number of words,
 character n-gram repetition, word n-gram repetition, special-character ratio,
 stopword ratio and flagged-word ratio. The built-in per-language values are the
 ROOTS ones (`filters/data/roots/parameters.json`); a run config overrides any of
-them per language, and `curation filter calibrate` proposes values for languages
+them, for every language or per language, and `curation filter calibrate` proposes values for languages
 ROOTS never tuned. A ratio is only checked when the language has a word list.
 """
 
@@ -89,12 +89,13 @@ class QualityHeuristics(Filter):
         "flagged_ratio": ("flagged_max", "max"),
     }
 
-    def __init__(self, params: Mapping | None = None, langs: Mapping[str, Mapping] | None = None):
-        packs = builtin_packs()
-        builtin = {lang: {f: pack[f] for f in _PACK_FIELDS} for lang, pack in packs.items() if lang != "default"}
-        defaults = {f: packs["default"][f] for f in _PACK_FIELDS} | dict(params or {})
-        merged = builtin | {lang: builtin.get(lang, {}) | dict(over) for lang, over in (langs or {}).items()}
-        super().__init__(defaults, merged)
+    @classmethod
+    def builtin_defaults(cls) -> dict:
+        return {f: builtin_packs()["default"][f] for f in _PACK_FIELDS}
+
+    @classmethod
+    def builtin_langs(cls) -> dict[str, dict]:
+        return {lang: {f: pack[f] for f in _PACK_FIELDS} for lang, pack in builtin_packs().items() if lang != "default"}
 
     def score(self, batch: Batch) -> Scores:
         rows = [measure(t, lang, self.params_for(lang)) for t, lang in zip(batch.texts, batch.langs)]

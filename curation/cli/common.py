@@ -48,6 +48,62 @@ def print_config(config: RunConfig) -> None:
     out.print(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True), end="")
 
 
+PRECEDENCE_NOTE = """\
+# effective filter parameters. Precedence, lowest to highest: built-in defaults, built-in per-language
+# packs, filter.params, filter.langs, the catalog entry's filters (thresholds, pii).
+# A language lists only the values that differ from its filter's defaults. A source lists only what
+# differs from the run's values, under `defaults` when every language shares the change.
+"""
+
+
+def _changed(values: dict, base: dict) -> dict:
+    return {k: v for k, v in values.items() if base.get(k) != v}
+
+
+def _condensed(params: dict, base: dict | None = None) -> dict:
+    """One filter's `{"defaults", "langs"}`, each language reduced to what differs from the defaults.
+
+    With `base` (the run's values of the filter), the defaults and languages are reduced to what differs from it.
+    """
+    defaults = params["defaults"] if base is None else _changed(params["defaults"], base["defaults"])
+    langs = {}
+    for lang, values in params["langs"].items():
+        own = _changed(values, params["defaults"]) if base is None else _changed(values, base["langs"].get(lang, base["defaults"]))
+        if base is None or own != defaults:
+            langs[lang] = own
+    return {"defaults": defaults, "langs": langs} if langs else {"defaults": defaults}
+
+
+def print_filter_parameters(effective: dict) -> None:
+    """`filter_stage.effective_parameters` as compact YAML: full defaults, then only the values that differ."""
+    import yaml
+
+    run = effective["run"]
+    sources = {
+        source: ({"skipped": entry["skipped"]} if entry["skipped"] else {})
+        | {name: _condensed(params, run[name]) for name, params in entry["filters"].items()}
+        for source, entry in effective["sources"].items()
+    }
+    doc = {"filter_parameters": {name: _condensed(params) for name, params in run.items()}}
+    if sources:
+        doc["filter_parameters_by_source"] = sources
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10_000)
+    out.print(PRECEDENCE_NOTE + text, end="", markup=False, highlight=False, soft_wrap=True)
+
+
+def print_effective_filter_parameters(config: RunConfig) -> None:
+    """The filter parameters of the run's selected catalog sources; exits 2 on a catalog or parameter error."""
+    from curation.filter_stage import effective_parameters
+    from curation.pipeline import selected_entries
+
+    try:
+        catalog, entries = selected_entries(config)
+        effective = effective_parameters(catalog, entries, config)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    print_filter_parameters(effective)
+
+
 def fail(message: str, code: int = 1) -> None:
     console.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)

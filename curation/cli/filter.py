@@ -7,7 +7,19 @@ from typing import Optional
 
 import typer
 
-from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config
+from curation.cli.common import (
+    ConfigOpt,
+    DryRunOpt,
+    OutOpt,
+    SetOpt,
+    WorkersOpt,
+    console,
+    fail,
+    out,
+    print_config,
+    print_effective_filter_parameters,
+    resolve_config,
+)
 
 app = typer.Typer(help="Filter ingested documents (langid, quality, adult, ...) and calibrate thresholds.")
 
@@ -50,6 +62,7 @@ def filter_(
     cfg = resolve_config(config, out_dir, workers, sets, **overrides)
     if dry_run:
         print_config(cfg)
+        print_effective_filter_parameters(cfg)
         return
     cat, entries = _entries(cfg)
     try:

@@ -7,7 +7,18 @@ from typing import Optional
 
 import typer
 
-from curation.cli.common import DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config
+from curation.cli.common import (
+    DryRunOpt,
+    OutOpt,
+    SetOpt,
+    WorkersOpt,
+    console,
+    fail,
+    out,
+    print_config,
+    print_effective_filter_parameters,
+    resolve_config,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +46,8 @@ def run(
         fail(str(exc), code=2)
     if dry_run:
         print_config(cfg)
+        if "filter" in names:
+            print_effective_filter_parameters(cfg)
         out.print(f"# stages: {', '.join(names)}")
         return
     try:

@@ -43,10 +43,9 @@ def thresholds_for(config: Any, resolve: Callable[[str], type] | None = None) ->
     """
     out: Thresholds = {}
     for f, table in _filter_specs(config, resolve):
-        langs = sorted(getattr(f, "_per_lang", {}) or {})
         for signal, (param, _kind) in sorted(table.items()):
             values = {"*": float(getattr(f.params_for(None), param))}
-            for lang in langs:
+            for lang in f.languages():
                 values[lang] = float(getattr(f.params_for(lang), param))
             out[signal] = values
     return out

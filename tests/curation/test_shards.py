@@ -47,6 +47,18 @@ def test_failed_write_leaves_no_shard(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_abort_is_safe_after_close_and_when_repeated(tmp_path: Path):
+    closed = ShardWriter(tmp_path / "closed.parquet")
+    closed.write(documents_table(ROWS))
+    closed.close()
+    closed.abort()  # a closed shard stays
+    assert read_table(tmp_path / "closed.parquet").num_rows == 2
+    empty = ShardWriter(tmp_path / "empty.parquet")
+    empty.abort()
+    empty.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["closed.parquet"]
+
+
 def test_stale_temporary_files_are_cleared_and_ignored(tmp_path: Path):
     stale = tmp_path / ".part-00000.parquet.tmp-99999"
     stale.write_bytes(b"half a shard")
