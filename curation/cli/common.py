@@ -93,11 +93,11 @@ def print_filter_parameters(effective: dict) -> None:
 
 def print_effective_filter_parameters(config: RunConfig) -> None:
     """The filter parameters of the run's selected catalog sources; exits 2 on a catalog or parameter error."""
+    from curation.catalog import load_selection
     from curation.filter_stage import effective_parameters
-    from curation.pipeline import selected_entries
 
     try:
-        catalog, entries = selected_entries(config)
+        catalog, entries = load_selection(config)
         effective = effective_parameters(catalog, entries, config)
     except ValueError as exc:
         fail(str(exc), code=2)
