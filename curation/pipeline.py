@@ -14,7 +14,7 @@ from typing import Callable
 from curation.config import RunConfig
 from curation.dedup.stage import STAGE as DEDUP
 from curation.filter_stage import STAGE as FILTER
-from curation.ingest import STAGE as INGEST
+from curation.ingest.stage import STAGE as INGEST
 from curation.layout import Layout
 from curation.lm.stage import STAGE as LM
 from curation.megatron.tokenize_stage import STAGE as TOKENIZE

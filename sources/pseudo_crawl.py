@@ -16,7 +16,7 @@ Matching (scheme is ignored, hosts compare lowercase and `www.`-insensitive):
   `/` matches anything below it.
 Each document's meta keeps the seed it matched (`seed`); the rest is as `sources.warc`.
 The ingest stage reads each archive once for all pseudo_crawl sources
-(`curation.crawl_routing`); `read` here serves one entry alone.
+(`curation.ingest.crawl_routing`); `read` here serves one entry alone.
 """
 
 from __future__ import annotations

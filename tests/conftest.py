@@ -79,7 +79,7 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
     from curation.catalog import load_catalog
     from curation.config import load_config
     from curation.counts import Counts
-    from curation.ingest import run_ingest
+    from curation.ingest.stage import run_ingest
     from curation.layout import Layout, part_name
     from curation.schema import REMOVED_SCHEMA, documents_table
     from curation.shards import list_shards, read_table, write_json_atomic, write_shard

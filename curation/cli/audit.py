@@ -74,7 +74,7 @@ def inspect(
     out_dir: Optional[Path] = OutOpt,
 ) -> None:
     """Show PII-redacted samples of documents a stage removed (or kept), with their signals."""
-    from curation.inspect import InspectError, format_json, format_text, select
+    from curation.inspection import InspectError, format_json, format_text, select
     from curation.layout import Layout
 
     if fmt not in ("text", "json"):

@@ -33,7 +33,7 @@ def _load(path: Path):
 @app.command()
 def validate(path: Path = PathArg) -> None:
     """Check every entry; each problem names the file, entry id and field. Exit 1 on any problem."""
-    from curation.catalog_validate import validate_file
+    from curation.catalog.validate import validate_file
 
     entries, problems = validate_file(path)
     for problem in problems:
@@ -125,7 +125,7 @@ def add(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print the entry without writing."),
 ) -> None:
     """Propose a new entry: validated with the catalog rules (and against existing ids), then appended."""
-    from curation.catalog_validate import validate_items
+    from curation.catalog.validate import validate_items
 
     entry: dict = {"id": id, "name": name}
     if description:

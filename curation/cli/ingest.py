@@ -27,7 +27,7 @@ def ingest(
 ) -> None:
     """Read every selected catalog source into OUT/ingested/<source>/part-NNNNN.parquet (resumable)."""
     from curation.catalog import CatalogError, load_selection
-    from curation.ingest import run_ingest
+    from curation.ingest.stage import run_ingest
     from curation.layout import Layout
 
     cfg = resolve_config(config, out_dir, workers, sets, sources=source, langs=lang, catalog=str(catalog) if catalog else None)

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from curation.catalog import Catalog
-from curation.crawl_routing import UNMATCHED
+from curation.ingest.crawl_routing import UNMATCHED
 from curation.layout import Layout
 from curation.redact import redact
 from curation.report import charts

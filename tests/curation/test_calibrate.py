@@ -11,7 +11,7 @@ from curation.calibrate import PERCENTILES, calibrate
 from curation.catalog import load_catalog
 from curation.cli import app
 from curation.config import load_config
-from curation.ingest import run_ingest
+from curation.ingest.stage import run_ingest
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "filters" / "catalog.yaml"
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from curation.catalog import CatalogError, load_catalog
-from curation.catalog_validate import Problem, validate_file
+from curation.catalog.validate import Problem, validate_file
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "catalog.yaml"

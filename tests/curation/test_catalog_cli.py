@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from curation.catalog import load_catalog
 
-from curation.catalog_validate import validate_file
+from curation.catalog.validate import validate_file
 from curation.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]

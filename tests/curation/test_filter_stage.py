@@ -13,7 +13,7 @@ from curation.catalog import load_catalog
 from curation.config import load_config
 from curation.counts import Counts
 from curation.filter_stage import run_filter
-from curation.ingest import run_ingest
+from curation.ingest.stage import run_ingest
 from curation.layout import Layout
 from curation.shards import list_shards, read_stats
 

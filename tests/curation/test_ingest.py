@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from curation.catalog import load_catalog
 from curation.config import load_config
-from curation.ingest import group_files, run_ingest
+from curation.ingest.stage import group_files, run_ingest
 from curation.layout import Layout
 from curation.shards import list_shards
 

@@ -4,7 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 from curation.cli import app
-from curation.inspect import InspectError, select
+from curation.inspection import InspectError, select
 from curation.layout import Layout
 
 

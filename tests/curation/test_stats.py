@@ -7,7 +7,7 @@ from curation.catalog import load_catalog
 from curation.cli import app
 from curation.config import load_config
 from curation.counts import Counts
-from curation.ingest import run_ingest
+from curation.ingest.stage import run_ingest
 from curation.layout import Layout
 from curation.stats import collect, reconcile, write_stats
 

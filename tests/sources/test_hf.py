@@ -10,7 +10,7 @@ from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, 
 
 import sources.hf as hf
 from curation.config import RunConfig
-from curation.ingest import plan
+from curation.ingest.stage import plan
 from sources.base import SourceLocationError
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from curation.catalog import CatalogEntry, load_catalog
 from curation.config import IngestConfig, RunConfig
-from curation.ingest import run_ingest
+from curation.ingest.stage import run_ingest
 from sources import pseudo_crawl
 from sources.base import BadRecord, RawDocument, SourceLocationError
 from sources.pseudo_crawl import SeedError, SeedMatcher
@@ -123,7 +123,7 @@ def crawl_entry(source_id: str, *seeds: str) -> CatalogEntry:
 
 def ingest_urls(out: Path, entries: list[CatalogEntry], monkeypatch) -> tuple[dict, dict[str, list[str]], int]:
     """(summary, source → URLs ingested, archive reads) of an ingest of the entries."""
-    import curation.crawl_routing as routing
+    import curation.ingest.crawl_routing as routing
 
     reads = []
     real = routing.read_selected

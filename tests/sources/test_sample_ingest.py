@@ -9,7 +9,7 @@ from adapter_helpers import FIXTURES, make_entry, read_source, sample
 
 from curation.catalog import Catalog
 from curation.config import RunConfig
-from curation.ingest import run_ingest
+from curation.ingest.stage import run_ingest
 from curation.layout import Layout
 from curation.schema import doc_id
 from curation.shards import list_shards, read_table

@@ -12,7 +12,7 @@ import pytest
 
 from curation.catalog import CatalogEntry, load_catalog
 from curation.config import IngestConfig, RunConfig
-from curation.ingest import run_ingest
+from curation.ingest.stage import run_ingest
 from sources import warc
 from sources.base import BadRecord, RawDocument
 

@@ -45,7 +45,7 @@ import langcodes
 from pydantic import ValidationError
 
 from filters import FILTERS
-from curation.catalog import CatalogEntry, read_raw
+from curation.catalog.entry import CatalogEntry, read_raw
 from sources import ADAPTERS
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$")

@@ -20,7 +20,7 @@ from pathlib import Path
 from curation.catalog import CatalogEntry
 from curation.config import IngestConfig, json_digest
 from curation.runner import Task, TaskResult, shard_task
-from curation.source_output import NAME, SourceOutput, guarded
+from curation.ingest.source_output import NAME, SourceOutput, guarded
 from sources.base import BadRecord
 from sources.pseudo_crawl import SeedMatcher, seeds_of
 from sources.warc import read_selected

@@ -1,8 +1,4 @@
-"""The source catalog: typed entries, loading and validation.
-
-Validation collects every problem (file, entry id, field, message) instead of
-stopping at the first, so a working group fixes a pull request in one round.
-"""
+"""A catalog entry and the catalog, as typed models; the YAML reader."""
 
 from __future__ import annotations
 
@@ -13,8 +9,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-KINDS = ("jsonl", "parquet", "text", "csv", "hf", "warc", "wet", "pseudo_crawl")
-STATUSES = ("proposed", "approved", "rejected")
 
 
 class CatalogEntry(BaseModel):
@@ -31,7 +25,7 @@ class CatalogEntry(BaseModel):
     kind: str
     location: str
     proposed_by: str
-    status: Literal["proposed", "approved", "rejected"] = "proposed"
+    status: Literal["proposed", "approved", "rejected"] = "proposed"  # only approved entries run by default
     # per-kind reader options, e.g. {"text_field": "content"} for jsonl
     options: dict[str, Any] = Field(default_factory=dict)
     # per-source filter overrides, e.g. {"skip": ["quality"], "pii": "drop"}
@@ -78,32 +72,6 @@ class Catalog:
                 continue
             out.append(e)
         return out
-
-
-def load_catalog(path: str | Path) -> Catalog:
-    """Load and validate; raise CatalogError listing every problem."""
-    from curation.catalog_validate import validate_file
-
-    path = Path(path)
-    entries, problems = validate_file(path)
-    if problems:
-        raise CatalogError(problems)
-    return Catalog(path=path, entries=tuple(entries))
-
-
-def load_selection(config) -> tuple[Catalog, list[CatalogEntry]]:
-    """The catalog of a run config and the entries the run covers (its sources, langs and statuses)."""
-    catalog = load_catalog(config.catalog)
-    entries = catalog.select(ids=config.sources or None, langs=config.langs or None, statuses=config.statuses or None)
-    if not entries:
-        raise ValueError(f"{config.catalog}: no entry matches sources={config.sources} langs={config.langs} statuses={config.statuses}")
-    return catalog, entries
-
-
-class CatalogError(ValueError):
-    def __init__(self, problems: list) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def read_raw(path: Path) -> Any:

@@ -16,10 +16,10 @@ from typing import Iterator
 
 from curation.catalog import Catalog, CatalogEntry, load_selection
 from curation.config import IngestConfig, RunConfig, json_digest
-from curation.crawl_routing import UNMATCHED, ingest_routed, plan_routed
+from curation.ingest.crawl_routing import UNMATCHED, ingest_routed, plan_routed
 from curation.layout import Layout
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
-from curation.source_output import NAME, SourceOutput, guarded
+from curation.ingest.source_output import NAME, SourceOutput, guarded
 from curation.stage import Stage, StageResult
 from sources import get_adapter
 from sources.base import BadRecord, RawDocument
