@@ -25,7 +25,7 @@ from curation.catalog import Catalog, CatalogEntry, load_selection
 from curation.config import FilterConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
-from curation.runner import Task, TaskResult, run_tasks, shard_task
+from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, read_batches
 from curation.stage import Stage, StageResult
@@ -234,9 +234,6 @@ def filter_shard(task: Task) -> TaskResult:
             kept_writer.write(_rows_table(batch, [metas[j] for j in alive], list(range(len(batch)))))
         for name in sorted(removed_writers):
             result.outputs.append(str(removed_writers[name].close()))
-        for name, path in task.payload["removed"].items():  # a rerun with other thresholds leaves no stale removals
-            if name not in removed_writers:
-                Path(path).unlink(missing_ok=True)
         stats = {"stage": NAME, "task": task.name, "skipped_filters": skipped, "counts": counts.to_json()}
         result.outputs.insert(0, str(kept_writer.close(stats)))
     except BaseException:
@@ -252,6 +249,7 @@ def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
     tasks, problems = plan(catalog, entries, config)
     results = run_tasks(tasks, filter_shard, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
+    remove_stale(_written_folders(entries, layout), results)
     errors_path = layout.errors(NAME)
     errors_path.parent.mkdir(parents=True, exist_ok=True)
     errors_path.write_text("".join(json.dumps(p, sort_keys=True) + "\n" for p in problems), encoding="utf-8")
@@ -259,6 +257,14 @@ def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
     kept = result.counts.docs(stage=NAME, outcome=KEPT)
     result.facts |= {"kept": kept, "removed": result.counts.docs(stage=NAME) - kept}
     return result
+
+
+def _written_folders(entries: list[CatalogEntry], layout: Layout) -> list[Path]:
+    """The folders the filter stage writes for these sources: shards of ingested shards that are gone
+    (a changed shard size, a removed file) or of a filter no longer in the chain are stale there."""
+    from filters import FILTERS
+
+    return [layout.filtered(e.id) for e in entries] + [layout.removed(name, e.id) for e in entries for name in FILTERS]
 
 
 def run(config: RunConfig, progress: bool = True) -> StageResult:
