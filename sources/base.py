@@ -12,6 +12,9 @@ cannot read becomes a `BadRecord` with its file and offset, and reading goes on.
 from __future__ import annotations
 
 import glob
+import os
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Protocol
@@ -45,10 +48,42 @@ class SourceLocationError(ValueError):
     """A catalog location that names no readable data."""
 
 
+# the path-like fields of a catalog entry, by kind: each one stays inside the catalog's folder
+PATH_OPTIONS = {"pseudo_crawl": ("archives",)}
+
+
+def escape_problem(text: str) -> str | None:
+    """Why a catalog path would leave the catalog's folder (None when it stays inside).
+
+    Checked on the text, not on resolved files: external storage symlinked under the folder is fine."""
+    if text.startswith("~"):
+        return "home-relative paths are not allowed; use a path relative to the catalog's folder"
+    if text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", text):
+        return ("absolute paths are not allowed: the path escapes the catalog's root; use a path relative to "
+                "the catalog's folder (symlink external storage into it)")
+    normal = posixpath.normpath(text.replace("\\", "/"))
+    if normal == ".." or normal.startswith("../"):
+        return "escapes the catalog's root (too many '..'); paths must stay inside the catalog's folder"
+    return None
+
+
+def contained(entry: Any, field: str, text: str, root: Path) -> Path:
+    """`root / text` for a path field of a catalog entry, refused when it would leave the catalog's folder
+    (an absolute path is accepted only inside it: entries built in code, not read from a catalog file)."""
+    text = str(text)
+    if Path(text).is_absolute():
+        inside = Path(os.path.normpath(text)).is_relative_to(os.path.normpath(os.path.abspath(root)))
+        problem = None if inside else "escapes the catalog's root: paths must stay inside the catalog's folder"
+    else:
+        problem = escape_problem(text)
+    if problem:
+        raise SourceLocationError(f"source {entry.id!r}: field {field!r}: {text[:200]!r}: {problem}")
+    return Path(root) / text
+
+
 def resolve_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
     """Files matched by a path, folder or glob `location`, relative to the catalog root, sorted."""
-    location = Path(entry.location)
-    base = location if location.is_absolute() else Path(root) / location
+    base = contained(entry, "location", entry.location, root)
     if base.is_dir():
         files = sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
     elif any(ch in str(base) for ch in "*?["):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
 
-from sources.base import BadRecord, RawDocument, SourceLocationError, resolve_files
+from sources.base import BadRecord, RawDocument, SourceLocationError, resolve_files, contained
 from sources.fields import FIELD_OPTIONS, FieldMap, OptionsError, check_options, to_document
 from sources.position import file_label
 
@@ -49,8 +49,7 @@ class HubUnavailable(SourceLocationError):
 
 def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
     opts = _settings(entry)
-    location = Path(entry.location)
-    base = location if location.is_absolute() else Path(root) / location
+    base = contained(entry, "location", entry.location, root)
     if saved_dataset(base):
         return _saved_units(entry, base, opts.get("split"))
     if base.exists() or any(ch in str(base) for ch in "*?["):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-from sources.base import BadRecord, RawDocument, SourceLocationError
+from sources.base import BadRecord, RawDocument, SourceLocationError, contained
 from sources.warc import read_selected
 
 
@@ -98,19 +98,20 @@ def seeds_of(entry: Any) -> list[str]:
 def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
     """The crawl archives the entry selects from (its own `archives`, else the run's `crawl_archives`)."""
     SeedMatcher(seeds_of(entry))  # fail at planning time on a bad seed
-    patterns = entry.options.get("archives") or (getattr(options, "crawl_archives", None) or [])
-    if isinstance(patterns, str):
-        patterns = [patterns]
+    own = entry.options.get("archives")
+    if own:  # the catalog's own paths stay inside its folder; the run's `crawl_archives` are the operator's
+        patterns = [contained(entry, "options.archives", p, root) for p in ([own] if isinstance(own, str) else own)]
+    else:
+        patterns = [Path(p) if Path(p).is_absolute() else Path(root) / p for p in (getattr(options, "crawl_archives", None) or [])]
     if not patterns:
         raise SourceLocationError(
             f"source {entry.id!r}: a pseudo_crawl entry needs archives: set options.archives or ingest.crawl_archives"
         )
     files: set[Path] = set()
-    for pattern in patterns:
-        base = Path(pattern) if Path(pattern).is_absolute() else Path(root) / pattern
+    for base in patterns:
         files.update(Path(p) for p in glob.glob(str(base), recursive=True) if Path(p).is_file())
     if not files:
-        raise SourceLocationError(f"source {entry.id!r}: archives {patterns!r} match no file (relative to {root})")
+        raise SourceLocationError(f"source {entry.id!r}: archives {[str(p) for p in patterns]!r} match no file")
     return sorted(files)
 
 

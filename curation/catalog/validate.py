@@ -34,7 +34,6 @@ Decisions a working group should know:
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +46,7 @@ from pydantic import ValidationError
 from filters import FILTERS
 from curation.catalog.entry import CatalogEntry, read_raw
 from sources import ADAPTERS
+from sources.base import PATH_OPTIONS, escape_problem
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$")
 HF_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -220,21 +220,9 @@ def check_location(value: str, item: dict):
         return
     if kind == "hf" and HF_ID_RE.match(text):
         return  # a hub dataset id: owner/name
-    problem = path_problem(text)
+    problem = escape_problem(text)
     if problem:
         yield "location", f"{value!r}: {problem}"
-
-
-def path_problem(text: str) -> str | None:
-    """Why a relative location would leave the catalog's folder (None when it stays inside)."""
-    if text.startswith("~"):
-        return "home-relative paths are not allowed; use a path relative to the catalog's folder"
-    if text.startswith("/") or text.startswith("\\") or re.match(r"^[A-Za-z]:[\\/]", text):
-        return "absolute paths are not allowed: the location escapes the catalog's root; use a path relative to the catalog's folder (symlink external storage into it)"
-    normal = posixpath.normpath(text.replace("\\", "/"))
-    if normal == ".." or normal.startswith("../"):
-        return "escapes the catalog's root (too many '..'); locations must stay inside the catalog's folder"
-    return None
 
 
 def check_homepage(value: str, item: dict):
@@ -292,6 +280,16 @@ def check_filters(value: dict, item: dict):
                             yield f"filters.thresholds.{name}.{param}", f"{number!r} is not a number"
 
 
+def check_options(value: dict, item: dict):
+    """Path-like options (`sources.base.PATH_OPTIONS`) stay inside the catalog's folder, like `location`."""
+    for name in PATH_OPTIONS.get(item.get("kind"), ()):
+        paths = value.get(name)
+        for path in [paths] if isinstance(paths, str) else paths or []:
+            problem = escape_problem(str(path)) if isinstance(path, str) else "must be a path or glob (text)"
+            if problem:
+                yield f"options.{name}", f"{str(path)[:200]!r}: {problem}"
+
+
 def check_size(value: int, item: dict):
     if value < 0:
         yield "size_bytes", "must not be negative"
@@ -307,5 +305,6 @@ RULES: list[tuple[str, Callable[[Any, dict], Any]]] = [
     ("location", check_location),
     ("proposed_by", check_proposed_by),
     ("filters", check_filters),
+    ("options", check_options),
     ("size_bytes", check_size),
 ]
