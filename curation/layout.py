@@ -111,5 +111,9 @@ class Layout:
     def marker(self, stage: str, task: str) -> Path:
         return self.markers(stage) / f"{task}.json"
 
+    def lock(self) -> Path:
+        """Held by the one process writing this output folder (who, since when)."""
+        return self.root / "_markers" / "lock.json"
+
     def logs(self) -> Path:
         return self.root / "logs"

@@ -16,6 +16,7 @@ from curation.dedup.stage import STAGE as DEDUP
 from curation.filter_stage import STAGE as FILTER
 from curation.ingest.stage import STAGE as INGEST
 from curation.layout import Layout
+from curation.lock import output_lock
 from curation.lm.stage import STAGE as LM
 from curation.megatron.tokenize_stage import STAGE as TOKENIZE
 from curation.report.stage import STAGE as REPORT
@@ -91,7 +92,7 @@ def run_pipeline(config: RunConfig, stages: list[str], progress: bool = True, on
     log_path = Layout(config.output_dir).logs() / "run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     summaries = []
-    with open(log_path, "a", encoding="utf-8") as log:
+    with output_lock(config.output_dir), open(log_path, "a", encoding="utf-8") as log:
         log.write(f"{_now()} run stages={','.join(stages)} config_output={config.output_dir}\n")
         for name in stages:
             if on_stage:

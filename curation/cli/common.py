@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -102,6 +103,18 @@ def print_effective_filter_parameters(config: RunConfig) -> None:
     except ValueError as exc:
         fail(str(exc), code=2)
     print_filter_parameters(effective)
+
+
+@contextlib.contextmanager
+def writing(config: RunConfig) -> Iterator[None]:
+    """Hold the output folder's lock while a command writes it; exit 1, naming the holder, when another run has it."""
+    from curation.lock import OutputLocked, output_lock
+
+    try:
+        with output_lock(config.output_dir):
+            yield
+    except OutputLocked as exc:
+        fail(str(exc))
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, console, fail, out, print_config, resolve_config
+from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, console, fail, out, print_config, resolve_config, writing
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +38,8 @@ def dedup(
         print_config(cfg)
         return
     try:
-        result = run_dedup(cfg, log=lambda m: console.print(m, highlight=False))
+        with writing(cfg):
+            result = run_dedup(cfg, log=lambda m: console.print(m, highlight=False))
     except (FileNotFoundError, IndexMismatch, ValueError) as exc:
         fail(str(exc))
     counts = result.counts

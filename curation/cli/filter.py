@@ -66,7 +66,8 @@ def filter_(
         return
     cat, entries = _entries(cfg)
     try:
-        result = run_filter(cat, entries, cfg, progress=not no_progress)
+        with writing(cfg):
+            result = run_filter(cat, entries, cfg, progress=not no_progress)
     except ValueError as exc:
         fail(str(exc), code=2)
     counts = result.counts

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config
+from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config, writing
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +40,8 @@ def ingest(
         fail(f"catalog is invalid:\n{exc}", code=2)
     except ValueError as exc:
         fail(str(exc))
-    result = run_ingest(cat, entries, cfg, progress=not no_progress)
+    with writing(cfg):
+        result = run_ingest(cat, entries, cfg, progress=not no_progress)
     out.print(
         f"ingested {result.counts.docs(outcome='kept'):,} documents from {len(entries)} sources "
         f"({result.tasks} tasks, {result.resumed} already complete) into {Layout(cfg.output_dir).ingested()}"

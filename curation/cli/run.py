@@ -37,6 +37,7 @@ def run(
     """Run ingest → lm → filter → dedup → tokenizer → tokenize → stats → report, each stage resumable."""
     from rich.table import Table
 
+    from curation.lock import OutputLocked
     from curation.pipeline import StageError, parse_stages, run_pipeline
 
     cfg = resolve_config(config, out_dir, workers, sets)
@@ -52,6 +53,8 @@ def run(
         return
     try:
         summaries = run_pipeline(cfg, names, progress=not no_progress, on_stage=lambda s: console.rule(f"[bold]{s}"))
+    except OutputLocked as exc:
+        fail(str(exc))
     except StageError as exc:
         fail(f"{exc}\n(completed stages keep their outputs; rerun to resume from {exc.stage!r})")
     table = Table(title="run summary")

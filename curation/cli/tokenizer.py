@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config
+from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config, writing
 
 app = typer.Typer(help="Train the byte-level BPE tokenizer and report its fertility.", no_args_is_help=True)
 
@@ -48,7 +48,8 @@ def train(
         print_config(cfg)
         return
     try:
-        result = run_train(cfg)
+        with writing(cfg):
+            result = run_train(cfg)
     except (TrainingError, ParallelTextError) as exc:
         fail(str(exc))
     layout = Layout(cfg.output_dir)
@@ -139,7 +140,8 @@ def tokenize(
         print_config(cfg)
         return
     try:
-        result = run_tokenize(cfg, progress=not no_progress)
+        with writing(cfg):
+            result = run_tokenize(cfg, progress=not no_progress)
     except TokenizeError as exc:
         fail(str(exc))
     layout = Layout(cfg.output_dir)
