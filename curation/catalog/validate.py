@@ -45,6 +45,7 @@ from pydantic import ValidationError
 
 from filters import FILTERS
 from curation.catalog.entry import CatalogEntry, read_raw
+from curation.yaml_safe import shown
 from sources import ADAPTERS
 from sources.base import PATH_OPTIONS, escape_problem
 
@@ -136,10 +137,10 @@ def type_message(err: dict) -> str:
     if err["type"] == "missing":
         if field == "license":
             return "missing license: give an SPDX-like id, the license name, or exactly 'unknown'"
-        return f"missing required field {field!r}"
+        return f"missing required field {shown(field)}"
     if err["type"] == "extra_forbidden":
         allowed = ", ".join(CatalogEntry.model_fields)
-        return f"unknown field {field!r}; allowed fields: {allowed}"
+        return f"unknown field {shown(field)}; allowed fields: {allowed}"
     return err["msg"]
 
 
@@ -148,7 +149,7 @@ def type_message(err: dict) -> str:
 
 def check_id(value: str, item: dict):
     if not ID_RE.match(value):
-        yield "id", f"{value!r} is not a slug: lowercase letters, digits, '_' or '-' inside, at most 100 characters"
+        yield "id", f"{shown(value)} is not a slug: lowercase letters, digits, '_' or '-' inside, at most 100 characters"
 
 
 def check_name(value: str, item: dict):
@@ -163,7 +164,7 @@ def check_languages(value: list[str], item: dict):
     for k, tag in enumerate(value):
         field = f"languages.{k}"
         if tag in seen:
-            yield field, f"{tag!r} is listed twice"
+            yield field, f"{shown(tag)} is listed twice"
         seen.add(tag)
         problem = language_problem(tag)
         if problem:
@@ -178,11 +179,11 @@ def language_problem(tag: str) -> str | None:
     except ValueError:
         valid, normal = False, None
     if not valid:
-        return f"unknown language code {tag!r} (not valid BCP-47)"
+        return f"unknown language code {shown(tag)} (not valid BCP-47)"
     if normal == "und" or tag.lower() == "und":
         return "'und' (undetermined) is not allowed: name the language, or 'zxx' for no linguistic content"
     if normal != tag:
-        return f"{tag!r} is not in normalised form; write {normal!r}"
+        return f"{shown(tag)} is not in normalised form; write {shown(normal)}"
     return None
 
 
@@ -191,12 +192,12 @@ def check_license(value: str, item: dict):
     if not text:
         yield "license", "missing license: give an SPDX-like id, the license name, or exactly 'unknown'"
     elif text != "unknown" and text.lower() in UNKNOWN_LOOKALIKES:
-        yield "license", f"{value!r}: write exactly 'unknown' when the license is not established"
+        yield "license", f"{shown(value)}: write exactly 'unknown' when the license is not established"
 
 
 def check_kind(value: str, item: dict):
     if value not in ADAPTERS:
-        yield "kind", f"unknown kind {value!r}; known kinds: {', '.join(sorted(ADAPTERS))}"
+        yield "kind", f"unknown kind {shown(value)}; known kinds: {', '.join(sorted(ADAPTERS))}"
 
 
 def check_location(value: str, item: dict):
@@ -210,25 +211,25 @@ def check_location(value: str, item: dict):
     scheme = urlsplit(text).scheme.lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) else ""
     if kind == "pseudo_crawl":
         if scheme not in ("http", "https") or not urlsplit(text).hostname:
-            yield "location", f"{value!r}: a pseudo_crawl location is an http(s) URL prefix, e.g. https://www.bbc.com/swahili"
+            yield "location", f"{shown(value)}: a pseudo_crawl location is an http(s) URL prefix, e.g. https://www.bbc.com/swahili"
         return
     if scheme:
         if kind in ARCHIVE_KINDS and scheme in ("http", "https", "s3") and urlsplit(text).netloc:
             return
         allowed = "http(s)/s3 URL or a relative path" if kind in ARCHIVE_KINDS else "relative path or glob"
-        yield "location", f"{value!r}: a {kind} location is a {allowed}, not a {scheme}:// URL"
+        yield "location", f"{shown(value)}: a {kind} location is a {allowed}, not a {scheme}:// URL"
         return
     if kind == "hf" and HF_ID_RE.match(text):
         return  # a hub dataset id: owner/name
     problem = escape_problem(text)
     if problem:
-        yield "location", f"{value!r}: {problem}"
+        yield "location", f"{shown(value)}: {problem}"
 
 
 def check_homepage(value: str, item: dict):
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
-        yield "homepage", f"{value!r} is not an http(s) URL"
+        yield "homepage", f"{shown(value)} is not an http(s) URL"
 
 
 def check_proposed_by(value: str, item: dict):
@@ -253,7 +254,7 @@ def looks_like_personal_name(text: str) -> bool:
 def check_filters(value: dict, item: dict):
     for key in value:
         if key not in FILTER_KEYS:
-            yield f"filters.{key}", f"unknown filter override {key!r}; allowed: {', '.join(FILTER_KEYS)}"
+            yield f"filters.{key}", f"unknown filter override {shown(key)}; allowed: {', '.join(FILTER_KEYS)}"
     if "skip" in value:
         skip = value["skip"]
         if not isinstance(skip, list):
@@ -261,9 +262,9 @@ def check_filters(value: dict, item: dict):
         else:
             for name in skip:
                 if name not in FILTER_NAMES:
-                    yield "filters.skip", f"unknown filter {name!r}; known: {', '.join(FILTER_NAMES)}"
+                    yield "filters.skip", f"unknown filter {shown(name)}; known: {', '.join(FILTER_NAMES)}"
     if "pii" in value and value["pii"] not in PII_MODES:
-        yield "filters.pii", f"{value['pii']!r}: expected one of {', '.join(PII_MODES)}"
+        yield "filters.pii", f"{shown(value['pii'])}: expected one of {', '.join(PII_MODES)}"
     if "thresholds" in value:
         thresholds = value["thresholds"]
         if not isinstance(thresholds, dict):
@@ -271,13 +272,13 @@ def check_filters(value: dict, item: dict):
         else:
             for name, params in thresholds.items():
                 if name not in FILTER_NAMES:
-                    yield f"filters.thresholds.{name}", f"unknown filter {name!r}; known: {', '.join(FILTER_NAMES)}"
+                    yield f"filters.thresholds.{name}", f"unknown filter {shown(name)}; known: {', '.join(FILTER_NAMES)}"
                 elif not isinstance(params, dict):
                     yield f"filters.thresholds.{name}", "expected a mapping of parameter name to number"
                 else:
                     for param, number in params.items():
                         if isinstance(number, bool) or not isinstance(number, (int, float)):
-                            yield f"filters.thresholds.{name}.{param}", f"{number!r} is not a number"
+                            yield f"filters.thresholds.{name}.{param}", f"{shown(number)} is not a number"
 
 
 def check_options(value: dict, item: dict):
@@ -287,7 +288,7 @@ def check_options(value: dict, item: dict):
         for path in [paths] if isinstance(paths, str) else paths or []:
             problem = escape_problem(str(path)) if isinstance(path, str) else "must be a path or glob (text)"
             if problem:
-                yield f"options.{name}", f"{str(path)[:200]!r}: {problem}"
+                yield f"options.{name}", f"{shown(path)}: {problem}"
 
 
 def check_size(value: int, item: dict):

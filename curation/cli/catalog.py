@@ -183,7 +183,9 @@ def add(
 
 
 def _parse(text: str):
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+    from curation.yaml_safe import load_yaml
+
+    return load_yaml(text)
 
 
 def _key_value(text: str, flag: str, parse_number: bool):
