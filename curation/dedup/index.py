@@ -132,6 +132,7 @@ def write_generation(
     for gen, manifest in _manifests(index_dir):
         if _is_own(manifest, fingerprint, producer, corpus_dir):
             shutil.rmtree(gen)
+    remove_unfinished(index_dir)
     existing = [int(p.name.split("-")[1]) for p in index_dir.glob("gen-*") if p.name.split("-")[1].isdigit()]
     number = max(existing, default=-1) + 1
     final = index_dir / f"gen-{number:05d}"
@@ -143,9 +144,17 @@ def write_generation(
     _write_sorted(docs.select(*DOC_COLUMNS), tmp / "docs", parts, ["key"])
     if bands is not None:
         _write_sorted(bands.select(*BAND_COLUMNS), tmp / "bands", parts, ["band", "band_hash", "key"])
-    tmp.rename(final)
+    # the manifest is written before the rename: a generation is complete the moment it appears
     write_json_atomic(
-        final / "manifest.json",
+        tmp / "manifest.json",
         {"fingerprint": fingerprint, "producer": producer, "minhash": minhash_params(cfg), "corpus": sorted(corpus), "docs": count},
     )
+    tmp.rename(final)
     return final
+
+
+def remove_unfinished(index_dir: Path) -> None:
+    """What a writer killed mid-way left: temporary generations, and generations without a manifest
+    (written by versions that renamed before writing it)."""
+    for path in sorted(index_dir.glob(".gen-*.tmp")) + [g for g in sorted(index_dir.glob("gen-*")) if not (g / "manifest.json").exists()]:
+        shutil.rmtree(path, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from curation.config import RunConfig, json_digest
@@ -22,6 +23,13 @@ def plan(config: RunConfig) -> list[Task]:
     ]
 
 
+def remove_unfinished(models: Path) -> None:
+    """Working folders (`lm-<lang>-*`) a training killed mid-way left behind."""
+    for folder in sorted(models.glob("lm-*")) if models.is_dir() else []:
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def train_one(task: Task) -> TaskResult:
     from curation.lm.train import train_language_model
 
@@ -31,6 +39,7 @@ def train_one(task: Task) -> TaskResult:
 
 
 def run(config: RunConfig, progress: bool = True) -> StageResult:
+    remove_unfinished(Layout(config.output_dir).lm_models())
     tasks = plan(config)
     results = run_tasks(tasks, train_one, workers=config.workers, description=NAME, progress=progress)
     trained = [t.name for t, r in zip(tasks, results) if not r.skipped]

@@ -88,3 +88,14 @@ def test_removing_most_of_a_language_stops_before_writing(spark, corpus, tmp_pat
         _run(config, spark)
     assert not Layout(new).deduped().exists() and not Layout(new).removed("dedup").exists()
     assert len(generations(Layout(old).dedup_index())) == 1
+
+
+def test_a_rerun_cleans_what_a_killed_index_writer_left(spark, corpus, tmp_path, dedup_config):
+    paths, _truth = corpus
+    out = tmp_path / "out"
+    index = Layout(out).dedup_index()
+    (index / "gen-00003" / "docs").mkdir(parents=True)  # renamed, killed before its manifest (older versions)
+    (index / ".gen-00004.tmp" / "bands").mkdir(parents=True)  # killed while writing
+    _run(dedup_config(out, [paths[0]], recall=False), spark)
+    assert [g.name for g in generations(index)] == ["gen-00000"]
+    assert sorted(p.name for p in index.iterdir()) == ["gen-00000"]
