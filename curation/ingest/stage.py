@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
@@ -22,12 +23,37 @@ from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_tas
 from curation.ingest.source_output import NAME, SourceOutput, guarded
 from curation.stage import Stage, StageResult
 from sources import get_adapter
-from sources.base import BadRecord, RawDocument
+from sources.base import PATH_OPTIONS, BadRecord, RawDocument
 
+
+
+def input_folders(entry: CatalogEntry, root: Path) -> list[tuple[str, Path]]:
+    """(field, folder) of every local path an entry reads: the fixed part of its location and path options."""
+    texts = [] if "://" in entry.location else [("location", entry.location)]
+    for name in PATH_OPTIONS.get(entry.kind, ()):
+        value = entry.options.get(name) or []
+        texts += [(f"options.{name}", t) for t in ([value] if isinstance(value, str) else value)]
+    folders = []
+    for field, text in texts:
+        fixed = re.split(r"[*?\[]", str(text), maxsplit=1)[0]
+        folders.append((field, (Path(root) / fixed).resolve()))
+    return folders
+
+
+def check_output_outside_inputs(entries: list[CatalogEntry], root: Path, config: RunConfig) -> None:
+    """Refuse an output folder inside a folder a source reads: the next run would ingest its own outputs."""
+    out = Path(config.output_dir).resolve()
+    crawl = [("ingest.crawl_archives", (Path(root) / re.split(r"[*?\[]", a, maxsplit=1)[0]).resolve()) for a in config.ingest.crawl_archives]
+    for entry in entries:
+        for field, folder in input_folders(entry, root) + (crawl if entry.kind == "pseudo_crawl" else []):
+            if out == folder or out.is_relative_to(folder):
+                raise ValueError(f"output folder {out} is inside {folder}, which source {entry.id!r} reads ({field}): "
+                                 "a run would read its own outputs as documents; write to a folder outside it (--out)")
 
 
 def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tuple[list[Task], list[dict]]:
     """Tasks for every file of every selected entry, plus sources that could not be listed."""
+    check_output_outside_inputs(entries, catalog.root, config)
     layout = Layout(config.output_dir)
     config_hash = config.section_hash("ingest")
     tasks, problems, routed = [], [], []

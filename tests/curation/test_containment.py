@@ -61,3 +61,20 @@ def test_ingest_refuses_escaping_paths_without_opening_them(tmp_path):
                or "absolute paths are not allowed" in e["detail"] for e in result.errors)
     report = Layout(config.output_dir).errors("ingest").read_text(encoding="utf-8")
     assert SECRET not in report and all(json.loads(line) for line in report.splitlines())
+
+
+def test_an_output_folder_inside_an_input_folder_is_refused(tmp_path, make_jsonl_source):
+    catalog_path = make_jsonl_source()  # reads data/*.jsonl under tmp_path
+    from curation.catalog import load_catalog
+
+    catalog = load_catalog(catalog_path)
+    for out in (tmp_path / "data" / "out", tmp_path / "data"):
+        config = RunConfig(output_dir=out, workers=1)
+        try:
+            run_ingest(catalog, list(catalog.entries), config, progress=False)
+        except ValueError as exc:
+            assert "inside" in str(exc) and "'ccnet'" in str(exc) and "location" in str(exc)
+        else:
+            raise AssertionError(f"{out}: accepted")
+    result = run_ingest(catalog, list(catalog.entries), RunConfig(output_dir=tmp_path / "out", workers=1), progress=False)
+    assert result.counts.docs(outcome="kept") == 30  # beside the data, not inside it: fine
