@@ -140,3 +140,14 @@ def read_table(paths: Path | Iterable[Path], columns: Sequence[str] | None = Non
 
 def read_stats(shard: Path) -> Any:
     return json.loads(stats_path(shard).read_text(encoding="utf-8"))
+
+
+def may_hold_documents(paths: Iterable[Path]) -> bool:
+    """Whether any of these shards has rows, from the footers; an unreadable shard may (its stage reports it)."""
+    for path in paths:
+        try:
+            if pq.ParquetFile(path).metadata.num_rows:
+                return True
+        except (OSError, pa.ArrowException):
+            return True
+    return False

@@ -52,6 +52,8 @@ def train(
             result = run_train(cfg)
     except (TrainingError, ParallelTextError) as exc:
         fail(str(exc))
+    if not result.tasks:
+        fail(result.facts["tokenizer"])
     layout = Layout(cfg.output_dir)
     print_sampling(json.loads(layout.tokenizer_sampling().read_text(encoding="utf-8")))
     if cfg.tokenizer.fertility_text is not None:
@@ -144,6 +146,8 @@ def tokenize(
             result = run_tokenize(cfg, progress=not no_progress)
     except TokenizeError as exc:
         fail(str(exc))
+    if not result.tasks:
+        fail(result.facts["note"])
     layout = Layout(cfg.output_dir)
     manifest = json.loads(layout.token_manifest().read_text(encoding="utf-8"))
     totals = manifest["totals"]

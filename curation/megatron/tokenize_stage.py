@@ -34,7 +34,7 @@ from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, id
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
 from curation.runner import Task, TaskResult, run_tasks, shard_task
-from curation.shards import list_shards, read_batches, sha256_file, write_json_atomic
+from curation.shards import may_hold_documents, list_shards, read_batches, sha256_file, write_json_atomic
 from curation.stage import Stage, StageResult, default_input
 
 NAME = "tokenize"
@@ -308,11 +308,24 @@ def _remove_stale(layout: Layout, infos: list[DatasetInfo]) -> None:
             path.unlink()
 
 
+def _clear(layout: Layout) -> None:
+    """No datasets and no manifest: what is left of an earlier run must not pass for this run's tokens."""
+    layout.token_manifest().unlink(missing_ok=True)
+    if layout.tokens().is_dir():
+        _remove_stale(layout, [])
+    shutil.rmtree(layout.token_parts(), ignore_errors=True)
+
+
 def run_tokenize(config: RunConfig, progress: bool = True) -> StageResult:
     """Encode every input shard (resumable) and merge into datasets with a manifest."""
     options = config.tokenize
     layout = Layout(config.output_dir)
     input_dir = Path(options.input_dir or default_input(STAGE, layout))
+    if options.input_dir and not input_dir.exists():
+        raise TokenizeError(f"{input_dir}: tokenize.input_dir does not exist")
+    if not may_hold_documents(list_shards(input_dir)):  # every document was removed upstream
+        _clear(layout)
+        return StageResult(facts={"documents": 0, "tokens": 0, "note": f"no documents in {input_dir}: earlier token datasets removed"})
     tokenizer_path = Path(options.tokenizer or layout.tokenizer_file())
     if not tokenizer_path.exists():
         raise TokenizeError(f"{tokenizer_path}: no tokenizer (run `curation tokenizer train` first, or set tokenize.tokenizer)")

@@ -16,7 +16,7 @@ from typing import Sequence
 from curation.config import RunConfig, TokenizerConfig
 from curation.layout import Layout
 from curation.runner import Task, TaskResult, run_job, shard_task
-from curation.shards import list_shards, sha256_file, write_json_atomic
+from curation.shards import may_hold_documents, list_shards, sha256_file, write_json_atomic
 from curation.stage import Stage, StageResult, default_input
 from curation.tokenizer.sampling import expected_docs, measure, plan_sample, stream_sample, table_json
 
@@ -94,9 +94,11 @@ def run_train(config: RunConfig, progress: bool = True) -> StageResult:
     kept as it is when an earlier run trained on the same shards with the same parameters."""
     layout = Layout(config.output_dir)
     input_dir = config.tokenizer.input_dir or default_input(STAGE, layout)
+    if config.tokenizer.input_dir and not Path(input_dir).exists():
+        raise TrainingError(f"{input_dir}: tokenizer.input_dir does not exist")
     shards = list_shards(input_dir)
-    if not shards:
-        raise TrainingError(f"{input_dir}: no Parquet shards to train the tokenizer on")
+    if not may_hold_documents(shards):  # every document was removed upstream: nothing to learn from, nothing stale kept
+        return StageResult(facts={"tokenizer": f"not trained: no documents in {input_dir}"})
     task = shard_task(layout, NAME, "tokenizer", shards, config.section_hash("tokenizer"), input_dir=str(input_dir))
     result = run_job(task, functools.partial(_train_job, config))
     return StageResult(tasks=1, resumed=int(result.skipped), outputs=result.outputs, facts=result.facts)
