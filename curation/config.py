@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from curation.yaml_safe import load_yaml
 
@@ -55,6 +55,12 @@ class LmConfig(Section):
 
     # language -> reference text files (.txt, .jsonl[.gz], Parquet); relative to the config file
     reference: dict[str, list[Path]] = Field(default_factory=dict)
+
+    @field_validator("reference", mode="before")
+    @classmethod
+    def _one_file_is_a_list(cls, value: Any) -> Any:
+        """`en: en.txt` as well as `en: [en.txt, more.txt]`."""
+        return {k: [v] if isinstance(v, (str, Path)) else v for k, v in value.items()} if isinstance(value, dict) else value
     vocab_size: int = Field(8000, ge=100)
     order: int = Field(5, ge=2, le=9)
 
@@ -201,32 +207,43 @@ def parse_override(item: str) -> tuple[str, Any]:
     return key.strip(), load_yaml(raw) if raw.strip() else ""
 
 
-# path fields of a config file that are relative to the file's folder
-PATH_FIELDS = (
-    "catalog",
-    "output_dir",
-    "tokenizer.input_dir",
-    "tokenizer.fertility_text",
-    "tokenize.input_dir",
-    "tokenize.tokenizer",
-)
+def _is_path_type(annotation: Any) -> bool:
+    return annotation is Path or any(_is_path_type(a) for a in get_args(annotation))
+
+
+def path_fields(model: type[BaseModel] = None, prefix: str = "") -> list[str]:
+    """Dotted names of every field typed with `Path` (alone, optional, in a list or a mapping), from the model."""
+    model = model or RunConfig
+    found = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found += path_fields(annotation, f"{prefix}{name}.")
+        elif _is_path_type(annotation):
+            found.append(prefix + name)
+    return found
+
+
+def _rebased(value: Any, base: Path) -> Any:
+    if isinstance(value, list):
+        return [_rebased(v, base) for v in value]
+    if isinstance(value, dict):
+        return {k: _rebased(v, base) for k, v in value.items()}
+    if value is None or Path(str(value)).is_absolute():
+        return value
+    return os.path.normpath(base / str(value))
 
 
 def _rebase_paths(data: dict, base: Path) -> None:
-    def rebase(value):
-        return value if value is None or Path(str(value)).is_absolute() else os.path.normpath(base / str(value))
-
-    for dotted in PATH_FIELDS:
+    """Every path field of a config file, relative to the file's folder (absolute: the same from any directory)."""
+    base = Path(os.path.abspath(base))
+    for dotted in path_fields():
         *parents, key = dotted.split(".")
         node = data
         for part in parents:
             node = node.get(part) if isinstance(node, dict) else None
         if isinstance(node, dict) and key in node:
-            node[key] = rebase(node[key])
-    reference = (data.get("lm") or {}).get("reference")
-    if isinstance(reference, dict):
-        for lang, files in reference.items():
-            reference[lang] = [rebase(f) for f in (files if isinstance(files, list) else [files])]
+            node[key] = _rebased(node[key], base)
 
 
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> RunConfig:

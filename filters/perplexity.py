@@ -65,6 +65,20 @@ class Perplexity(Filter):
 
     _worker_state = ("_models",)
 
+    def config_key(self) -> dict:
+        """The models' content instead of their folder's path: a moved output folder resumes, retrained models rerun."""
+        from curation.runner import fingerprint
+
+        key = super().config_key()
+        key["defaults"] = {k: v for k, v in key["defaults"].items() if k != "models_dir"}
+        key["langs"] = {lang: {k: v for k, v in p.items() if k != "models_dir"} for lang, p in key["langs"].items()}
+        key["models"] = {m.name: fingerprint([m]) for m in self._model_files()}
+        return key
+
+    def _model_files(self) -> list[Path]:
+        folders = {Path(self.params_for(lang).models_dir) for lang in self.languages()} | {Path(self.defaults.models_dir)}
+        return sorted(m for folder in folders if folder.is_dir() for pattern in ("*.sp.model", "*.arpa.bin") for m in folder.glob(pattern))
+
     def setup(self) -> None:
         self._models: dict[str, tuple | None] = {}
 

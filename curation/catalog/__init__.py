@@ -15,8 +15,9 @@ __all__ = ["Catalog", "CatalogEntry", "CatalogError", "load_catalog", "load_sele
 
 
 def load_catalog(path: str | Path) -> Catalog:
-    """Load and validate; raise CatalogError listing every problem."""
-    path = Path(path)
+    """Load and validate; raise CatalogError listing every problem. The catalog's folder, which its
+    locations are relative to, is absolute: the same catalog gives the same tasks from any directory."""
+    path = Path(path).absolute()
     entries, problems = validate_file(path)
     if problems:
         raise CatalogError(problems)
