@@ -19,6 +19,7 @@ from curation.cli.common import (
     print_config,
     print_effective_filter_parameters,
     resolve_config,
+    writing,
 )
 
 app = typer.Typer(help="Filter ingested documents (langid, quality, adult, ...) and calibrate thresholds.")
