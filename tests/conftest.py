@@ -82,7 +82,8 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
     from curation.ingest import run_ingest
     from curation.layout import Layout, part_name
     from curation.schema import REMOVED_SCHEMA, documents_table
-    from curation.shards import list_shards, read_table, write_json_atomic, write_shard
+    from curation.atomic import write_json_atomic
+    from curation.shards import list_shards, read_table, write_shard
     from curation.stats import write_stats
 
     data = root / "data"

@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation.atomic import write_json_atomic
 from curation.config import DedupConfig, RunConfig
 from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
@@ -32,7 +33,7 @@ from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
 from curation.runner import fingerprint
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
-from curation.shards import ShardWriter, list_shards, write_json_atomic
+from curation.shards import ShardWriter, list_shards
 
 STAGE = "dedup"
 
