@@ -14,6 +14,18 @@ SAMPLES = ROOT / "samples"
 DATA = SAMPLES / "data"
 
 
+# fixture → marker: a test that uses the fixture (directly or through another fixture) gets the marker
+MARKERS_BY_FIXTURE = {"spark": "spark"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests that use a heavy fixture, so `-m "not spark"` leaves them out wherever they live."""
+    for item in items:
+        for fixture, marker in MARKERS_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Tests must pass offline: any connection to a non-loopback address fails loudly."""

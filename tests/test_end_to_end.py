@@ -22,6 +22,8 @@ import pytest
 from curation.layout import Layout
 from curation.stats import MAIN_STAGES, collect, reconcile
 
+pytestmark = [pytest.mark.spark, pytest.mark.kenlm]  # `curation run`: dedup on Spark, perplexity models trained with KenLM
+
 ROOT = Path(__file__).resolve().parents[1]
 EMAIL = "olga.petrova@example.org"
 PHONE = "+44 20 7946 0958"

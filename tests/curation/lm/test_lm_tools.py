@@ -9,6 +9,8 @@ import pytest
 
 from curation.lm.tools import SYSTEM_PACKAGES, KenlmBuildError, build_tools, ensure_tools, find_tools
 
+pytestmark = pytest.mark.kenlm
+
 
 def test_ensure_tools_gives_working_lmplz_and_build_binary():
     # first run on a fresh machine: downloads the sdist and compiles (about a minute),
