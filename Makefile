@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench clean tools
+.PHONY: setup run test test-fast bench clean tools
 
 setup: $(STAMP)
 
@@ -25,6 +25,10 @@ run: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# the inner loop: everything but the heavy tests (Spark, KenLM, Chromium, notebooks; markers in pyproject.toml)
+test-fast: setup
+	$(PY) -m pytest -q -m "not spark and not kenlm and not browser and not notebook"
 
 # KenLM's lmplz/build_binary, built from the kenlm sdist into .tools/kenlm/bin (once)
 tools: setup

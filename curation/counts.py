@@ -31,10 +31,6 @@ class Counts:
         row[2] += len(text)
         row[3] += tokens
 
-    def add_many(self, stage: str, langs: Iterable, sources: Iterable, outcomes: Iterable, texts: Iterable) -> None:
-        for lang, source, outcome, text in zip(langs, sources, outcomes, texts):
-            self.add(stage, lang, source, outcome, text)
-
     def merge(self, other: "Counts") -> "Counts":
         for key, values in other.rows.items():
             row = self.rows.setdefault(key, [0, 0, 0, 0])

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from curation.counts import Counts
-from curation.shards import stats_path, write_json_atomic
+from curation.atomic import write_json_atomic
+from curation.shards import stats_path
 
 _SAMPLE = 1 << 16
 

@@ -31,8 +31,6 @@ REMOVED_SCHEMA = DOCUMENT_SCHEMA.append(pa.field("stage", pa.string(), nullable=
     pa.field("reason", pa.string(), nullable=False)
 ).append(pa.field("detail", pa.string()))
 
-DOCUMENT_COLUMNS = tuple(DOCUMENT_SCHEMA.names)
-
 
 def doc_id(source: str, native_id: str) -> str:
     """Stable id from the catalog source id and the record's own id (or url).
@@ -54,10 +52,6 @@ def dump_meta(meta: Mapping[str, Any] | None) -> str | None:
     return json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def load_meta(meta: str | None) -> dict[str, Any]:
-    return json.loads(meta) if meta else {}
-
-
 def documents_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema = DOCUMENT_SCHEMA) -> pa.Table:
     """Build a table from row dicts; missing optional columns become null."""
     columns: dict[str, list] = {name: [] for name in schema.names}
@@ -68,7 +62,3 @@ def documents_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema = DOCUM
                 value = sorted(value.items())
             columns[name].append(value)
     return pa.table(columns, schema=schema)
-
-
-def empty_table(schema: pa.Schema = DOCUMENT_SCHEMA) -> pa.Table:
-    return schema.empty_table()

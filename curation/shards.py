@@ -1,8 +1,8 @@
 """Parquet shards: written atomically, read as a stream of record batches.
 
 A shard only ever appears under its final name once complete (temporary name,
-then rename), so a crash leaves either nothing or a whole shard; its counts sit
-beside it in `<name>.stats.json`.
+then rename, as every write of `curation.atomic`), so a crash leaves either
+nothing or a whole shard; its counts sit beside it in `<name>.stats.json`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any, Iterable, Iterator, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from curation.atomic import temp_path as _tmp  # the shard writer's temporary file name
+from curation.atomic import write_json_atomic
 from curation.schema import DOCUMENT_SCHEMA
 
 COMPRESSION = "zstd"
@@ -34,17 +36,6 @@ def sha256_file(path: Path) -> str:
 
 def stats_path(shard: Path) -> Path:
     return shard.with_name(shard.name.removesuffix(".parquet") + ".stats.json")
-
-
-def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp(path)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
 
 
 class ShardWriter:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from curation.atomic import atomic_path
 from curation.counts import COUNT_FIELDS, KEPT, Counts
 from curation.layout import Layout
 from curation.stage import Stage, StageResult
@@ -53,10 +54,8 @@ def write_stats(layout: Layout) -> Path:
     """Aggregate and write `stats/stats.parquet` (sorted rows: same counts, same bytes)."""
     table = to_table(collect(layout))
     path = layout.stats()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
     return path
 
 

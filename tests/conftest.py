@@ -14,6 +14,18 @@ SAMPLES = ROOT / "samples"
 DATA = SAMPLES / "data"
 
 
+# fixture → marker: a test that uses the fixture (directly or through another fixture) gets the marker
+MARKERS_BY_FIXTURE = {"spark": "spark"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests that use a heavy fixture, so `-m "not spark"` leaves them out wherever they live."""
+    for item in items:
+        for fixture, marker in MARKERS_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Tests must pass offline: any connection to a non-loopback address fails loudly."""
@@ -82,7 +94,8 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
     from curation.ingest.stage import run_ingest
     from curation.layout import Layout, part_name
     from curation.schema import REMOVED_SCHEMA, documents_table
-    from curation.shards import list_shards, read_table, write_json_atomic, write_shard
+    from curation.atomic import write_json_atomic
+    from curation.shards import list_shards, read_table, write_shard
     from curation.stats import write_stats
 
     data = root / "data"

@@ -23,6 +23,8 @@ from curation.layout import Layout
 from curation.pipeline import counted_stages
 from curation.stats import collect, reconcile
 
+pytestmark = [pytest.mark.spark, pytest.mark.kenlm]  # `curation run`: dedup on Spark, perplexity models trained with KenLM
+
 ROOT = Path(__file__).resolve().parents[1]
 EMAIL = "olga.petrova@example.org"
 PHONE = "+44 20 7946 0958"

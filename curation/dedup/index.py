@@ -22,7 +22,7 @@ import shutil
 from pathlib import Path
 
 from curation.config import DedupConfig
-from curation.shards import write_json_atomic
+from curation.atomic import atomic_path, write_json_atomic
 
 DOC_COLUMNS = ("id", "key", "lang", "exact_hash", "url_norm", "neg_priority", "neg_quality")
 BAND_COLUMNS = ("band", "band_hash", "key")
@@ -104,20 +104,21 @@ def _write_sorted(frame, folder: Path, parts: int, by: list[str]) -> None:
 
     def write(batches):
         import os
+        from itertools import chain
 
         import pyarrow as pa
         import pyarrow.parquet as pq
         from pyspark import TaskContext
 
+        from curation.atomic import atomic_path
+
         path = os.path.join(root, f"part-{TaskContext.get().partitionId():05d}.parquet")
-        writer = None
-        for batch in batches:
-            if writer is None:
-                writer = pq.ParquetWriter(path + ".tmp", batch.schema, compression="zstd")
-            writer.write_batch(batch)
-        if writer is not None:
-            writer.close()
-            os.replace(path + ".tmp", path)
+        batches = iter(batches)
+        first = next(batches, None)
+        if first is not None:  # an empty partition writes no file
+            with atomic_path(path) as tmp, pq.ParquetWriter(tmp, first.schema, compression="zstd") as writer:
+                for batch in chain([first], batches):
+                    writer.write_batch(batch)
         yield pa.RecordBatch.from_pylist([{"path": path}], schema=pa.schema([("path", pa.string())]))
 
     frame.repartition(parts, *by).sortWithinPartitions(*by).mapInArrow(write, "path string").collect()
@@ -136,25 +137,23 @@ def write_generation(
     existing = [int(p.name.split("-")[1]) for p in index_dir.glob("gen-*") if p.name.split("-")[1].isdigit()]
     number = max(existing, default=-1) + 1
     final = index_dir / f"gen-{number:05d}"
-    tmp = index_dir / f".gen-{number:05d}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
     # hash-partitioned on the key into a count-derived number of files, sorted, renamed: the same
     # survivors give the same files whatever the job's partitioning
     parts = max(1, -(-count // ROWS_PER_FILE))
-    _write_sorted(docs.select(*DOC_COLUMNS), tmp / "docs", parts, ["key"])
-    if bands is not None:
-        _write_sorted(bands.select(*BAND_COLUMNS), tmp / "bands", parts, ["band", "band_hash", "key"])
-    # the manifest is written before the rename: a generation is complete the moment it appears
-    write_json_atomic(
-        tmp / "manifest.json",
-        {"fingerprint": fingerprint, "producer": producer, "minhash": minhash_params(cfg), "corpus": sorted(corpus), "docs": count},
-    )
-    tmp.rename(final)
+    with atomic_path(final) as tmp:
+        _write_sorted(docs.select(*DOC_COLUMNS), tmp / "docs", parts, ["key"])
+        if bands is not None:
+            _write_sorted(bands.select(*BAND_COLUMNS), tmp / "bands", parts, ["band", "band_hash", "key"])
+        # the manifest is written before the rename: a generation is complete the moment it appears
+        write_json_atomic(
+            tmp / "manifest.json",
+            {"fingerprint": fingerprint, "producer": producer, "minhash": minhash_params(cfg), "corpus": sorted(corpus), "docs": count},
+        )
     return final
 
 
 def remove_unfinished(index_dir: Path) -> None:
     """What a writer killed mid-way left: temporary generations, and generations without a manifest
     (written by versions that renamed before writing it)."""
-    for path in sorted(index_dir.glob(".gen-*.tmp")) + [g for g in sorted(index_dir.glob("gen-*")) if not (g / "manifest.json").exists()]:
+    for path in sorted(index_dir.glob(".gen-*.tmp*")) + [g for g in sorted(index_dir.glob("gen-*")) if not (g / "manifest.json").exists()]:
         shutil.rmtree(path, ignore_errors=True)

@@ -18,13 +18,14 @@ import json
 import math
 import shutil
 import time
+from functools import reduce
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from curation.config import RunConfig, json_digest
+from curation.config import DedupConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
 from curation.dedup.index import load_index, write_generation
@@ -33,7 +34,7 @@ from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, fingerprint, run_job, shard_task
 from curation.stage import Stage, StageResult, default_input
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
-from curation.shards import ShardWriter, list_shards, write_json_atomic
+from curation.shards import ShardWriter, list_shards
 
 NAME = "dedup"
 
@@ -107,25 +108,79 @@ def _run_job(config: RunConfig, spark, priorities: dict[str, int], log, task: Ta
     return TaskResult(task.name, outputs=summary["outputs"], counts=summary["counts"], facts=facts)
 
 
+class _OldIndex(NamedTuple):
+    """What the incremental index holds of *other* corpora: docs (ranked, persisted), bands, corpus shards."""
+
+    docs: Any
+    bands: Any
+    corpus: list[str]
+
+
 def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities: dict[str, int], log) -> dict:
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as F
-
-    from curation.dedup.components import connected_components
-    from curation.dedup.features import FEATURES_DDL, features_fn
-    from curation.dedup.survivors import losers, priority_column, quality_column, rank_column
-
+    """The dedup job as a sequence of steps: features, already indexed, exact and url, near, verdicts, write."""
     layout = Layout(Path(config.output_dir).resolve())  # executors may run elsewhere: absolute paths
     cfg = config.dedup
     hasher = hasher_for(config)
+    _log_settings(cfg, log)
+    tick = _ticker(log)
+
+    docs, feats = _features(spark, paths, cfg, hasher, priorities)
+    tick(f"features of {_count_unique(feats):,} documents")
+    index_dir = Path(cfg.index_dir) if cfg.index_dir else layout.dedup_index()
+    old = _old_index(spark, index_dir, cfg, inputs_fp, layout)
+
+    alive = feats.select("key", "id", "rank", "exact_hash", "url_norm", "has_sig", "bands")
+    removed, alive = _already_indexed(alive, old.docs)
+    more, alive = _exact_and_url(cfg, alive, old.docs, tick)
+    removed += more
+    if cfg.near:
+        removed.append(_near(spark, cfg, hasher, docs, alive, old, tick))
+
+    verdicts, labelled, outcome = _verdicts(docs, feats, removed)
+    tally = _tally(outcome)
+    check_removed_share(tally, cfg.max_removed_share)
+    tick("verdicts")
+    outputs, counts = _write_outputs(labelled, _group_sizes(tally), cfg.max_docs_per_shard, layout)
+    tick(f"wrote {len(outputs)} shards")
+    if cfg.update_index:
+        _update_index(index_dir, cfg, feats, outcome, inputs_fp, layout, outputs, counts)
+
+    for frame in (feats, verdicts, old.docs, *removed):
+        if frame is not None:
+            frame.unpersist()
+    return {"inputs": len(paths), "outputs": outputs, "counts": counts, "threshold": cfg.threshold(), "index": str(index_dir)}
+
+
+def _log_settings(cfg: DedupConfig, log) -> None:
+    """Log the near-duplicate settings (band layout, shingles, threshold, verification)."""
     if cfg.near:
         log(f"dedup: MinHash LSH {cfg.bands} bands × {cfg.rows} rows on {cfg.word_ngram}-word / {cfg.char_ngram}-char shingles: "
             f"similarity threshold ≈ {cfg.threshold():.3f}" + (f", verified at Jaccard ≥ {cfg.verify_jaccard}" if cfg.verify_jaccard is not None else ""))
 
+
+def _ticker(log) -> Callable[[str], None]:
+    """A logger of progress messages with the seconds since it was made."""
     t0 = time.time()
 
     def tick(what: str) -> None:
         log(f"dedup: {what} ({time.time() - t0:.1f} s)")
+
+    return tick
+
+
+def _persist(frame):
+    """`frame` cached in memory, spilling to disk: read again by later steps."""
+    from pyspark import StorageLevel
+
+    return frame.persist(StorageLevel.MEMORY_AND_DISK)
+
+
+def _features(spark, paths: list[Path], cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, int]):
+    """(documents with their `key`, persisted features: hashes, band hashes, rank) of the input shards."""
+    from pyspark.sql import functions as F
+
+    from curation.dedup.features import FEATURES_DDL, features_fn
+    from curation.dedup.survivors import priority_column, quality_column, rank_column
 
     docs = spark.read.parquet(*[str(p) for p in paths])
     if cfg.partitions:
@@ -139,136 +194,217 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
         .mapInArrow(features_fn(hasher, cfg.near), FEATURES_DDL)
         .withColumn("key", F.xxhash64("id"))
         .withColumn("rank", rank_column(1))
-        .persist(StorageLevel.MEMORY_AND_DISK)
     )
+    return docs, _persist(feats)
+
+
+def _count_unique(feats) -> int:
+    """The number of documents; raises when an id repeats or two ids share a 64-bit key."""
+    from pyspark.sql import functions as F
+
     total, distinct_keys = feats.select(F.count("*"), F.countDistinct("key")).first()
     if total != distinct_keys:
         dupes = [r.id for r in feats.groupBy("id").count().where("count > 1").limit(5).collect()]
         if dupes:
             raise ValueError(f"dedup: document ids must be unique across the input shards; repeated ids: {dupes}")
         raise ValueError("dedup: 64-bit id hash collision between distinct ids; rename one document")
+    return total
 
-    tick(f"features of {total:,} documents")
-    index_dir = Path(cfg.index_dir) if cfg.index_dir else layout.dedup_index()
-    old_docs, old_bands, old_corpus = load_index(spark, index_dir, cfg, inputs_fp, layout.deduped())
-    if old_docs is not None:
-        old_docs = old_docs.withColumn("rank", rank_column(0)).persist(StorageLevel.MEMORY_AND_DISK)
 
-    alive = feats.select("key", "id", "rank", "exact_hash", "url_norm", "has_sig", "bands")
+def _old_index(spark, index_dir: Path, cfg: DedupConfig, inputs_fp: str, layout: Layout) -> _OldIndex:
+    """The index generations of other corpora, their documents ranked as old (they always survive)."""
+    from curation.dedup.survivors import rank_column
+
+    docs, bands, corpus = load_index(spark, index_dir, cfg, inputs_fp, layout.deduped())
+    if docs is not None:
+        docs = _persist(docs.withColumn("rank", rank_column(0)))
+    return _OldIndex(docs, bands, corpus)
+
+
+def _removals(frame, step: str, survivor: bool = True, jaccard: bool = False):
+    """The documents `step` removes as (key, survivor, reason, method, jaccard); absent columns are null."""
+    from pyspark.sql import functions as F
+
+    return frame.select(
+        "key",
+        F.col("survivor") if survivor else F.lit(None).cast("string").alias("survivor"),
+        F.lit(REASONS[step]).alias("reason"),
+        F.lit(METHODS[step]).alias("method"),
+        F.col("jaccard") if jaccard else F.lit(None).cast("double").alias("jaccard"),
+    )
+
+
+def _without(alive, lost):
+    """The documents of `alive` that `lost` does not remove."""
+    return alive.join(lost.select("key"), "key", "left_anti")
+
+
+def _pool(alive, old_docs, cols: list[str], where=None):
+    """(key, rank, *cols) of the documents still alive plus the indexed ones, optionally filtered."""
+    new = alive.select("key", "rank", *cols)
+    old = old_docs.select("key", "rank", *cols) if old_docs is not None else None
+    if where is not None:
+        new = new.where(where)
+        old = old.where(where) if old is not None else None
+    return new if old is None else new.unionByName(old)
+
+
+def _already_indexed(alive, old_docs):
+    """([documents another corpus of the index already holds], the rest): removed as such, never as their own duplicate."""
+    if old_docs is None:
+        return [], alive
+    lost = _persist(_removals(alive.join(old_docs.select("id"), "id", "left_semi"), "indexed", survivor=False))
+    return [lost], _without(alive, lost)
+
+
+def _exact_and_url(cfg: DedupConfig, alive, old_docs, tick):
+    """([exact duplicates, url duplicates] as enabled, the documents left): same normalised text, then same URL."""
+    from pyspark.sql import functions as F
+
+    from curation.dedup.survivors import losers
+
     removed = []
-    if old_docs is not None:
-        # a document another corpus of the index already holds: removed as such, never as its own duplicate
-        lost = alive.join(old_docs.select("id"), "id", "left_semi").select(
-            "key", F.lit(None).cast("string").alias("survivor"), F.lit(REASONS["indexed"]).alias("reason"),
-            F.lit(METHODS["indexed"]).alias("method"), F.lit(None).cast("double").alias("jaccard"))
-        lost = lost.persist(StorageLevel.MEMORY_AND_DISK)
-        removed.append(lost)
-        alive = alive.join(lost.select("key"), "key", "left_anti")
-
-    def pool(cols: list[str], where=None):
-        new = alive.select("key", "rank", *cols)
-        old = old_docs.select("key", "rank", *cols) if old_docs is not None else None
-        if where is not None:
-            new = new.where(where)
-            old = old.where(where) if old is not None else None
-        return new if old is None else new.unionByName(old)
-
     for step, column in (("exact", "exact_hash"), ("url", "url_norm")):
         if not getattr(cfg, step):
             continue
-        lost = losers(pool([column], F.col(column).isNotNull()), column)
-        lost = lost.select("key", "survivor", F.lit(REASONS[step]).alias("reason"), F.lit(METHODS[step]).alias("method"), F.lit(None).cast("double").alias("jaccard"))
-        lost = lost.persist(StorageLevel.MEMORY_AND_DISK)
+        lost = _persist(_removals(losers(_pool(alive, old_docs, [column], F.col(column).isNotNull()), column), step))
         removed.append(lost)
-        alive = alive.join(lost.select("key"), "key", "left_anti")
+        alive = _without(alive, lost)
         tick(f"{step} planned")
+    return removed, alive
 
-    if cfg.near:
-        band_rows = alive.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash")).withColumn("new", F.lit(1))
-        if old_bands is not None:
-            band_rows = band_rows.unionByName(old_bands.select("key", "band", "band_hash").withColumn("new", F.lit(0)))
-        from pyspark.sql import Window
 
-        bucket = Window.partitionBy("band", "band_hash")
-        edges = (
-            band_rows.withColumn("root", F.min("key").over(bucket))
-            .withColumn("has_new", F.max("new").over(bucket))
-            .where((F.col("key") != F.col("root")) & (F.col("has_new") == 1))
-            .select(F.col("root").alias("src"), F.col("key").alias("dst"))
-            .distinct()
-        )
-        texts = None
-        if cfg.verify_jaccard is not None:
-            texts = docs.select("key", "text", "lang")
-            if old_corpus:
-                texts = texts.unionByName(spark.read.parquet(*old_corpus).select(F.xxhash64("id").alias("key"), "text", "lang"))
-            edges = _with_jaccard(edges, texts, hasher).where(F.col("jaccard") >= cfg.verify_jaccard).select("src", "dst")
-        edges = edges.persist(StorageLevel.MEMORY_AND_DISK)
-        tick("near: candidate edges planned")
-        labels = connected_components(edges, cfg.max_cc_iterations)
-        tick("near: connected components")
-        members = labels.join(pool([]), labels.node == F.col("key")).select("key", "rank", "component")
-        lost = losers(members, "component")
-        if texts is not None:
-            pairs = lost.join(pool([]).select(F.col("key").alias("skey"), F.col("rank.id").alias("survivor")), "survivor")
-            scored = _with_jaccard(pairs.select(F.col("skey").alias("src"), F.col("key").alias("dst")), texts, hasher)
-            lost = lost.join(scored.select(F.col("dst").alias("key"), "jaccard"), "key", "left")
-        else:
-            lost = lost.withColumn("jaccard", F.lit(None).cast("double"))
-        lost = lost.select("key", "survivor", F.lit(REASONS["near"]).alias("reason"), F.lit(METHODS["near"]).alias("method"), "jaccard")
-        removed.append(lost)
+def _band_rows(frame):
+    """(key, band, band_hash): one row per LSH band of every document with a signature."""
+    from pyspark.sql import functions as F
 
-    verdicts = None
-    for frame in removed:
-        verdicts = frame if verdicts is None else verdicts.unionByName(frame)
+    return frame.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash"))
+
+
+def _candidate_edges(alive, old_bands):
+    """(src, dst) edges from each band bucket's smallest key to its other members, for buckets holding a new document."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    band_rows = _band_rows(alive).withColumn("new", F.lit(1))
+    if old_bands is not None:
+        band_rows = band_rows.unionByName(old_bands.select("key", "band", "band_hash").withColumn("new", F.lit(0)))
+    bucket = Window.partitionBy("band", "band_hash")
+    return (
+        band_rows.withColumn("root", F.min("key").over(bucket))
+        .withColumn("has_new", F.max("new").over(bucket))
+        .where((F.col("key") != F.col("root")) & (F.col("has_new") == 1))
+        .select(F.col("root").alias("src"), F.col("key").alias("dst"))
+        .distinct()
+    )
+
+
+def _texts(spark, docs, old_corpus: list[str]):
+    """(key, text, lang) of the new documents and of the indexed corpora, for true-Jaccard verification."""
+    from pyspark.sql import functions as F
+
+    texts = docs.select("key", "text", "lang")
+    if old_corpus:
+        texts = texts.unionByName(spark.read.parquet(*old_corpus).select(F.xxhash64("id").alias("key"), "text", "lang"))
+    return texts
+
+
+def _near(spark, cfg: DedupConfig, hasher: MinHasher, docs, alive, old: _OldIndex, tick):
+    """Near duplicates: LSH candidate edges, optionally verified by true Jaccard, then connected components;
+    every component keeps its survivor and removes the rest."""
+    from pyspark.sql import functions as F
+
+    from curation.dedup.components import connected_components
+    from curation.dedup.survivors import losers
+
+    edges = _candidate_edges(alive, old.bands)
+    texts = None
+    if cfg.verify_jaccard is not None:
+        texts = _texts(spark, docs, old.corpus)
+        edges = _with_jaccard(edges, texts, hasher).where(F.col("jaccard") >= cfg.verify_jaccard).select("src", "dst")
+    edges = _persist(edges)
+    tick("near: candidate edges planned")
+    labels = connected_components(edges, cfg.max_cc_iterations)
+    tick("near: connected components")
+    members = labels.join(_pool(alive, old.docs, []), labels.node == F.col("key")).select("key", "rank", "component")
+    lost = losers(members, "component")
+    if texts is not None:
+        lost = _with_survivor_jaccard(lost, _pool(alive, old.docs, []), texts, hasher)
+    return _removals(lost, "near", jaccard=texts is not None)
+
+
+def _with_survivor_jaccard(lost, pool, texts, hasher: MinHasher):
+    """`lost` with `jaccard`: each removed document's true Jaccard similarity to its survivor."""
+    from pyspark.sql import functions as F
+
+    pairs = lost.join(pool.select(F.col("key").alias("skey"), F.col("rank.id").alias("survivor")), "survivor")
+    scored = _with_jaccard(pairs.select(F.col("skey").alias("src"), F.col("key").alias("dst")), texts, hasher)
+    return lost.join(scored.select(F.col("dst").alias("key"), "jaccard"), "key", "left")
+
+
+def _verdicts(docs, feats, removed: list):
+    """(persisted verdicts or None, every document with `reason` and `detail`, the small (key, lang, source, reason) table);
+    reason and detail are null for kept documents."""
+    from pyspark.sql import DataFrame
+    from pyspark.sql import functions as F
+
+    if not removed:
+        none = F.lit(None).cast("string")
+        labelled = docs.withColumn("reason", none).withColumn("detail", none)
+        return None, labelled, feats.select("key", "lang", "source").withColumn("reason", none)
     detail = F.to_json(F.struct(F.col("survivor").alias("duplicate_of"), F.col("jaccard").alias("jaccard"), F.col("method").alias("method")))
-    if verdicts is not None:
-        verdicts = verdicts.select("key", "reason", detail.alias("detail"))
-        verdicts = verdicts.persist(StorageLevel.MEMORY_AND_DISK)
-        labelled = docs.join(verdicts, "key", "left")
-        outcome = feats.select("key", "lang", "source").join(verdicts.select("key", "reason"), "key", "left")
-    else:
-        labelled = docs.withColumn("reason", F.lit(None).cast("string")).withColumn("detail", F.lit(None).cast("string"))
-        outcome = feats.select("key", "lang", "source").withColumn("reason", F.lit(None).cast("string"))
-    # outcome counts from the small per-document table; the texts are streamed once, when written
-    tally = [
-        (r["lang"], r["source"], r["reason"], r["n"])
-        for r in outcome.select(F.coalesce(F.col("lang"), F.lit("und")).alias("lang"), "source", "reason")
+    verdicts = _persist(reduce(DataFrame.unionByName, removed).select("key", "reason", detail.alias("detail")))
+    labelled = docs.join(verdicts, "key", "left")
+    outcome = feats.select("key", "lang", "source").join(verdicts.select("key", "reason"), "key", "left")
+    return verdicts, labelled, outcome
+
+
+def _tally(outcome) -> list[tuple[str, str, str | None, int]]:
+    """(lang, source, reason or None when kept, documents), from the small per-document table: the texts are
+    streamed once, when written."""
+    from pyspark.sql import functions as F
+
+    rows = (
+        outcome.select(F.coalesce(F.col("lang"), F.lit("und")).alias("lang"), "source", "reason")
         .groupBy("lang", "source", "reason")
         .agg(F.count("*").alias("n"))
         .collect()
-    ]
-    check_removed_share(tally, cfg.max_removed_share)
+    )
+    return [(r["lang"], r["source"], r["reason"], r["n"]) for r in rows]
+
+
+def _group_sizes(tally: list[tuple[str, str, str | None, int]]) -> dict[tuple[bool, str], int]:
+    """Documents per output folder: (True, lang) for kept ones, (False, source) for removed ones."""
     sizes: dict[tuple[bool, str], int] = {}
     for lang, source, reason, n in tally:
         group = (reason is None, lang if reason is None else source)
         sizes[group] = sizes.get(group, 0) + n
+    return sizes
 
-    tick("verdicts")
+
+
+def _write_outputs(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, layout: Layout) -> tuple[list[str], Counts]:
+    """Replace `deduped/` and `removed/dedup/` with this run's shards: (shard paths in order, their counts)."""
     for old_out in (layout.deduped(), layout.removed(NAME)):
         shutil.rmtree(old_out, ignore_errors=True)
-    results = _write(labelled, sizes, cfg.max_docs_per_shard, str(layout.root))
     counts = Counts()
     outputs = []
-    for path, records in sorted(results):
+    for path, records in sorted(_write(labelled, sizes, max_docs, str(layout.root))):
         outputs.append(path)
         counts.merge(Counts.from_json(json.loads(records)))
+    return outputs, counts
 
-    tick(f"wrote {len(outputs)} shards")
+
+def _update_index(index_dir: Path, cfg: DedupConfig, feats, outcome, inputs_fp: str, layout: Layout, outputs: list[str], counts: Counts) -> None:
+    """Record this run's survivors (and their bands) as the index generation of its corpus."""
+    from pyspark.sql import functions as F
+
     kept_paths = sorted(p for p in outputs if Path(p).is_relative_to(layout.deduped()))
-    if cfg.update_index:
-        survivors = feats.join(outcome.where(F.col("reason").isNull()).select("key"), "key")
-        bands = None
-        if cfg.near:
-            bands = survivors.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash"))
-        write_generation(
-            index_dir, survivors, bands, inputs_fp, cfg, layout.deduped(), [str(Path(p).resolve()) for p in kept_paths], counts.docs(outcome=KEPT)
-        )
-
-    for frame in (feats, verdicts, old_docs, *removed):
-        if frame is not None:
-            frame.unpersist()
-    return {"inputs": len(paths), "outputs": outputs, "counts": counts, "threshold": cfg.threshold(), "index": str(index_dir)}
+    survivors = feats.join(outcome.where(F.col("reason").isNull()).select("key"), "key")
+    bands = _band_rows(survivors) if cfg.near else None
+    write_generation(
+        index_dir, survivors, bands, inputs_fp, cfg, layout.deduped(), [str(Path(p).resolve()) for p in kept_paths], counts.docs(outcome=KEPT)
+    )
 
 
 def check_removed_share(tally: list[tuple[str, str, str | None, int]], limit: float) -> None:

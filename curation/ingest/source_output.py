@@ -11,11 +11,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
+from curation.atomic import write_json_atomic
 from curation.counts import KEPT, Counts
 from curation.layout import part_name
 from curation.runner import TaskResult
 from curation.schema import doc_id, documents_table, dump_meta
-from curation.shards import ShardWriter, stats_path, write_json_atomic
+from curation.shards import ShardWriter, stats_path
 from sources.base import BadRecord, RawDocument
 
 NAME = "ingest"

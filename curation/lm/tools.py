@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from curation.atomic import atomic_path
+
 KENLM_VERSION = "0.3.0"
 # Debian/Ubuntu packages the build needs (cmake, a C++ compiler and the compression
 # libraries are often present already; Boost and Eigen usually are not)
@@ -133,12 +135,9 @@ def build_tools(tools_dir: Path, sdist: Path | None = None, jobs: int = 2, log=p
         build.mkdir()
         _run(["cmake", "..", "-DCMAKE_BUILD_TYPE=Release"], build, "cmake configure")
         _run(["make", f"-j{jobs}", *TOOL_NAMES], build, "make")
-        bin_dir = tools_dir / "bin"
-        bin_dir.mkdir(exist_ok=True)
         for name in TOOL_NAMES:
-            staged = bin_dir / f".{name}.tmp"
-            shutil.copy2(build / "bin" / name, staged)
-            os.replace(staged, bin_dir / name)
+            with atomic_path(tools_dir / "bin" / name) as staged:
+                shutil.copy2(build / "bin" / name, staged)
     log(f"KenLM tools ready in {tools_dir / 'bin'}")
     tools = find_tools(tools_dir)
     assert tools is not None

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from curation.atomic import atomic_path, temp_path
+
 INDEX_HEADER = b"MMIDIDX\x00\x00"
 INDEX_VERSION = 1
 _FIXED = len(INDEX_HEADER) + 8 + 1 + 8 + 8  # 34 bytes before the arrays
@@ -53,10 +55,6 @@ def idx_path(prefix: str | Path) -> Path:
     return Path(f"{prefix}.idx")
 
 
-def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
 def index_bytes(lengths: np.ndarray, dtype: np.dtype) -> bytes:
     """The whole `.idx` content for documents of these lengths (one sequence per document)."""
     lengths = np.asarray(lengths, dtype=np.int64)
@@ -86,7 +84,7 @@ class IndexedWriter:
         if self.dtype not in DTYPE_CODES:
             raise ValueError(f"unsupported token dtype {self.dtype}")
         self.prefix.parent.mkdir(parents=True, exist_ok=True)
-        self._bin_tmp = _tmp(bin_path(self.prefix))
+        self._bin_tmp = temp_path(bin_path(self.prefix))
         self._bin = open(self._bin_tmp, "wb")
         self._lengths: list[np.ndarray] = []
         self._hash = hashlib.sha256()
@@ -135,12 +133,11 @@ class IndexedWriter:
         """Finish both files; returns the prefix."""
         self._bin.close()
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
-        idx_tmp = _tmp(idx_path(self.prefix))
         index = index_bytes(lengths, self.dtype)
-        idx_tmp.write_bytes(index)
         self.sha256 = {"bin": self._hash.hexdigest(), "idx": hashlib.sha256(index).hexdigest()}
-        os.replace(self._bin_tmp, bin_path(self.prefix))
-        os.replace(idx_tmp, idx_path(self.prefix))
+        with atomic_path(idx_path(self.prefix)) as idx_tmp:  # the `.idx` appears last: a pair is complete once it exists
+            idx_tmp.write_bytes(index)
+            os.replace(self._bin_tmp, bin_path(self.prefix))
         return self.prefix
 
     def abort(self) -> None:

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from curation.atomic import write_json_atomic
 from curation.config import RunConfig, TokenizeConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
@@ -34,7 +35,7 @@ from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, id
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
 from curation.runner import Task, TaskResult, run_tasks, shard_task
-from curation.shards import may_hold_documents, list_shards, read_batches, sha256_file, write_json_atomic
+from curation.shards import may_hold_documents, list_shards, read_batches, sha256_file
 from curation.stage import Stage, StageResult, default_input
 
 NAME = "tokenize"

@@ -13,7 +13,7 @@ from pathlib import Path
 from curation.counts import KEPT, Counts
 from curation.dedup import REASONS
 from curation.layout import Layout
-from curation.pipeline import counted_stages, stage_labels
+from curation.pipeline import counted_stages
 from curation.stats import Mismatch, collect, reconcile
 
 # shown for every language, even at zero; other dedup reasons (already_indexed) where they occur

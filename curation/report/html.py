@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from curation.atomic import write_text_atomic
 from curation.catalog import Catalog
 from curation.ingest.crawl_routing import UNMATCHED
 from curation.layout import Layout
@@ -260,8 +261,5 @@ def write_report(
     layout: Layout, catalog: Catalog | None = None, thresholds=None, catalog_problem: str | None = None, signals: pd.DataFrame | None = None
 ) -> Path:
     path = layout.report()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(build_report(layout, catalog, thresholds, catalog_problem, signals), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, build_report(layout, catalog, thresholds, catalog_problem, signals))
     return path

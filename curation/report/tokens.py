@@ -38,10 +38,6 @@ class TokenMix:
         return dict(sorted(out.items()))
 
 
-_LANG_KEYS = ("tokens_by_lang", "by_lang", "langs", "languages", "per_lang", "per_language")
-_SOURCE_KEYS = ("tokens_by_source", "by_source", "sources", "per_source")
-
-
 def read_token_manifest(layout: Layout) -> TokenMix | None:
     """The manifest's token counts and blend, or None when the corpus is not tokenized yet.
 

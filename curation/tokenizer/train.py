@@ -9,14 +9,14 @@ symbols are all in the initial alphabet).
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import Sequence
 
+from curation.atomic import write_json_atomic, write_text_atomic
 from curation.config import RunConfig, TokenizerConfig
 from curation.layout import Layout
 from curation.runner import Task, TaskResult, run_job, shard_task
-from curation.shards import may_hold_documents, list_shards, sha256_file, write_json_atomic
+from curation.shards import may_hold_documents, list_shards, sha256_file
 from curation.stage import Stage, StageResult, default_input
 from curation.tokenizer.sampling import expected_docs, measure, plan_sample, stream_sample, table_json
 
@@ -67,17 +67,10 @@ def train(shards: Sequence[Path], cfg: TokenizerConfig):
     return tokenizer, table_json(table, cfg.alpha, cfg.seed, cfg.sample_bytes)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def save(tokenizer, directory: Path, cfg: TokenizerConfig) -> Path:
     """`tokenizer.json`, plus the two small files `PreTrainedTokenizerFast.from_pretrained(dir)` reads."""
     path = Path(directory) / "tokenizer.json"
-    _write_atomic(path, tokenizer.to_str(pretty=True))
+    write_text_atomic(path, tokenizer.to_str(pretty=True))
     special_map = dict(sorted(cfg.roles.items()))
     write_json_atomic(path.with_name("special_tokens_map.json"), special_map)
     write_json_atomic(

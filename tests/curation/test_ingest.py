@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from curation.catalog import load_catalog
 from curation.config import load_config
@@ -115,6 +116,7 @@ def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path, make_jsonl_sou
     shutil.rmtree(tmp_path / "clean")
 
 
+@pytest.mark.spark
 def test_spark_executor_writes_the_same_shards_as_the_process_pool(tmp_path: Path, make_jsonl_source):
     catalog = load_catalog(make_jsonl_source())
     local = load_config(None, {"output_dir": str(tmp_path / "local"), "workers": 2})

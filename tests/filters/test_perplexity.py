@@ -15,6 +15,8 @@ from filters import get_filter_class
 from filters.base import Batch, apply_filter
 from filters.perplexity import Perplexity, bucket
 
+pytestmark = pytest.mark.kenlm
+
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 

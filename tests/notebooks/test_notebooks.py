@@ -4,10 +4,13 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from audit_helpers import expected_blend_pct
 from curation.layout import Layout
+
+pytestmark = pytest.mark.notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,6 +9,8 @@ import pytest
 
 from curation.lm.tools import SYSTEM_PACKAGES, KenlmBuildError, build_tools, ensure_tools, find_tools
 
+pytestmark = pytest.mark.kenlm
+
 
 def test_ensure_tools_gives_working_lmplz_and_build_binary():
     # first run on a fresh machine: downloads the sdist and compiles (about a minute),
@@ -52,3 +54,20 @@ def test_not_an_sdist_is_a_clear_error(tmp_path):
     bogus.write_bytes(b"not a tarball")
     with pytest.raises(KenlmBuildError, match="not a readable kenlm sdist"):
         build_tools(tmp_path / "tools", sdist=bogus, log=lambda m: None)
+
+
+def test_built_tools_are_installed_into_bin_with_no_temporary_left(tmp_path):
+    # a stand-in sdist: configuring writes the two programs as shell scripts, `make <tool>` has nothing to do
+    sdist = _sdist(tmp_path, (
+        "cmake_minimum_required(VERSION 3.10)\nproject(k NONE)\n"
+        "foreach(tool lmplz build_binary)\n"
+        "  file(WRITE ${CMAKE_BINARY_DIR}/bin/${tool} \"#!/bin/sh\\necho ${tool}\\n\")\n"
+        "  execute_process(COMMAND chmod +x ${CMAKE_BINARY_DIR}/bin/${tool})\n"
+        "  add_custom_target(${tool})\n"
+        "endforeach()\n"
+    ))
+    tools = build_tools(tmp_path / "tools", sdist=sdist, log=lambda m: None)
+    assert tools.lmplz == tmp_path / "tools" / "bin" / "lmplz"
+    assert subprocess.run([str(tools.build_binary)], capture_output=True, text=True).stdout == "build_binary\n"
+    assert sorted(p.name for p in (tmp_path / "tools").iterdir()) == ["bin"]
+    assert sorted(p.name for p in (tmp_path / "tools" / "bin").iterdir()) == ["build_binary", "lmplz"]

@@ -14,6 +14,8 @@ from curation.lm.normalize import normalize_line
 from curation.lm.train import LmTrainError, model_paths, read_reference, train_language_model
 from filters.perplexity import document_perplexity
 
+pytestmark = pytest.mark.kenlm
+
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 
 REFERENCE = SAMPLES / "data" / "lm"

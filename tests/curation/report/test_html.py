@@ -5,6 +5,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 
 from curation.catalog import load_catalog
 from curation.layout import Layout
@@ -89,6 +90,7 @@ def _chromium(page: Path, out: Path, size=(1280, 2000)) -> tuple[Path, list[str]
     return shot, [r["url"] for r in requests if r.get("initiator") != "not an origin"]
 
 
+@pytest.mark.browser
 def test_the_network_guard_catches_a_page_that_fetches(tmp_path):
     page = tmp_path / "bad.html"
     page.write_text('<html><body><img src="http://example.org/x.png"></body></html>', encoding="utf-8")
@@ -96,6 +98,7 @@ def test_the_network_guard_catches_a_page_that_fetches(tmp_path):
     assert requested == ["http://example.org/x.png"]
 
 
+@pytest.mark.browser
 def test_chromium_renders_the_plots_offline(audit_run, tmp_path):
     from PIL import Image
 
