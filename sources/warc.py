@@ -12,10 +12,22 @@ gzip member's offset in a `.warc.gz`), and reading goes on after it:
   than its Content-Length, `truncated_record` in an uncompressed file);
 - `corrupt_gzip`: bytes that do not decompress;
 - `broken_warc_header`: a record whose WARC header does not parse;
+- `bad_warc_type`: a WARC header that parses but whose WARC-Type is missing,
+  not a record type, or given twice;
+- `bad_http_status_line`: a `response` record whose HTTP status line is not
+  `HTTP/x.y NNN ...` (garbage, missing, a code that is not three digits);
 - `undecodable_bytes` / `empty_payload`: a page that no charset decodes, or
   whose extracted text is empty; `extraction_error`: the HTML extractor failed.
 After a broken member the reader resynchronises at the next gzip member (or
 `WARC/1.x` line) that starts a WARC record, so one bad record costs one record.
+
+Every record has exactly one outcome: a document, a count in `skipped`, or one
+bad record (warcinfo records are read for the crawl id and not counted). A
+record is counted as not-a-document only once it is there whole, so a file cut
+inside a record (its WARC or HTTP headers included) gives that record one
+`truncated_*` report and nothing else; a cut after a record's content (in its
+closing CRLF CRLF or its gzip trailer) loses nothing and, like a cut between
+records, is not reported.
 (Offsets are exact for per-record gzip members, Common Crawl's layout, and for
 uncompressed files; in a file gzipped as one member they are approximate.)
 
@@ -88,6 +100,9 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
             if size < 3 and _GZIP_MAGIC.startswith(magic):
                 yield BadRecord(where, 0, "truncated_gzip", f"the file ends inside the first gzip header ({size} bytes)")
                 return
+            if size < 4 and b"WARC".startswith(magic):
+                yield BadRecord(where, 0, "truncated_record", f"the file ends inside the first WARC header ({size} bytes)")
+                return
             yield BadRecord(where, 0, "broken_warc_header", f"not a WARC file: it starts with {magic!r}")
             return
         start: int | None = 0
@@ -107,13 +122,29 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
                     records = ArchiveIterator(f, parse_http=True, auto_decode="none", fsspec_args=False)
                 for rec in records:
                     offset = rec.stream_pos
-                    if rec.record_type == WarcRecordType.unknown:
-                        raise _Broken("broken_warc_header", offset, _unparsable_why(f, offset, plain))
-                    verdict = want(rec)
-                    if verdict is not True:
-                        if skipped is not None:
-                            skipped[verdict if isinstance(verdict, str) else str(rec.record_type)] += 1
+                    broken = _unparsable(rec)
+                    if broken:
+                        problem, why = broken
+                        raise _Broken(problem, offset, why or _unparsable_why(f, offset, plain))
+                    damage = _damaged(rec)
+                    verdict = True if damage else want(rec)
+                    if damage or verdict is not True:
+                        # counted (or reported) only once the whole record is there: a cut record is one truncation
+                        got = rec.reader.consume()
+                        if got < rec.content_length:
+                            yield BadRecord(
+                                where,
+                                offset,
+                                "truncated_gzip" if gz else "truncated_record",
+                                f"the record has {got} of {rec.content_length} bytes after its headers",
+                            )
+                            truncated = offset
+                            break
                         last = offset
+                        if damage:
+                            yield BadRecord(where, offset, *damage)
+                        elif skipped is not None:
+                            skipped[verdict if isinstance(verdict, str) else str(rec.record_type)] += 1
                         continue
                     data = rec.reader.read()
                     if len(data) < rec.content_length:
@@ -133,7 +164,8 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
                         continue
                     yield Payload(offset, rec, data)
             except _Broken as exc:
-                damage = _damage_at(f, exc.offset, gz, size) if gz or plain else None
+                # (in a file gzipped as one member the offset is no member start: nothing to learn there)
+                damage = _damage_at(f, exc.offset, gz, size) if plain or (gz and _at_member(f, exc.offset)) else None
                 why = {"corrupt_gzip": "the gzip member does not decompress", None: exc.detail}.get(damage, "the file ends inside this record")
                 yield BadRecord(where, exc.offset, damage or exc.problem, why)
                 start = _resume(f, exc.offset + 1, gz, size) if gz or plain else None
@@ -145,7 +177,10 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
                     return
                 bad = _end_of(f, last, gz, size) if last is not None else start
                 problem = _damage_at(f, bad, gz, size) or problem  # the bytes say more than fastwarc's message
-                yield BadRecord(where, bad, problem, f"{exc}" + (f" (after the record at offset {last})" if last is not None else ""))
+                why = f"{exc}" + (f" (after the record at offset {last})" if last is not None else "")
+                if problem.startswith("truncated"):
+                    why = f"the file ends inside this record ({why})"
+                yield BadRecord(where, bad, problem, why)
                 # retry at `bad` when it lies past the last good record (a sound member may follow a broken one)
                 start = _resume(f, max(bad, (last if last is not None else start) + 1), gz, size)
                 continue
@@ -155,7 +190,7 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
                 start = _resume(f, truncated + 1, gz, size)
                 continue
             # the iterator stopped quietly: make sure it stopped at the end of the file
-            tail = _check_tail(f, last if last is not None else start, gz, size)
+            tail = _check_tail(f, last if last is not None else start, gz, size, whole=last is not None)
             if tail is not None:
                 problem, bad = tail
                 why = {"trailing_data": "data after the last record", "corrupt_gzip": "the gzip member does not decompress"}
@@ -171,12 +206,60 @@ class _Broken(Exception):
         self.problem, self.offset, self.detail = problem, offset, detail
 
 
+_STATUS_LINE = re.compile(r"HTTP/\d+(\.\d+)? +\d{3}( |$)", re.IGNORECASE)
+
+
+def _unparsable(rec: Any) -> tuple[str, str] | None:
+    """(problem, detail) for a WARC header fastwarc could not make sense of, where its idea of the
+    record's length cannot be trusted either (reading resynchronises after it): no numeric
+    Content-Length (a header cut short), a WARC-Type value running over several lines (LF line
+    ends), or more than one WARC-Type. An empty detail: ask `_unparsable_why`."""
+    from fastwarc.warc import WarcRecordType
+
+    if not (rec.headers.get("Content-Length") or "").strip().isdigit():
+        return "broken_warc_header", ""
+    types = rec.headers.get_multiple("WARC-Type")
+    if len(types) > 1:
+        return "bad_warc_type", f"the record has {len(types)} WARC-Type fields: {', '.join(repr(t[:40]) for t in types[:5])}"
+    if rec.record_type == WarcRecordType.unknown and types and ("\n" in types[0] or "\r" in types[0]):
+        return "broken_warc_header", ""
+    return None
+
+
+def _damaged(rec: Any) -> tuple[str, str, str | None] | None:
+    """(problem, detail, url) for a record whose header parsed but names no record type or holds no HTTP
+    status line: a damaged record, reported, not a record that is not a document."""
+    from fastwarc.warc import WarcRecordType
+
+    kind = rec.record_type
+    url = rec.headers.get("WARC-Target-URI")
+    if kind in (WarcRecordType.unknown, WarcRecordType.no_type):
+        value = rec.headers.get("WARC-Type")
+        if value is None:
+            return "bad_warc_type", "the record has no WARC-Type", None
+        if kind == WarcRecordType.no_type:  # the value is there under a field name the reader does not match
+            name = next((k for k, _v in rec.headers if k.lower() == "warc-type"), "WARC-Type")
+            return "bad_warc_type", f"WARC-Type {value!r} given as field {name!r}, which the reader does not recognise", None
+        return "bad_warc_type", f"WARC-Type {value[:100]!r} is not a WARC record type", None
+    if kind == WarcRecordType.response and rec.is_http:
+        line = rec.http_headers.status_line
+        if line is None or rec.http_headers.status_code is None or not _STATUS_LINE.match(line):
+            shown = repr(line[:100]) if line else "missing"
+            return "bad_http_status_line", f"{url}: HTTP status line {shown}", url
+    return None
+
+
 def _unparsable_why(f: Any, offset: int, plain: bool) -> str:
     if plain:
         f.seek(offset)
         if re.match(rb"WARC/1\.[01]\n", f.read(9)):
             return "record without a parsable WARC header: header lines end in LF, the WARC format requires CRLF"
     return "record without a parsable WARC header"
+
+
+def _at_member(f: Any, offset: int) -> bool:
+    f.seek(offset)
+    return f.read(3) == _GZIP_MAGIC
 
 
 def _undo_encodings(rec: Any, data: bytes) -> bytes:
@@ -270,18 +353,35 @@ def _damage_at(f: Any, offset: int, gz: bool, size: int) -> str | None:
             return problem
         return None
     end = _plain_record_end(f, offset, size)
-    return "truncated_record" if end is not None and end > size else None
+    if end is None:
+        return "truncated_record" if _header_cut(f, offset, size) else None
+    return "truncated_record" if end > size else None
 
 
-def _check_tail(f: Any, offset: int, gz: bool, size: int) -> tuple[str, int] | None:
-    """After a quiet stop at the record at `offset`: (problem, offset) if the file does not end there."""
+def _header_cut(f: Any, offset: int, size: int) -> bool:
+    """The plain file ends inside the WARC header that starts at `offset`."""
+    if offset >= size or size - offset > 1 << 16:
+        return False
+    f.seek(offset)
+    rest = f.read(size - offset)
+    # a CRLF header cut short: no blank line yet, no bare LF (LF-only headers are broken, not cut)
+    return b"\r\n\r\n" not in rest and _starts_like_warc(rest) and re.search(rb"(?<!\r)\n", rest) is None
+
+
+def _check_tail(f: Any, offset: int, gz: bool, size: int, whole: bool = False) -> tuple[str, int] | None:
+    """After a quiet stop at the record at `offset`: (problem, offset) if the file does not end there.
+
+    `whole`: the record at `offset` was read whole, so a cut in its closing CRLF CRLF or gzip trailer
+    loses nothing (like a cut between records) and is not reported: that record has had its outcome."""
     if gz:
         f.seek(offset)
         if f.read(3) != _GZIP_MAGIC:  # records not aligned on members (one big member): walk from the start
-            offset = 0
+            offset, whole = 0, False
         first = True
         for start, problem in _members(f, offset, size):
             if problem:
+                if first and whole and problem == "truncated_gzip" and _only_trailer_cut(f, start, True, size):
+                    return None
                 return problem, start
             if not first:
                 return "trailing_data", start
@@ -289,12 +389,51 @@ def _check_tail(f: Any, offset: int, gz: bool, size: int) -> tuple[str, int] | N
         return None
     end = _plain_record_end(f, offset, size)
     if end is None:
-        return ("broken_warc_header", offset) if offset < size else None
+        if offset >= size:
+            return None
+        return ("truncated_record" if _header_cut(f, offset, size) else "broken_warc_header"), offset
     if end > size:
+        if whole and _only_trailer_cut(f, offset, False, size):
+            return None
         return "truncated_record", offset
     f.seek(end)
     rest = f.read(size - end) if size - end <= 1 << 16 else f.read(1 << 16) + b"x"
     return ("trailing_data", end) if rest.strip() else None
+
+
+def _starts_like_warc(data: bytes) -> bool:
+    """`data` begins with a WARC version line, or with a piece of one (a file cut inside it)."""
+    return data.startswith(b"WARC/1.") or (len(data) < 7 and b"WARC/1.".startswith(data))
+
+
+def _only_trailer_cut(f: Any, offset: int, gz: bool, size: int) -> bool:
+    """The unit at `offset` (gzip member / plain record) holds a whole record and the file ends
+    inside what closes it: its CRLF CRLF, or its gzip member's trailer. Streamed: the header
+    (first 64 KiB), the length and the last bytes are all it needs."""
+    f.seek(offset)
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS) if gz else None
+    head, tail, total = b"", b"", 0
+    while True:
+        chunk = f.read(_SCAN_CHUNK)
+        if not chunk:
+            break
+        if d is not None:
+            try:
+                chunk = d.decompress(chunk)
+            except zlib.error:
+                return False
+        if len(head) < _SCAN_CHUNK:
+            head += chunk[: _SCAN_CHUNK - len(head)]
+        tail = (tail + chunk)[-4:]
+        total += len(chunk)
+    if d is not None and d.eof:  # the member is whole: the cut is elsewhere
+        return False
+    stop = head.find(b"\r\n\r\n")
+    m = re.search(rb"(?im)^content-length:[ \t]*(\d+)", head[:stop]) if stop >= 0 else None
+    if m is None:
+        return False
+    closing = total - (stop + 4 + int(m.group(1)))  # bytes after the content: a piece of CRLF CRLF
+    return 0 <= closing <= 4 and b"\r\n\r\n".startswith(tail[len(tail) - closing :] if closing else b"")
 
 
 def _resume(f: Any, offset: int, gz: bool, size: int) -> int | None:

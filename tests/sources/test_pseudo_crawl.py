@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections import Counter
 from pathlib import Path
 
@@ -165,3 +166,51 @@ def test_a_source_that_no_longer_gets_pages_keeps_no_stale_shard(tmp_path, monke
     _, urls, _ = ingest_urls(out, [sites, *more], monkeypatch)
     assert urls["sites"] == [] and len(urls["tipp"]) == len(urls["fahrer"]) == 1
     assert not list((out / "ingested" / "sites").glob("part-*"))
+
+
+def _response(url: str, status_line: str = "HTTP/1.1 200 OK", warc_type: str = "WARC-Type: response\r\n") -> bytes:
+    body = b"<html><body><p>Eine ganz normale Seite mit etwas Text.</p></body></html>"
+    http = f"{status_line}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+    head = (
+        f"WARC/1.0\r\n{warc_type}WARC-Date: 2024-01-01T00:00:00Z\r\n"
+        f"WARC-Record-ID: <urn:uuid:{url.rsplit('/', 1)[-1]:0>12}-0000-0000-0000-000000000000>\r\n"
+        f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return gzip.compress(head + http + b"\r\n\r\n", mtime=0)
+
+
+def test_damaged_records_are_reported_once_by_the_routed_ingest(tmp_path):
+    members = [
+        _response("http://seed.example/a"),
+        _response("http://seed.example/b", status_line="garbage"),  # a page of the seed site: that source's error
+        _response("http://other.example/c", status_line="HTTP/1.1 OK"),  # matches no seed: the archive's error
+        _response("http://seed.example/d", warc_type="WARC-Type: respnse\r\n"),  # not known to be a page: the archive's
+        _response("http://other.example/e"),
+    ]
+    (tmp_path / "crawl").mkdir()
+    (tmp_path / "crawl" / "made.warc.gz").write_bytes(b"".join(members))
+    offsets = [sum(len(m) for m in members[:i]) for i in range(len(members))]
+    catalog_path = tmp_path / "catalog.yaml"
+    catalog_path.write_text(
+        "sources:\n"
+        "  - {id: seed, name: seed, languages: [de], license: x, kind: pseudo_crawl, location: 'http://seed.example/',"
+        " proposed_by: t, status: approved, options: {archives: ['crawl/*.warc.gz']}}\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog(catalog_path)
+    summary = run_ingest(catalog, list(catalog.entries), RunConfig(catalog=catalog_path, output_dir=tmp_path / "out", workers=1), progress=False)
+    assert sorted((e["source"], e["offset"], e["problem"]) for e in summary.errors) == [
+        ("pseudo_crawl_unmatched", offsets[2], "bad_http_status_line"),
+        ("pseudo_crawl_unmatched", offsets[3], "bad_warc_type"),
+        ("seed", offsets[1], "bad_http_status_line"),
+    ]
+    outcomes = Counter()
+    for (_s, _l, src, outcome), v in summary.counts.rows.items():
+        outcomes[src, outcome] += v[0]
+    assert outcomes == {
+        ("seed", "kept"): 1,
+        ("seed", "bad_record_bad_http_status_line"): 1,
+        ("pseudo_crawl_unmatched", "bad_record_bad_http_status_line"): 1,
+        ("pseudo_crawl_unmatched", "bad_record_bad_warc_type"): 1,
+        ("pseudo_crawl_unmatched", "not_document_not_selected"): 1,
+    }

@@ -181,10 +181,18 @@ def test_uncompressed_chunked_and_content_encoded_responses():
     assert skipped == {"request": 2, "revisit": 1}
 
 
-def _warc_response(url: str, body: bytes, status: str = "200 OK", content_type: str = "text/html; charset=utf-8") -> bytes:
-    http = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+def _warc_response(
+    url: str,
+    body: bytes,
+    status: str = "200 OK",
+    content_type: str = "text/html; charset=utf-8",
+    status_line: str | None = None,  # the whole HTTP status line, instead of "HTTP/1.1 {status}"
+    warc_type: str = "WARC-Type: response\r\n",  # the WARC-Type header line(s), "" for none
+) -> bytes:
+    status_line = f"HTTP/1.1 {status}" if status_line is None else status_line
+    http = f"{status_line}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
     head = (
-        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Date: 2024-01-01T00:00:00Z\r\n"
+        f"WARC/1.0\r\n{warc_type}WARC-Date: 2024-01-01T00:00:00Z\r\n"
         f"WARC-Record-ID: <urn:uuid:{abs(hash(url)) % 10**12:012d}-0000-0000-0000-000000000000>\r\n"
         f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\n"
         f"Content-Length: {len(http)}\r\n\r\n"
@@ -268,27 +276,187 @@ def _member_starts(data: bytes) -> set[int]:
 
 
 def test_any_cut_keeps_a_prefix_of_the_records_and_reports_the_cut(tmp_path_factory):
-    from hypothesis import given, settings
+    """Every record (one per gzip member) before the cut has exactly one outcome: a payload, a skip or
+    the one truncated_gzip report; a cut in the last member's trailer loses nothing and reports nothing."""
+    from hypothesis import example, given, settings
     from hypothesis import strategies as st
 
     data = WARCFILE.read_bytes()
     boundaries = _member_starts(data)
     full = [p.offset for p in warc.iter_payloads(WARCFILE, warc.html_response)]
+    assert len(boundaries) - 1 == 50  # one record per member
     folder = tmp_path_factory.mktemp("cuts")
+    trailer_cuts = [b - 3 for b in sorted(boundaries)[1:12]]  # inside the gzip trailer of a member
 
     @settings(max_examples=40, deadline=None, database=None)
     @given(st.integers(min_value=1, max_value=len(data) - 1))
+    @example(RESPONSE_01SPB + 700)  # inside a response's HTTP headers
     def check(cut: int) -> None:
         path = folder / "cut.warc.gz"
         path.write_bytes(data[:cut])
-        out = list(warc.iter_payloads(path, warc.html_response))
+        skipped = Counter()
+        out = list(warc.iter_payloads(path, warc.html_response, skipped))
         good = [o.offset for o in out if isinstance(o, warc.Payload)]
         bad = [o for o in out if isinstance(o, BadRecord)]
         assert good == full[: len(good)]
-        if cut in boundaries:  # a file cut between members is a shorter valid WARC
+        assert len(out) + sum(skipped.values()) == sum(1 for b in boundaries if b < cut)
+        if cut in boundaries or cut in trailer_cuts:  # a shorter valid WARC / a whole last record
             assert bad == []
-        else:
+        elif bad:  # otherwise the cut record's one outcome is the report (a cut in a trailer has none)
             assert [b.problem for b in bad] == ["truncated_gzip"]
             assert bad[0].offset == max(b for b in boundaries if b < cut)
 
     check()
+    for cut in trailer_cuts:
+        check.hypothesis.inner_test(cut)
+
+
+IANA = FIXTURES / "example-iana.org-chunked.warc"
+IANA_RECORDS = (0, 405, 8379)  # warcinfo, response (chunked), request
+EXAMPLE_RESPONSE = 784  # gzip member of the response in example.warc.gz, after two warcinfo members
+
+
+def _outcomes(path: Path) -> tuple[list, Counter]:
+    """iter_payloads with the document selection: every record is a Payload, a skip or a BadRecord."""
+    skipped = Counter()
+    return list(warc.iter_payloads(path, warc.html_response, skipped)), skipped
+
+
+def test_a_cut_inside_a_responses_http_headers_is_one_truncated_record(tmp_path):
+    data = IANA.read_bytes()
+    http = data.index(b"HTTP/1.1 200 OK", IANA_RECORDS[1])
+    http_end = data.index(b"\r\n\r\n", http) + 4
+    cut_file = tmp_path / "cut.warc"
+    for cut in (http + 11, http + 30, (http + http_end) // 2, http_end - 1):  # "HTTP/1.1 20", ..., before the blank line
+        cut_file.write_bytes(data[:cut])
+        out, skipped = _outcomes(cut_file)
+        assert skipped == {}, cut  # not also counted as a non-200 or non-HTML response
+        assert [(type(o).__name__, o.offset) for o in out] == [("Payload", 0), ("BadRecord", 405)], cut
+        assert (out[1].path, out[1].problem) == (str(cut_file), "truncated_record")
+        docs, bad = read_all(cut_file, skipped=skipped)
+        assert docs == [] and [(b.offset, b.problem) for b in bad] == [(405, "truncated_record")] and skipped == {}
+
+
+def test_a_cut_inside_a_gzip_members_http_headers_is_one_truncated_record(tmp_path):
+    import zlib
+
+    data = (FIXTURES / "example.warc.gz").read_bytes()
+    member = gzip.decompress(data[EXAMPLE_RESPONSE:2012])
+    http, http_end = member.index(b"HTTP/1.1"), member.index(b"\r\n\r\n", member.index(b"HTTP/1.1"))
+    # the shortest cut of the member whose decompressed bytes end inside the HTTP headers
+    cut = next(
+        c for c in range(EXAMPLE_RESPONSE + 1, 2012)
+        if http + 20 < len(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[EXAMPLE_RESPONSE:c])) < http_end
+    )
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(data[:cut])
+    out, skipped = _outcomes(path)
+    assert skipped == {}
+    assert [(type(o).__name__, o.offset) for o in out] == [("Payload", 0), ("Payload", 353), ("BadRecord", EXAMPLE_RESPONSE)]
+    assert out[2].problem == "truncated_gzip"
+
+
+def test_every_cut_of_an_uncompressed_warc_gives_each_record_one_outcome(tmp_path):
+    data = IANA.read_bytes()
+    full = [o.offset for o in _outcomes(IANA)[0]]
+    assert full == [0, 405] and _outcomes(IANA)[1] == {"request": 1}
+    path = tmp_path / "cut.warc"
+    # every cut in the WARC and HTTP headers of the response and in the request; every 29th byte elsewhere
+    cuts = sorted({*range(1, len(data), 29), *range(395, 1140), *range(8370, len(data))})
+    for cut in cuts:
+        path.write_bytes(data[:cut])
+        out, skipped = _outcomes(path)
+        good = [o.offset for o in out if isinstance(o, warc.Payload)]
+        bad = [o for o in out if isinstance(o, BadRecord)]
+        assert good == full[: len(good)], cut
+        assert len(out) + sum(skipped.values()) == sum(1 for r in IANA_RECORDS if r < cut), cut
+        assert len(bad) <= 1, cut
+        if bad:
+            assert (bad[0].offset, bad[0].problem) == (max(r for r in IANA_RECORDS if r < cut), "truncated_record"), cut
+
+
+def _damaged_records() -> list[tuple[bytes, str | None]]:
+    """Hand-made records, with the problem each one is expected to be reported as (None: not damaged)."""
+    page = b"<html><body><p>Eine ganz normale Seite mit etwas Text.</p></body></html>"
+    request = (
+        b"WARC/1.0\r\nWARC-Type: request\r\nWARC-Date: 2024-01-01T00:00:00Z\r\n"
+        b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-00000000000r>\r\nWARC-Target-URI: http://a.example/ok\r\n"
+        b"Content-Type: application/http; msgtype=request\r\nContent-Length: 37\r\n\r\n"
+        b"GET /ok HTTP/1.1\r\nHost: a.example\r\n\r\n\r\n\r\n"
+    )
+    return [
+        (_warc_response("http://a.example/ok", page), None),
+        (_warc_response("http://a.example/garbage", page, status_line="garbage \x00 here"), "bad_http_status_line"),
+        (_warc_response("http://a.example/typo", page, warc_type="WARC-Type: respnse\r\n"), "bad_warc_type"),
+        (_warc_response("http://a.example/none", page, warc_type=""), "bad_warc_type"),
+        (_warc_response("http://a.example/twice", page, warc_type="WARC-Type: response\r\nWARC-Type: junk\r\n"), "bad_warc_type"),
+        (_warc_response("http://a.example/letters", page, status_line="HTTP/1.1 2OO OK"), "bad_http_status_line"),
+        (_warc_response("http://a.example/short", page, status_line="HTTP/1.1 20"), "bad_http_status_line"),
+        (_warc_response("http://a.example/missing", page, status="404 Not Found"), None),  # a real non-200: not damage
+        (request, None),
+        (_warc_response("http://a.example/last", page), None),
+    ]
+
+
+def _write_records(path: Path, records: list[bytes], gz: bool) -> list[int]:
+    """The records as a WARC, one gzip member each when `gz`; their offsets."""
+    units = [gzip.compress(r, mtime=0) for r in records] if gz else records
+    path.write_bytes(b"".join(units))
+    return [sum(len(u) for u in units[:i]) for i in range(len(units))]
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_garbage_status_lines_and_bad_warc_types_are_reported_with_file_and_offset(tmp_path, gz):
+    records = _damaged_records()
+    path = tmp_path / ("made.warc.gz" if gz else "made.warc")
+    offsets = _write_records(path, [r for r, _ in records], gz)
+    skipped = Counter()
+    docs, bad = read_all(path, skipped=skipped)
+    assert [d.url for d in docs] == ["http://a.example/ok", "http://a.example/last"]
+    assert [(b.path, b.offset, b.problem) for b in bad] == [
+        (str(path), offset, problem) for offset, (_, problem) in zip(offsets, records) if problem
+    ]
+    assert skipped == {"response_not_200": 1, "request": 1}  # no "unknown", no garbage counted as non-200
+    assert len(docs) + len(bad) + sum(skipped.values()) == len(records)
+    by_problem = {b.detail: b for b in bad}
+    assert any("'garbage \\x00 here'" in d for d in by_problem) and any("'respnse'" in d for d in by_problem)
+    assert [b.url for b in bad if b.problem == "bad_http_status_line"] == [
+        "http://a.example/garbage", "http://a.example/letters", "http://a.example/short"
+    ]
+
+
+def test_ingest_stage_counts_each_damaged_or_cut_record_once(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    records = _damaged_records()
+    offsets = _write_records(data / "a-made.warc.gz", [r for r, _ in records], gz=True)
+    iana = IANA.read_bytes()
+    (data / "b-cut.warc").write_bytes(iana[: iana.index(b"HTTP/1.1 200 OK") + 40])  # cut in the response's HTTP headers
+    catalog_path = tmp_path / "catalog.yaml"
+    catalog_path.write_text(
+        "sources:\n"
+        "  - {id: crawl, name: crawl, languages: [de], license: x, kind: warc, location: 'data/*',"
+        " proposed_by: t, status: approved}\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog(catalog_path)
+    config = RunConfig(catalog=catalog_path, output_dir=tmp_path / "out", workers=1)
+    summary = run_ingest(catalog, list(catalog.entries), config, progress=False)
+
+    errors = [json.loads(line) for line in (tmp_path / "out" / "stats" / "errors-ingest.jsonl").read_text().splitlines()]
+    assert [(Path(e["path"]).name, e["offset"], e["problem"]) for e in errors] == [
+        *(("a-made.warc.gz", offset, problem) for offset, (_, problem) in zip(offsets, records) if problem),
+        ("b-cut.warc", 405, "truncated_record"),
+    ]
+    outcomes = Counter()
+    for (_s, _l, _src, outcome), v in summary.counts.rows.items():
+        outcomes[outcome] += v[0]
+    assert outcomes == {
+        "kept": 2,
+        "bad_record_bad_http_status_line": 3,
+        "bad_record_bad_warc_type": 3,
+        "bad_record_truncated_record": 1,
+        "not_document_response_not_200": 1,
+        "not_document_request": 1,
+    }
+    assert sum(outcomes.values()) == len(records) + 1  # every record once (the cut file's warcinfo is not counted)
