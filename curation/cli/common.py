@@ -44,9 +44,11 @@ def resolve_config(
 
 
 def print_config(config: RunConfig) -> None:
+    """The resolved config as YAML that loads back (never wrapped to the terminal's width)."""
     import yaml
 
-    out.print(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True), end="")
+    text = yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=10_000)
+    out.print(text, end="", markup=False, highlight=False, soft_wrap=True)
 
 
 PRECEDENCE_NOTE = """\

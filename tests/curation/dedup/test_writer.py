@@ -10,7 +10,7 @@ import json
 import pyarrow as pa
 
 from curation.counts import KEPT, Counts
-from curation.dedup.stage import STAGE, _writer_fn
+from curation.dedup.stage import NAME as STAGE, _writer_fn
 from curation.schema import REMOVED_SCHEMA, documents_table
 
 
