@@ -109,10 +109,11 @@ def run_job(task: Task, fn: Callable[[Task], TaskResult]) -> TaskResult:
     return completed(task) or _execute(fn, task)
 
 
-def remove_stale(folders: Iterable[Path], results: Iterable[TaskResult], pattern: str = "part-*") -> list[Path]:
-    """Remove what an earlier run left in these folders that no task of this run produced (shards of
-    files regrouped or gone, of a changed shard size): left in place, the next stages would read them."""
-    produced = {Path(o).resolve() for r in results for o in r.outputs}
+def remove_stale(folders: Iterable[Path], outputs: Iterable[str | Path], pattern: str = "part-*") -> list[Path]:
+    """Remove what an earlier run left in these folders that this run did not produce (shards of files
+    regrouped or gone, of a changed shard size, temporary files of a killed run): left in place, the
+    next stages would read them. `outputs`: this run's files; their stats sidecars are kept too."""
+    produced = {Path(o).resolve() for o in outputs}
     produced |= {stats_path(p) for p in produced}
     removed = []
     for folder in sorted(set(folders)):

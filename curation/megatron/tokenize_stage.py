@@ -34,7 +34,7 @@ from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_tab
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
-from curation.runner import Task, TaskResult, run_tasks, shard_task
+from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.shards import may_hold_documents, list_shards, read_batches, sha256_file
 from curation.stage import Stage, StageResult, default_input
 
@@ -43,7 +43,6 @@ UNDETERMINED = "und"
 EMPTY = "empty_text"
 UNREADABLE = "unreadable_shard"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
-_DATASET_FILE = re.compile(r"^.+_\d{5}(\.bin|\.idx|\.docs\.parquet|\.stats\.json)$")
 
 
 class TokenizeError(RuntimeError):
@@ -301,12 +300,9 @@ def merge(results: list[TaskResult], layout: Layout, options: TokenizeConfig, dt
 
 def _remove_stale(layout: Layout, infos: list[DatasetInfo]) -> None:
     """Dataset files of an earlier run that this run did not produce, and temporary leftovers."""
-    keep = set()
-    for info in infos:
-        keep |= {f["name"] for f in info.files.values()}
-    for path in layout.tokens().iterdir():
-        if path.is_file() and ((_DATASET_FILE.match(path.name) and path.name not in keep) or ".tmp-" in path.name):
-            path.unlink()
+    produced = [layout.tokens() / f["name"] for info in infos for f in info.files.values()]
+    remove_stale([layout.tokens()], produced, pattern="*_[0-9][0-9][0-9][0-9][0-9].*")
+    remove_stale([layout.tokens()], [], pattern=".*.tmp-*")
 
 
 def _clear(layout: Layout) -> None:
