@@ -55,6 +55,7 @@ HANS_HANT_PAIRS = (
 ).split()
 HANS_CHARS = frozenset(pair[0] for pair in HANS_HANT_PAIRS)
 HANT_CHARS = frozenset(pair[1] for pair in HANS_HANT_PAIRS)
+DIFFERING_CHARS = HANS_CHARS | HANT_CHARS
 
 
 @lru_cache(maxsize=8192)
@@ -110,8 +111,9 @@ def accepted_mass(declared: Iterable[str], labels: Iterable[tuple[str, float]]) 
 def chinese_script(text: str, sample: int = 2000) -> str | None:
     """`Hans` or `Hant` by characters that differ between them, None when the text has none."""
     head = text[:sample]
-    hans = sum(ch in HANS_CHARS for ch in head)
-    hant = sum(ch in HANT_CHARS for ch in head)
+    present = set(head) & DIFFERING_CHARS
+    hans = sum(head.count(ch) for ch in present & HANS_CHARS)
+    hant = sum(head.count(ch) for ch in present & HANT_CHARS)
     if hans == hant:
         return None
     return "Hans" if hans > hant else "Hant"

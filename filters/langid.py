@@ -120,10 +120,8 @@ class LanguageId(Filter):
             script, share = dominant_script(text)
             rows.append(prediction_signals(prediction) | {"lang_declared": is_declared, f"script:{script}": round(share, 4)})
             details.append(top_labels_text(prediction))
-        names = ["lang_score", "lang_declared", "lid_top1_p"]
-        names += sorted({n for row in rows for n in row} - set(names))
         signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores]}
-        signals.update({n: [row.get(n) for row in rows] for n in names[1:]})
+        signals.update(sparse_columns(rows))
         return Scores(signals=signals, langs=langs, lang_scores=scores, details=details)
 
     def choose_lang(self, prediction: Prediction, declared: tuple[str, ...]) -> tuple[str, float, float | None]:
@@ -167,3 +165,15 @@ def top_labels_text(prediction: Prediction) -> str | None:
     """`top=hr:0.50,sr-Latn:0.25` for a removal's detail."""
     shown = [f"{label}:{p:.2f}" for label, p in prediction if p >= MIN_LABEL_P][:3]
     return "top=" + ",".join(shown) if shown else None
+
+
+def sparse_columns(rows: list[dict[str, float | None]]) -> dict[str, list[float | None]]:
+    """Per-document signal maps as columns (None where a document lacks the signal), in a stable order."""
+    columns: dict[str, list[float | None]] = {}
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            if name not in columns:
+                columns[name] = [None] * len(rows)
+            columns[name][i] = value
+    fixed = [n for n in ("lang_declared", "lid_top1_p") if n in columns]
+    return {n: columns[n] for n in fixed + sorted(set(columns) - set(fixed))}
