@@ -60,14 +60,21 @@ DIFFERING_CHARS = HANS_CHARS | HANT_CHARS
 
 @lru_cache(maxsize=8192)
 def normalise_label(label: str) -> str:
-    """A model's label as the catalog's BCP-47 tag (`__label__zul_Latn` -> `zu`, `__label__als` -> `gsw`)."""
+    """A model's label as a BCP-47 tag (`__label__zul_Latn` -> `zu`, `__label__als` -> `gsw`)."""
     code = label.removeprefix("__label__").strip()
     if "_" not in code and "-" not in code and code in LID176_LABELS:
         return LID176_LABELS[code]
+    return normalise_tag(code.replace("_", "-"))
+
+
+@lru_cache(maxsize=8192)
+def normalise_tag(tag: str) -> str:
+    """langcodes' standard form with individual languages under their usual macrolanguage (`swh` -> `sw`,
+    `mhr` -> `chm`): how labels and declared tags are compared. An unknown code stays as written."""
     try:
-        return langcodes.standardize_tag(code.replace("_", "-"), macro=True)
-    except (ValueError, LookupError):  # an unknown code stays as the model wrote it
-        return code
+        return langcodes.standardize_tag(tag, macro=True)
+    except (ValueError, LookupError):
+        return tag
 
 
 def primary(tag: str) -> str:
@@ -94,6 +101,7 @@ def accepts(declared: str, label: str) -> bool:
     Same primary subtag or same cluster (`hr` accepts `sr-Latn`, `no` accepts `nn`), and no
     conflicting script when both tags name one (`zh-Hant` refuses `zh-Hans`; `zh` accepts both).
     """
+    declared = normalise_tag(declared)  # the catalog writes `mhr`, a GlotLID label may say `chm`
     if declared == label:
         return True
     if not same_cluster(declared, label):

@@ -127,8 +127,9 @@ class LanguageId(Filter):
     def choose_lang(self, prediction: Prediction, declared: tuple[str, ...]) -> tuple[str, float, float | None]:
         """The document's `lang`, its score (accepted probability mass) and whether it is declared (1/0/None).
 
-        A declared language becomes `lang` when it accepts the top label or when the mass its
-        source's declared languages accept reaches its threshold; the score is then that mass.
+        The declared language whose labels have the most probability mass becomes `lang` when it
+        accepts the top label or when that mass reaches its threshold; the score is then that mass
+        (of that one language: hr + sr + bs for `hr`, never a sum over every declared language).
         Otherwise `lang` is the top label, scored by the mass its own language accepts.
         """
         if not prediction:
@@ -137,8 +138,9 @@ class LanguageId(Filter):
         declared = tuple(d for d in declared or () if d not in ("mul", "und"))
         if not declared:
             return top, accepted_mass((top,), prediction), None
-        mass = accepted_mass(declared, prediction)
-        best = max(declared, key=lambda d: accepted_mass((d,), prediction))
+        masses = {d: accepted_mass((d,), prediction) for d in declared}
+        best = max(declared, key=masses.__getitem__)
+        mass = masses[best]  # one language's mass: a source declaring many languages gets no sum over all of them
         if any(accepts(d, top) for d in declared) or mass >= self.params_for(best).min_score:
             return best, mass, 1.0
         return top, accepted_mass((top,), prediction), 0.0

@@ -55,3 +55,11 @@ def test_a_model_covers_a_language_through_its_cluster():
     labels = {"hr", "sr", "sr-Latn", "no", "nn", "zh", "sw"}
     assert covers(labels, "bs") and covers(labels, "nb") and covers(labels, "zh-Hant") and covers(labels, "sw")
     assert not covers(labels, "zu") and not covers(labels, "yo")
+
+
+def test_individual_languages_match_their_macrolanguage_label():
+    """The catalog writes `mhr`, `pnb`, `bcl`; labels normalise under the macrolanguage (`chm`, `lah`, `bik`)."""
+    assert normalise_label("__label__mhr") == "chm" and accepts("mhr", normalise_label("__label__mhr"))
+    assert accepts("pnb", normalise_label("__label__pnb")) and accepts("bcl", normalise_label("__label__bcl"))
+    assert accepts("sw", normalise_label("__label__swh_Latn")) and accepts("swh", "sw")
+    assert not accepts("yue", "zh")
