@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
-from filters.lang_labels import accepted_mass, accepts, normalise_label, with_text_script
+from filters.lang_labels import accepted_mass, accepts, normalise_label, normalise_tag, with_text_script
 from filters.text_units import dominant_script
 from filters.wordlists import builtin_packs
 
@@ -139,7 +139,7 @@ class LanguageId(Filter):
         if not declared:
             return top, accepted_mass((top,), prediction), None
         masses = {d: accepted_mass((d,), prediction) for d in declared}
-        best = max(declared, key=masses.__getitem__)
+        best = max(declared, key=lambda d: (masses[d], own_probability(d, prediction)))  # hr before bs on an hr label
         mass = masses[best]  # one language's mass: a source declaring many languages gets no sum over all of them
         if any(accepts(d, top) for d in declared) or mass >= self.params_for(best).min_score:
             return best, mass, 1.0
@@ -154,6 +154,14 @@ class LanguageId(Filter):
         if math.isnan(score) or score < p.min_score:
             return "lang_score_below_threshold", f"lang={lang} score={score:.2f} min={p.min_score:.2f}"
         return None
+
+
+def own_probability(declared: str, prediction: Prediction) -> float:
+    """The probability of the label that is the declared language itself (not a cluster sibling)."""
+    tag = normalise_tag(declared)
+    own = sum(p for label, p in prediction if label == tag or label.split("-")[0] == tag)
+    exact = sum(p for label, p in prediction if label == declared)  # `sq` before `als` (Tosk, under sq) on an sq label
+    return own + exact
 
 
 def prediction_signals(prediction: Prediction) -> dict[str, float]:

@@ -192,3 +192,13 @@ def test_udhr_serbo_croatian_and_nynorsk_are_kept_when_declared(langid, name, la
     kept = 1 - len(removals) / len(lines)
     print(f"\n{name} declared {lang}: kept {kept:.3f} of {len(lines)}")
     assert kept >= min_kept
+
+
+def test_a_source_declaring_several_cluster_members_gets_the_one_the_model_named():
+    f = LanguageId()
+    declared = ("bs", "hr", "nn", "no", "sr", "arz", "ar")
+    assert f.choose_lang([("hr", 0.6), ("sr", 0.2), ("bs", 0.1)], declared)[0] == "hr"
+    assert f.choose_lang([("sr", 0.6), ("hr", 0.2)], declared)[0] == "sr"
+    assert f.choose_lang([("no", 0.8), ("nn", 0.1)], declared)[0] == "no"
+    assert f.choose_lang([("arz", 0.6), ("ar", 0.3)], declared)[0] == "arz"
+    assert f.choose_lang([("sq", 0.9)], ("als", "sq"))[0] == "sq"
