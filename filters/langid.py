@@ -76,10 +76,18 @@ class LanguageId(Filter):
     def setup(self) -> None:
         import fasttext
 
-        path = Path(self.defaults.model_path) if self.defaults.model_path else default_model_path()
+        path = self.model_file()
         if not path.exists():
             raise RuntimeError(f"langid: model file {path} not found (filter.params.langid.model_path)")
         self._model = fasttext.load_model(str(path))
+
+    def output_labels(self) -> frozenset[str]:
+        """Every tag the model can output, normalised (`catalog validate` names languages outside them)."""
+        self.ensure_setup()
+        return frozenset(normalise_label(label) for label in self._model.get_labels())
+
+    def model_file(self) -> Path:
+        return Path(self.defaults.model_path) if self.defaults.model_path else default_model_path()
 
     def model_lines(self, texts: list[str]) -> list[str]:
         """What the model reads: the first `max_chars` characters on one line."""
