@@ -110,6 +110,15 @@ def accepts(declared: str, label: str) -> bool:
     return d_script is None or l_script is None or d_script == l_script
 
 
+def same_language(a: str, b: str) -> bool:
+    """Whether two tags name one language (`zh` ~ `zh-Hant`, `swh` ~ `sw`); clusters do not count (`hr` is not `sr`)."""
+    a, b = normalise_tag(a), normalise_tag(b)
+    if primary(a) != primary(b):
+        return False
+    a_script, b_script = script_of(a), script_of(b)
+    return a_script is None or b_script is None or a_script == b_script
+
+
 def accepted_mass(declared: Iterable[str], labels: Iterable[tuple[str, float]]) -> float:
     """Probability mass of the labels any of the declared languages accepts."""
     declared = tuple(declared)

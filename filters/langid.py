@@ -95,10 +95,13 @@ class LanguageId(Filter):
         return [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") for t in texts]
 
     def predict_top(self, texts: list[str]) -> list[Prediction]:
-        """Each text's top-k normalised labels and probabilities (labels that normalise alike are summed)."""
+        """Each text's top-k normalised labels and probabilities (labels that normalise alike are summed; none for a blank text)."""
         labels, probs = self._model.predict(self.model_lines(texts), k=self.defaults.top_k)
         predictions = []
         for text, doc_labels, doc_probs in zip(texts, labels, probs):
+            if not text.strip():  # nothing to identify
+                predictions.append([])
+                continue
             merged: dict[str, float] = {}
             for label, prob in zip(doc_labels, doc_probs):
                 tag = with_text_script(normalise_label(label), text)
@@ -120,8 +123,6 @@ class LanguageId(Filter):
         rows: list[dict[str, float | None]] = []
         details: list[str | None] = []
         for text, prediction, declared in zip(batch.texts, predictions, batch.declared):
-            if not text.strip() or not prediction:
-                prediction = []
             lang, score, is_declared = self.choose_lang(prediction, declared)
             langs.append(lang)
             scores.append(score)
