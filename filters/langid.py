@@ -14,8 +14,9 @@ declaring `hr` keeps a page labelled hr 0.50 / sh 0.25 / sr 0.12, scored 0.87,
 the probability mass of the labels its declared languages accept (a cluster
 such as hr/sr/bs, no/nb/nn, ar and its varieties). That mass is compared with
 the language's `min_score`. Signals: `lang_score` (the mass), `lang_declared`,
-`lid_top1_p` and `lid:<label>` per top-k label, so an audit sees what the
-model said; a removal's detail names the top three labels.
+`lid_top1_p` (the top label's probability) and `lid_lang_p` (that of the label
+naming `lang` itself); a removal's detail names the top three labels
+(`top=hr:0.50,sr-Latn:0.25,sr:0.12`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from filters.text_units import dominant_script
 from filters.wordlists import builtin_packs
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
-MIN_LABEL_P = 0.01  # top-k labels below this probability are not kept as signals
+MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a removal's detail
 
 
 class LanguageIdParams(Params):
@@ -127,7 +128,7 @@ class LanguageId(Filter):
             langs.append(lang)
             scores.append(score)
             script, share = dominant_script(text)
-            rows.append(prediction_signals(prediction) | {"lang_declared": is_declared, f"script:{script}": round(share, 4)})
+            rows.append(prediction_signals(prediction, lang) | {"lang_declared": is_declared, f"script:{script}": round(share, 4)})
             details.append(top_labels_text(prediction))
         signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores]}
         signals.update(sparse_columns(rows))
@@ -167,17 +168,22 @@ class LanguageId(Filter):
 
 def own_probability(declared: str, prediction: Prediction) -> float:
     """The probability of the label that is the declared language itself (not a cluster sibling)."""
-    tag = normalise_tag(declared)
-    own = sum(p for label, p in prediction if label == tag or label.split("-")[0] == tag)
+    own = own_label_probability(declared, prediction)
     exact = sum(p for label, p in prediction if label == declared)  # `sq` before `als` (Tosk, under sq) on an sq label
     return own + exact
 
 
-def prediction_signals(prediction: Prediction) -> dict[str, float]:
-    """The top label's probability and each top-k label's (`lid:hr`), for audits."""
-    signals = {"lid_top1_p": round(prediction[0][1], 4)} if prediction else {}
-    signals.update({f"lid:{label}": round(p, 4) for label, p in prediction if p >= MIN_LABEL_P})
-    return signals
+def prediction_signals(prediction: Prediction, lang: str) -> dict[str, float]:
+    """The top label's probability and that of the label naming `lang` itself: with `lang_score` (the
+    accepted mass) an audit sees how much of a decision came from the cluster. Labels are in the detail."""
+    if not prediction:
+        return {}
+    return {"lid_top1_p": round(prediction[0][1], 4), "lid_lang_p": round(own_label_probability(lang, prediction), 4)}
+
+
+def own_label_probability(lang: str, prediction: Prediction) -> float:
+    tag = normalise_tag(lang)
+    return sum(p for label, p in prediction if label == tag or label.split("-")[0] == tag)
 
 
 def top_labels_text(prediction: Prediction) -> str | None:
@@ -194,5 +200,5 @@ def sparse_columns(rows: list[dict[str, float | None]]) -> dict[str, list[float 
             if name not in columns:
                 columns[name] = [None] * len(rows)
             columns[name][i] = value
-    fixed = [n for n in ("lang_declared", "lid_top1_p") if n in columns]
+    fixed = [n for n in ("lang_declared", "lid_top1_p", "lid_lang_p") if n in columns]
     return {n: columns[n] for n in fixed + sorted(set(columns) - set(fixed))}

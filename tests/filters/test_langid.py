@@ -152,7 +152,13 @@ def test_filter_keeps_croatian_end_to_end_with_a_fake_model():
     assert b.langs == ["hr"] and b.lang_scores == [pytest.approx(0.9)]
     signals = b.signals[0]
     assert signals["lang_score"] == 0.9 and signals["lang_declared"] == 1.0 and signals["lid_top1_p"] == 0.5
-    assert signals["lid:hr"] == 0.5 and signals["lid:sr-Latn"] == 0.25 and signals["lid:sr"] == 0.12
+    assert signals["lid_lang_p"] == 0.5 and not any(name.startswith("lid:") for name in signals)
+
+
+def test_removal_detail_names_the_top_labels():
+    f = fake_langid([("fr", 0.6), ("en", 0.3), ("sh", 0.05)])
+    _, removals = apply_filter(f, batch(["Un texte en français sur le temps qu'il fait."], declared=("en",)), Counts())
+    assert removals == [(0, ("lang_not_declared", "detected=fr score=0.60 top=fr:0.60,en:0.30,sr-Latn:0.05"))]
 
 
 def test_nynorsk_detected_as_norwegian_is_declared():
