@@ -138,7 +138,7 @@ def chinese_script(text: str, sample: int = 2000) -> str | None:
 
 def with_text_script(label: str, text: str) -> str:
     """`zh` (or `zh-Hani`) -> `zh-Hans` / `zh-Hant` from the text; other labels unchanged."""
-    if primary(label) == "zh" and script_of(label) in (None, "Hani"):
+    if label.startswith("zh") and primary(label) == "zh" and script_of(label) in (None, "Hani"):
         script = chinese_script(text)
         return f"zh-{script}" if script else "zh"
     return label
