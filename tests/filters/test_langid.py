@@ -208,3 +208,13 @@ def test_a_source_declaring_several_cluster_members_gets_the_one_the_model_named
     assert f.choose_lang([("no", 0.8), ("nn", 0.1)], declared)[0] == "no"
     assert f.choose_lang([("arz", 0.6), ("ar", 0.3)], declared)[0] == "arz"
     assert f.choose_lang([("sq", 0.9)], ("als", "sq"))[0] == "sq"
+
+
+def test_chinese_gets_its_script_from_the_text(langid):
+    traditional = "委員會將於下週發佈關於經濟狀況的最終報告，這個報告對國家很重要。"
+    simplified = "委员会将于下周发布关于经济状况的最终报告，这个报告对国家很重要。"
+    b, removals = apply_filter(langid, batch([traditional, simplified], declared=("mul",)), Counts())
+    assert b.langs == ["zh-Hant", "zh-Hans"] and removals == []
+    b, removals = apply_filter(langid, batch([traditional, simplified], declared=("zh-Hant",)), Counts())
+    assert b.langs == ["zh-Hant", "zh-Hans"]
+    assert [(i, r) for i, (r, _d) in removals] == [(1, "lang_not_declared")]

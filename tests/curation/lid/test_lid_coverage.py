@@ -77,3 +77,11 @@ def test_real_catalog_is_valid_and_its_uncovered_entries_are_counted():
     named = {w.entry for w in warnings}
     print(f"\n{len(warnings)} of {len(entries)} catalog entries declare languages lid.176 cannot output")
     assert "www_bbc_com_swahili" not in named and len(warnings) >= 50
+
+
+def test_an_unreadable_model_gives_a_note_not_a_failure(tmp_path):
+    path = write_catalog(tmp_path)
+    result = CliRunner().invoke(app, ["catalog", "validate", str(path), "--lid-model", str(tmp_path / "glotlid.bin")])
+    assert result.exit_code == 0, result.output
+    assert "note: LID coverage not checked" in result.output and "glotlid.bin" in result.output
+    assert "warning" not in result.output
