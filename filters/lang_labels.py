@@ -110,6 +110,7 @@ def accepts(declared: str, label: str) -> bool:
     return d_script is None or l_script is None or d_script == l_script
 
 
+@lru_cache(maxsize=8192)
 def same_language(a: str, b: str) -> bool:
     """Whether two tags name one language (`zh` ~ `zh-Hant`, `swh` ~ `sw`); clusters do not count (`hr` is not `sr`)."""
     a, b = normalise_tag(a), normalise_tag(b)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
-from filters.lang_labels import accepted_mass, accepts, normalise_label, normalise_tag, with_text_script
+from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language, with_text_script
 from filters.text_units import dominant_script
 from filters.wordlists import builtin_packs
 
@@ -182,8 +182,8 @@ def prediction_signals(prediction: Prediction, lang: str) -> dict[str, float]:
 
 
 def own_label_probability(lang: str, prediction: Prediction) -> float:
-    tag = normalise_tag(lang)
-    return sum(p for label, p in prediction if label == tag or label.split("-")[0] == tag)
+    """The probability of the labels naming `lang` itself (`sr` and `sr-Latn` for `sr-Latn`; not `hr`)."""
+    return sum(p for label, p in prediction if same_language(lang, label))
 
 
 def top_labels_text(prediction: Prediction) -> str | None:
