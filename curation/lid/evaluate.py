@@ -20,7 +20,7 @@ import csv
 import gzip
 import io
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
