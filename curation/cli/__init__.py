@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import audit, catalog, dedup, filter, ingest, lm, run, stats, tokenizer
+from curation.cli import audit, catalog, dedup, filter, ingest, lid, lm, run, stats, tokenizer
 
 app = typer.Typer(
     name="curation",
@@ -17,6 +17,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(lm.app, name="lm")
 ingest.register(app)
 app.add_typer(filter.app, name="filter")
+app.add_typer(lid.app, name="lid")
 dedup.register(app)
 tokenizer.register(app)
 stats.register(app)

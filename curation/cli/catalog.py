@@ -10,7 +10,7 @@ import typer
 import yaml
 from rich.table import Table
 
-from curation.cli.common import console, fail, out
+from curation.cli.common import console, fail, out, resolve_config
 
 app = typer.Typer(help="Work with the source catalog (catalog.yaml).", no_args_is_help=True)
 
@@ -31,17 +31,46 @@ def _load(path: Path):
 
 
 @app.command()
-def validate(path: Path = PathArg) -> None:
-    """Check every entry; each problem names the file, entry id and field. Exit 1 on any problem."""
+def validate(
+    path: Path = PathArg,
+    lid_model: Optional[Path] = typer.Option(None, "--lid-model", help="fastText LID model whose languages to check (default: the --config's langid model_path, else lid.176.ftz)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run config: its filter.params.langid.model_path is the LID model checked."),
+    lid_check: bool = typer.Option(True, "--lid-check/--no-lid-check", help="Warn about declared languages the LID model cannot output."),
+) -> None:
+    """Check every entry; each problem names the file, entry id and field. Exit 1 on any problem.
+
+    Warnings (printed and counted, exit code unchanged) name entries declaring a language the LID model cannot output.
+    """
     from curation.catalog.validate import validate_file
 
     entries, problems = validate_file(path)
     for problem in problems:
         console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    warnings = _lid_warnings(entries, path, lid_model, config) if lid_check else []
+    for warning in warnings:
+        console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     if problems:
-        console.print(f"[bold red]{len(problems)} problem(s)[/] in {path}")
+        console.print(f"[bold red]{len(problems)} problem(s)[/] in {path}" + (f", {len(warnings)} warning(s)" if warnings else ""))
         raise typer.Exit(1)
-    out.print(f"{path}: {len(entries)} entries, valid", highlight=False)
+    note = f", {len(warnings)} warning(s): entries declaring languages the LID model cannot output" if warnings else ""
+    out.print(f"{path}: {len(entries)} entries, valid{note}", highlight=False, soft_wrap=True)
+
+
+def _lid_warnings(entries, path: Path, lid_model: Optional[Path], config: Optional[Path]) -> list:
+    """`check_lid_coverage` with the configured model; a note instead when the model cannot be read."""
+    from curation.catalog.validate import check_lid_coverage
+    from curation.lid.labels import model_labels
+
+    if lid_model is None and config is not None:
+        model_path = resolve_config(config).filter.params.get("langid", {}).get("model_path")
+        lid_model = Path(model_path) if model_path else None
+    try:
+        labels = model_labels(lid_model)
+    except (RuntimeError, OSError, ValueError) as exc:
+        console.print(f"note: LID coverage not checked: {exc}", highlight=False, markup=False, soft_wrap=True)
+        return []
+    name = lid_model.name if lid_model else "lid.176.ftz"
+    return check_lid_coverage(entries, labels, name, str(path))
 
 
 @app.command("list")

@@ -18,7 +18,8 @@ from curation.layout import Layout
 from curation.shards import list_shards, read_stats
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "filters" / "catalog.yaml"
-SAFE_DETAIL = re.compile(r"^(detected=\S+ score=[\d.]+|lang=\S+ score=[\d.]+ min=[\d.]+|words=\d+ min=\d+|ratio=[\d.]+ (max|min)=[\d.]+( n=\d+)?"
+LID_TOP = r"( top=[A-Za-z0-9-]+:[\d.]+(,[A-Za-z0-9-]+:[\d.]+){0,2})?"  # langid names its top labels, never text
+SAFE_DETAIL = re.compile(r"^(detected=\S+ score=[\d.]+" + LID_TOP + r"|lang=\S+ score=[\d.]+ min=[\d.]+" + LID_TOP + r"|words=\d+ min=\d+|ratio=[\d.]+ (max|min)=[\d.]+( n=\d+)?"
                          r"|listed domain \(UT1 adult\) domain=[a-z0-9.-]+|listed URL prefix \(UT1 adult\)|banned word in URL)$")
 
 

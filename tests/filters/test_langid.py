@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import pickle
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -104,3 +105,116 @@ def test_model_path_and_pickling(tmp_path):
     missing = LanguageId({"model_path": str(tmp_path / "lid.176.bin")})
     with pytest.raises(RuntimeError, match="lid.176.bin not found"):
         missing.ensure_setup()
+
+
+# ------------------------------------------------ decisions on the declared languages' accepted mass
+
+UDHR = Path(__file__).resolve().parents[3] / "shared" / "data" / "lid" / "udhr2" / "udhr2.zip"
+
+
+class FakeModel:
+    """Answers every line with the same top-k labels, as fastText's `predict(lines, k)` does."""
+
+    def __init__(self, labels: list[tuple[str, float]]):
+        self.labels = labels
+
+    def predict(self, lines, k=1):
+        top = self.labels[:k]
+        return [[f"__label__{label}" for label, _ in top] for _ in lines], [[p for _, p in top] for _ in lines]
+
+
+def fake_langid(labels: list[tuple[str, float]], **params) -> LanguageId:
+    class FakeLanguageId(LanguageId):
+        def setup(self) -> None:
+            self._model = FakeModel(labels)
+
+    f = FakeLanguageId(params or None)
+    f.ensure_setup()
+    return f
+
+
+def test_croatian_split_over_the_serbo_croatian_cluster_is_kept():
+    """hr 0.50 / sh 0.25 / sr 0.12: the top label alone (0.50) is under 0.70; the cluster's mass is 0.87."""
+    f = LanguageId()
+    prediction = [("hr", 0.5), (normalise_label("__label__sh"), 0.25), ("sr", 0.12), ("sl", 0.05)]
+    lang, score, declared = f.choose_lang(prediction, ("hr",))
+    assert (lang, round(score, 4), declared) == ("hr", 0.87, 1.0)
+    assert f.decide({"lang_score": score, "lang_declared": declared}, lang) is None
+    # a source declaring Bosnian keeps the same page, as Bosnian
+    assert f.choose_lang(prediction, ("bs",))[0] == "bs"
+
+
+def test_filter_keeps_croatian_end_to_end_with_a_fake_model():
+    f = fake_langid([("hr", 0.5), ("sh", 0.25), ("sr", 0.12), ("sl", 0.05), ("bs", 0.03)])
+    counts = Counts()
+    b, removals = apply_filter(f, batch(["Ovo je rečenica na hrvatskom jeziku o vremenu."], declared=("hr",)), counts)
+    assert removals == []
+    assert b.langs == ["hr"] and b.lang_scores == [pytest.approx(0.9)]
+    signals = b.signals[0]
+    assert signals["lang_score"] == 0.9 and signals["lang_declared"] == 1.0 and signals["lid_top1_p"] == 0.5
+    assert signals["lid_lang_p"] == 0.5 and not any(name.startswith("lid:") for name in signals)
+
+
+def test_removal_detail_names_the_top_labels():
+    f = fake_langid([("fr", 0.6), ("en", 0.3), ("sh", 0.05)])
+    _, removals = apply_filter(f, batch(["Un texte en français sur le temps qu'il fait."], declared=("en",)), Counts())
+    assert removals == [(0, ("lang_not_declared", "detected=fr score=0.60 top=fr:0.60,en:0.30,sr-Latn:0.05"))]
+
+
+def test_nynorsk_detected_as_norwegian_is_declared():
+    f = LanguageId()
+    assert f.choose_lang([("no", 0.75), ("nn", 0.13), ("da", 0.08)], ("nn",)) == ("nn", 0.88, 1.0)
+    assert f.choose_lang([("no", 0.75), ("nn", 0.13), ("da", 0.08)], ("nb",))[:2] == ("nb", 0.88)
+
+
+def test_declared_mass_can_outweigh_an_undeclared_top_label():
+    f = LanguageId()
+    lang, score, declared = f.choose_lang([("sl", 0.28), ("hr", 0.27), ("sr", 0.25), ("bs", 0.2)], ("hr",))
+    assert (lang, round(score, 2), declared) == ("hr", 0.72, 1.0)
+    # too little declared mass: the top label, not declared
+    lang, score, declared = f.choose_lang([("fr", 0.8), ("en", 0.15)], ("en",))
+    assert (lang, score, declared) == ("fr", 0.8, 0.0)
+    assert f.decide({"lang_score": score, "lang_declared": declared}, lang)[0] == "lang_not_declared"
+    # declared and accepted but too unsure: the declared language, below its threshold
+    lang, score, declared = f.choose_lang([("en", 0.5), ("fr", 0.3)], ("en",))
+    assert (lang, declared) == ("en", 1.0)
+    assert f.decide({"lang_score": score, "lang_declared": declared}, lang)[0] == "lang_score_below_threshold"
+
+
+def test_sources_without_declared_languages_take_the_top_labels_cluster():
+    f = LanguageId()
+    assert f.choose_lang([("hr", 0.5), ("sr", 0.3), ("en", 0.1)], ("mul",)) == ("hr", 0.8, None)
+    assert f.choose_lang([], ("en",)) == ("und", 0.0, None)
+
+
+@pytest.mark.skipif(not UDHR.exists(), reason=f"{UDHR} not present (shared LID evaluation data)")
+@pytest.mark.parametrize("name, lang, min_kept", [("hrv", "hr", 0.95), ("bos_latn", "bs", 0.95), ("srp_latn", "sr-Latn", 0.95), ("nno", "nn", 0.8)])
+def test_udhr_serbo_croatian_and_nynorsk_are_kept_when_declared(langid, name, lang, min_kept):
+    """Real UDHR text, lines of ≥ 100 characters: with the top label alone most Croatian lines fell under 0.70."""
+    with zipfile.ZipFile(UDHR) as z:
+        lines = [l for l in z.read(f"udhr2/{name}.txt").decode("utf-8").splitlines() if len(l) >= 100]
+    assert len(lines) >= 30
+    b, removals = apply_filter(langid, batch(lines, declared=(lang,)), Counts())
+    kept = 1 - len(removals) / len(lines)
+    print(f"\n{name} declared {lang}: kept {kept:.3f} of {len(lines)}")
+    assert kept >= min_kept
+
+
+def test_a_source_declaring_several_cluster_members_gets_the_one_the_model_named():
+    f = LanguageId()
+    declared = ("bs", "hr", "nn", "no", "sr", "arz", "ar")
+    assert f.choose_lang([("hr", 0.6), ("sr", 0.2), ("bs", 0.1)], declared)[0] == "hr"
+    assert f.choose_lang([("sr", 0.6), ("hr", 0.2)], declared)[0] == "sr"
+    assert f.choose_lang([("no", 0.8), ("nn", 0.1)], declared)[0] == "no"
+    assert f.choose_lang([("arz", 0.6), ("ar", 0.3)], declared)[0] == "arz"
+    assert f.choose_lang([("sq", 0.9)], ("als", "sq"))[0] == "sq"
+
+
+def test_chinese_gets_its_script_from_the_text(langid):
+    traditional = "委員會將於下週發佈關於經濟狀況的最終報告，這個報告對國家很重要。"
+    simplified = "委员会将于下周发布关于经济状况的最终报告，这个报告对国家很重要。"
+    b, removals = apply_filter(langid, batch([traditional, simplified], declared=("mul",)), Counts())
+    assert b.langs == ["zh-Hant", "zh-Hans"] and removals == []
+    b, removals = apply_filter(langid, batch([traditional, simplified], declared=("zh-Hant",)), Counts())
+    assert b.langs == ["zh-Hant", "zh-Hans"]
+    assert [(i, r) for i, (r, _d) in removals] == [(1, "lang_not_declared")]

@@ -1,0 +1,74 @@
+"""`curation lid ...`: language identification tools (`lid eval`: per-language figures on labelled text)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from curation.cli.common import ConfigOpt, SetOpt, fail, out, resolve_config
+
+app = typer.Typer(help="Language identification: evaluate the langid filter on labelled text.", no_args_is_help=True)
+
+
+@app.command("eval")
+def eval_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Labelled text: TSV with a header (lang/language and text columns) or JSONL; .gz allowed."),
+    model: Optional[Path] = typer.Option(None, "--model", help="fastText LID model (default: the config's langid model_path, else lid.176.ftz)."),
+    config: Optional[Path] = ConfigOpt,
+    sets: Optional[list[str]] = SetOpt,
+    lang_field: Optional[str] = typer.Option(None, "--lang-field", help="Column/field with the gold language (default: lang, else language)."),
+    text_field: str = typer.Option("text", "--text-field", help="Column/field with the text."),
+    per_lang: Optional[int] = typer.Option(None, "--per-lang", min=1, help="At most this many lines per language (the first ones)."),
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Only this gold language (repeatable)."),
+    top: int = typer.Option(10, "--top", min=0, help="Most frequent confusions to list."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Per-language precision, recall, F1 and kept share at the configured thresholds, and the top confusions.
+
+    Each line's gold language is treated as its source's declared language: kept share is the share of that
+    language's lines the langid filter keeps when a catalog entry declares it. Thresholds come from the run
+    config (built-in packs, filter.params.langid, filter.langs.langid; --set filter.langs.langid.hr.min_score=0.5).
+    """
+    from curation.filter_stage import build_filter
+    from curation.lid.evaluate import EvalInputError, evaluate, limited_per_language, read_labelled
+
+    cfg = resolve_config(config, sets=sets)
+    filter_config = cfg.filter
+    if model is not None:
+        params = {name: dict(values) for name, values in cfg.filter.params.items()}
+        params.setdefault("langid", {})["model_path"] = str(model)
+        filter_config = cfg.filter.model_copy(update={"params": params})
+    langid = build_filter("langid", filter_config)
+    examples = limited_per_language(read_labelled(file, lang_field, text_field), per_lang, set(only) if only else None)
+    try:
+        report = evaluate(langid, examples, top_confusions=top)
+    except (EvalInputError, RuntimeError) as exc:
+        fail(str(exc))
+    report = {"file": str(file), "model": langid.model_file().name} | report
+    if as_json:
+        out.print(json.dumps(report, ensure_ascii=False, indent=2), highlight=False, markup=False, soft_wrap=True)
+        return
+    print_report(report)
+
+
+def print_report(report: dict) -> None:
+    def number(value) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    table = Table(title=f"langid ({report['model']}) on {report['file']}: {report['documents']} lines")
+    for column in ("lang", "n", "precision", "recall", "F1", "kept", "removed", "top confusion"):
+        table.add_column(column, justify="right" if column in ("n", "precision", "recall", "F1", "kept") else "left")
+    for lang, v in report["languages"].items():
+        removed = ", ".join(f"{reason} {n}" for reason, n in v["removed"].items())
+        table.add_row(lang, str(v["n"]), number(v["precision"]), number(v["recall"]), number(v["f1"]), number(v["kept_share"]), removed, v["top_confusion"] or "")
+    out.print(table)
+    out.print(
+        f"accuracy {number(report['accuracy'])}, macro F1 {number(report['macro_f1'])}, kept share {number(report['kept_share'])}",
+        highlight=False,
+    )
+    if report["confusions"]:
+        out.print("most frequent confusions (gold -> detected): " + ", ".join(f"{c['gold']}->{c['detected']} {c['count']}" for c in report["confusions"]), highlight=False, soft_wrap=True)
