@@ -9,7 +9,8 @@ Third-party text is not committed: it is read from the shared data folder
 pinned registry packages, and written to the same paths the code and tests have always
 used (samples/data/..., tests/data/..., filters/data/...). Every input's sha256 is checked
 against `scripts/shared_data.sha256`, so a changed input stops the build with a clear
-error. The output is deterministic: the same bytes on every run.
+error. Registry assets: stopwords-iso from the PyPI wheel stopwordsiso==0.7.1, the UT1
+lists from the PyPI wheel datatrove==0.10.1 (both pinned and sha256-checked). The output is deterministic: the same bytes on every run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import importlib.util
 import io
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -169,10 +171,6 @@ COPIES = {
     **{f"filters/data/datatrove/{n}": f"wordlists/datatrove/{n}" for n in ("banned_words.txt", "banned_subwords.txt", "soft_banned_words.txt")},
 }
 
-GZIPPED = {  # gzip -9n of a shared file
-    "filters/data/ut1/adult_urls.txt.gz": "blocklists/ut1-adult-via-datatrove/adult_urls.txt",
-    "filters/data/ut1/adult_domains_sample20k.txt.gz": "blocklists/ut1-adult-via-datatrove/adult_domains_sample20k.txt",
-}
 
 # tests/data/filters/adult_url_docs.jsonl.gz: hand-picked URLs (ours) over English UD PUD sentences
 ADULT_URL_DOCS = [
@@ -259,6 +257,28 @@ def stopwords_iso() -> bytes:
         return z.read("stopwordsiso/stopwords-iso.json")
 
 
+def ut1_lists() -> dict[str, bytes]:
+    """The bundled UT1 lists, from the UT1 adult tarball of the pinned PyPI wheel datatrove==0.10.1.
+
+    `filters.adult.fetch_full_list` downloads the wheel once (sha256-checked) into the user
+    cache (or uses $CURATION_UT1_FULL). The URL list is its `urls` member; the default domain
+    list is 20,000 of its `domains` drawn with random.Random(0).sample and sorted. Both are
+    gzipped as `gzip -9n` writes them.
+    """
+    import tarfile
+
+    from filters.adult import fetch_full_list
+
+    with tarfile.open(fetch_full_list()) as tar:
+        urls = tar.extractfile("urls").read()
+        domains = tar.extractfile("domains").read().decode("utf-8").split("\n")
+    sample = sorted(random.Random(0).sample([d for d in domains if d], 20000))
+    return {
+        "filters/data/ut1/adult_urls.txt.gz": gzip_cli(urls),
+        "filters/data/ut1/adult_domains_sample20k.txt.gz": gzip_cli(("\n".join(sample) + "\n").encode("utf-8")),
+    }
+
+
 def load_script(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     mod = importlib.util.module_from_spec(spec)
@@ -300,7 +320,7 @@ REGISTRY = {"filters/data/stopwords-iso/stopwords-iso.json": stopwords_iso}
 
 def outputs() -> list[str]:
     """Every path the assembly writes (all gitignored)."""
-    paths = list(COPIES) + list(GZIPPED) + list(REGISTRY)
+    paths = list(COPIES) + list(REGISTRY) + ["filters/data/ut1/adult_urls.txt.gz", "filters/data/ut1/adult_domains_sample20k.txt.gz"]
     paths += [
         "samples/data/lm/de.txt", "samples/data/lm/en.txt", "samples/data/lm/es.txt", "samples/data/lm/fr.txt",
         "samples/data/lm/zh.txt", "samples/data/tokenizer/ud_pud_heldout.tsv", "tests/data/lid/ud_pud_300.tsv.gz",
@@ -317,8 +337,8 @@ def assemble(shared: Path, record: bool = False) -> Inputs:
     inp = Inputs(shared, record=record)
     for rel, src in COPIES.items():
         write(rel, inp.bytes(src))
-    for rel, src in GZIPPED.items():
-        write(rel, gzip_cli(inp.bytes(src)))
+    for rel, data in ut1_lists().items():
+        write(rel, data)
     for rel, data in derived(inp).items():
         write(rel, data)
     for rel, fetch in REGISTRY.items():
