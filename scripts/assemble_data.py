@@ -9,8 +9,9 @@ Third-party text is not committed: it is read from the shared data folder
 pinned registry packages, and written to the same paths the code and tests have always
 used (samples/data/..., tests/data/..., filters/data/...). Every input's sha256 is checked
 against `scripts/shared_data.sha256`, so a changed input stops the build with a clear
-error. Registry assets: stopwords-iso from the PyPI wheel stopwordsiso==0.7.1, the UT1
-lists from the PyPI wheel datatrove==0.10.1 (both pinned and sha256-checked). The output is deterministic: the same bytes on every run.
+error. Registry assets: stopwords-iso from the PyPI wheel stopwordsiso==0.7.1, datatrove's
+URL word lists and the UT1 lists from the PyPI wheel datatrove==0.10.1 (pinned,
+sha256-checked, cached in ~/.cache/curation/wheels). The output is deterministic: the same bytes on every run.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ MANIFEST = ROOT / "scripts" / "shared_data.sha256"
 
 # runtime assets from package registries (pinned, checked by sha256)
 STOPWORDSISO_WHEEL = ("stopwordsiso", "0.7.1", "e23edcffca952f98cd26f54a5c56f93b2fa435c88d3ee60f3beffb4c44279380")
+DATATROVE_WHEEL = ("datatrove", "0.10.1", "b0846fc28482b25c9dbeaa09445066ff68266b58d762e9344c64fe5f6d92d14c")  # as filters/adult.py
+DATATROVE_WORDLISTS = ("banned_words.txt", "banned_subwords.txt", "soft_banned_words.txt")
 
 UD_LANGS_ALL = "ar zh cs en fi fr gl de hi is id it ja ko pl pt ru es sv th tr".split()  # SOURCES.tsv order
 
@@ -168,7 +171,6 @@ COPIES = {
         f"filters/data/ldnoobw/{lang}.txt": f"wordlists/ldnoobw/{lang}.txt"
         for lang in "ar cs da de en eo es fa fi fil fr fr-CA-u-sd-caqc hi hu it ja kab ko nl no pl pt ru sv th tlh tr zh".split()
     },
-    **{f"filters/data/datatrove/{n}": f"wordlists/datatrove/{n}" for n in ("banned_words.txt", "banned_subwords.txt", "soft_banned_words.txt")},
 }
 
 
@@ -237,46 +239,52 @@ def derived(inp: Inputs) -> dict[str, bytes]:
     return out
 
 
-def stopwords_iso() -> bytes:
-    """stopwords-iso.json from the pinned PyPI wheel of `stopwordsiso` (cached, checked by sha256)."""
-    name, version, sha = STOPWORDSISO_WHEEL
+def registry_wheel(name: str, version: str, sha256: str) -> Path:
+    """A pinned wheel from PyPI (pip download), cached in ~/.cache/curation/wheels, checked by sha256."""
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "curation" / "wheels"
     wheel = cache / f"{name}-{version}-py3-none-any.whl"
     if not wheel.exists():
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "-q", f"{name}=={version}", "-d", tmp], check=True, capture_output=True
+                [sys.executable, "-m", "pip", "download", "--no-deps", "-q", f"{name}=={version}", "-d", tmp],
+                check=True,
+                capture_output=True,
             )
             got = next(Path(tmp).glob(f"{name}-{version}-*.whl"))
             cache.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(got, wheel)
+            part = wheel.with_name(f".{wheel.name}.tmp-{os.getpid()}")
+            shutil.copyfile(got, part)
+            os.replace(part, wheel)
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    if digest != sha:
-        raise InputChanged(f"{wheel}: sha256 {digest}, expected {sha} ({name}=={version} from PyPI)")
-    with zipfile.ZipFile(wheel) as z:
-        return z.read("stopwordsiso/stopwords-iso.json")
+    if digest != sha256:
+        raise InputChanged(f"{wheel}: sha256 {digest}, expected {sha256} ({name}=={version} from PyPI)")
+    return wheel
 
 
-def ut1_lists() -> dict[str, bytes]:
-    """The bundled UT1 lists, from the UT1 adult tarball of the pinned PyPI wheel datatrove==0.10.1.
+def registry_assets() -> dict[str, bytes]:
+    """Runtime assets carried by pinned PyPI packages, at the paths the filters read.
 
-    `filters.adult.fetch_full_list` downloads the wheel once (sha256-checked) into the user
-    cache (or uses $CURATION_UT1_FULL). The URL list is its `urls` member; the default domain
-    list is 20,000 of its `domains` drawn with random.Random(0).sample and sorted. Both are
-    gzipped as `gzip -9n` writes them.
+    - stopwords-iso.json from the stopwordsiso wheel (byte-identical to the upstream repository file);
+    - datatrove's URL word lists from the datatrove wheel (byte-identical to its repository assets);
+    - the bundled UT1 lists from the UT1 adult tarball inside the same datatrove wheel: the URL
+      list is its `urls` member, the default domain list 20,000 of its `domains` drawn with
+      random.Random(0).sample and sorted; both gzipped as `gzip -9n` writes them.
     """
     import tarfile
 
-    from filters.adult import fetch_full_list
-
-    with tarfile.open(fetch_full_list()) as tar:
-        urls = tar.extractfile("urls").read()
-        domains = tar.extractfile("domains").read().decode("utf-8").split("\n")
+    out: dict[str, bytes] = {}
+    with zipfile.ZipFile(registry_wheel(*STOPWORDSISO_WHEEL)) as z:
+        out["filters/data/stopwords-iso/stopwords-iso.json"] = z.read("stopwordsiso/stopwords-iso.json")
+    with zipfile.ZipFile(registry_wheel(*DATATROVE_WHEEL)) as z:
+        for name in DATATROVE_WORDLISTS:
+            out[f"filters/data/datatrove/{name}"] = z.read(f"datatrove/assets/{name}")
+        with tarfile.open(fileobj=io.BytesIO(z.read("datatrove/assets/url_filterblacklistsv0_3_0.tar.gz"))) as tar:
+            urls = tar.extractfile("urls").read()
+            domains = tar.extractfile("domains").read().decode("utf-8").split("\n")
     sample = sorted(random.Random(0).sample([d for d in domains if d], 20000))
-    return {
-        "filters/data/ut1/adult_urls.txt.gz": gzip_cli(urls),
-        "filters/data/ut1/adult_domains_sample20k.txt.gz": gzip_cli(("\n".join(sample) + "\n").encode("utf-8")),
-    }
+    out["filters/data/ut1/adult_urls.txt.gz"] = gzip_cli(urls)
+    out["filters/data/ut1/adult_domains_sample20k.txt.gz"] = gzip_cli(("\n".join(sample) + "\n").encode("utf-8"))
+    return out
 
 
 def load_script(path: Path):
@@ -315,12 +323,17 @@ SCRIPT_OUTPUTS = {
     ],
 }
 
-REGISTRY = {"filters/data/stopwords-iso/stopwords-iso.json": stopwords_iso}
+REGISTRY = [
+    "filters/data/stopwords-iso/stopwords-iso.json",
+    "filters/data/ut1/adult_urls.txt.gz",
+    "filters/data/ut1/adult_domains_sample20k.txt.gz",
+]
+REGISTRY += [f"filters/data/datatrove/{n}" for n in DATATROVE_WORDLISTS]
 
 
 def outputs() -> list[str]:
     """Every path the assembly writes (all gitignored)."""
-    paths = list(COPIES) + list(REGISTRY) + ["filters/data/ut1/adult_urls.txt.gz", "filters/data/ut1/adult_domains_sample20k.txt.gz"]
+    paths = list(COPIES) + REGISTRY
     paths += [
         "samples/data/lm/de.txt", "samples/data/lm/en.txt", "samples/data/lm/es.txt", "samples/data/lm/fr.txt",
         "samples/data/lm/zh.txt", "samples/data/tokenizer/ud_pud_heldout.tsv", "tests/data/lid/ud_pud_300.tsv.gz",
@@ -337,12 +350,12 @@ def assemble(shared: Path, record: bool = False) -> Inputs:
     inp = Inputs(shared, record=record)
     for rel, src in COPIES.items():
         write(rel, inp.bytes(src))
-    for rel, data in ut1_lists().items():
-        write(rel, data)
     for rel, data in derived(inp).items():
         write(rel, data)
-    for rel, fetch in REGISTRY.items():
-        write(rel, fetch())
+    assets = registry_assets()
+    assert sorted(assets) == sorted(REGISTRY)
+    for rel, data in assets.items():
+        write(rel, data)
     # the maintainer scripts, in order: samples first (the source fixtures read them)
     make_samples = load_script(ROOT / "scripts" / "make_samples.py")
     make_samples.main(shared, inputs=inp)
@@ -369,9 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_manifest:
         inp.write_manifest()
         print(f"wrote {MANIFEST.relative_to(ROOT)} ({len(inp.seen)} inputs)")
-    (ROOT / "samples" / "data" / ".assembled").write_text(
-        hashlib.sha256(MANIFEST.read_bytes()).hexdigest() + "\n", encoding="utf-8"
-    )
+    (ROOT / "samples" / "data" / ".assembled").write_text(hashlib.sha256(MANIFEST.read_bytes()).hexdigest() + "\n", encoding="utf-8")
     print(f"assembled {len(outputs())} paths from {shared}")
     return 0
 
