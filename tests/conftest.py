@@ -14,6 +14,24 @@ SAMPLES = ROOT / "samples"
 DATA = SAMPLES / "data"
 
 
+ASSEMBLED = DATA / ".assembled"  # written by scripts/assemble_data.py (make setup)
+MANIFEST = ROOT / "scripts" / "shared_data.sha256"
+
+
+def pytest_sessionstart(session):
+    """The sample and test data are assembled at setup from the shared data folder, not committed."""
+    import hashlib
+
+    how = (
+        "run `python scripts/assemble_data.py` (part of `make setup`); it reads the shared third-party data "
+        "from CURATION_SHARED_DATA (default ../shared/data)"
+    )
+    if not ASSEMBLED.exists():
+        pytest.exit(f"the sample and test data are not assembled: {how}", returncode=4)
+    if ASSEMBLED.read_text(encoding="utf-8").strip() != hashlib.sha256(MANIFEST.read_bytes()).hexdigest():
+        pytest.exit(f"the assembled data is stale (scripts/shared_data.sha256 changed): {how}", returncode=4)
+
+
 # fixture → marker: a test that uses the fixture (directly or through another fixture) gets the marker
 MARKERS_BY_FIXTURE = {"spark": "spark"}
 
