@@ -48,7 +48,7 @@ def hosts() -> list[str]:
     return out
 
 
-SET_SCRIPT = r'''
+SET_SCRIPT = r"""
 import json, sys, tarfile, time
 def rss():
     for line in open("/proc/self/status"):
@@ -69,7 +69,7 @@ for h in hosts:
     hits += any(".".join(labels[i:]) in domains for i in range(max(1, len(labels) - 1)))
 elapsed = time.perf_counter() - t0
 print(json.dumps({"load_s": load, "rss_mb": rss() - before, "lookups_s": len(hosts) / elapsed, "hits": hits}))
-'''
+"""
 
 
 def main() -> None:

@@ -118,11 +118,34 @@ def _measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -
 
 def run_ours(docs: Path, out: Path, preset: dict, n_docs: int) -> tuple[float, float, dict]:
     memory = "2g" if n_docs <= 20_000 else ("4g" if n_docs <= 200_000 else "6g")
-    cmd = [sys.executable, "-m", "curation", "dedup", "--input", str(docs), "--out", str(out), "--master", "local[2]",
-           "--set", f"catalog={out / 'no-catalog.yaml'}", "--set", f"spark.driver_memory={memory}",
-           "--set", f"dedup.bands={preset['bands']}", "--set", f"dedup.rows={preset['rows']}",
-           "--set", f"dedup.word_ngram={preset['ngram']}", "--set", f"dedup.char_ngram={preset['ngram']}",
-           "--set", "dedup.update_index=false", "--set", "dedup.max_removed_share=1"]  # the corpus is mostly planted duplicates
+    cmd = [
+        sys.executable,
+        "-m",
+        "curation",
+        "dedup",
+        "--input",
+        str(docs),
+        "--out",
+        str(out),
+        "--master",
+        "local[2]",
+        "--set",
+        f"catalog={out / 'no-catalog.yaml'}",
+        "--set",
+        f"spark.driver_memory={memory}",
+        "--set",
+        f"dedup.bands={preset['bands']}",
+        "--set",
+        f"dedup.rows={preset['rows']}",
+        "--set",
+        f"dedup.word_ngram={preset['ngram']}",
+        "--set",
+        f"dedup.char_ngram={preset['ngram']}",
+        "--set",
+        "dedup.update_index=false",
+        "--set",
+        "dedup.max_removed_share=1",
+    ]  # the corpus is mostly planted duplicates
     if preset["verify"] is not None:
         cmd += ["--set", f"dedup.verify_jaccard={preset['verify']}"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -185,9 +208,26 @@ def main() -> None:
                 a = m["all:all"]
                 print(f"{tool:<10} {wall:>8.1f} {peak:>8.2f} {n / wall:>8.0f} {a['precision']:>6.3f} {a['recall']:>6.3f} {a['f1']:>6.3f}")
             keys = [k for k in rows[0][3] if k != "all:all"]
-            print("F1 by edit kind / language: " + "  ".join(f"{k.split(':', 1)[1]}=" + "/".join(f"{r[3].get(k, {}).get('f1', float('nan')):.2f}" for r in rows) for k in keys if k != "kind:single"))
-            print("   (shared_boilerplate: false pairs " + "/".join(str(r[3].get("kind:shared_boilerplate", {}).get("fp", 0)) for r in rows) + "; values ours/datatrove)")
-            report.append({"docs": n, "preset": name, "results": [{"tool": t, "wall_s": round(w, 2), "peak_rss_gb": round(p, 3), "metrics": m} for t, w, p, m in rows]})
+            print(
+                "F1 by edit kind / language: "
+                + "  ".join(
+                    f"{k.split(':', 1)[1]}=" + "/".join(f"{r[3].get(k, {}).get('f1', float('nan')):.2f}" for r in rows)
+                    for k in keys
+                    if k != "kind:single"
+                )
+            )
+            print(
+                "   (shared_boilerplate: false pairs "
+                + "/".join(str(r[3].get("kind:shared_boilerplate", {}).get("fp", 0)) for r in rows)
+                + "; values ours/datatrove)"
+            )
+            report.append(
+                {
+                    "docs": n,
+                    "preset": name,
+                    "results": [{"tool": t, "wall_s": round(w, 2), "peak_rss_gb": round(p, 3), "metrics": m} for t, w, p, m in rows],
+                }
+            )
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
 

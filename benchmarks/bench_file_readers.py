@@ -81,8 +81,14 @@ def run_ours(folder: Path, fmt: str) -> dict:
 
     kind, name = FORMATS[fmt]
     entry = CatalogEntry(
-        id="bench", name="bench", languages=["en"], license="CC0-1.0", kind=kind,
-        location=str(folder / fmt), proposed_by="bench", options={"id_field": "id", "lang_field": "lang"},
+        id="bench",
+        name="bench",
+        languages=["en"],
+        license="CC0-1.0",
+        kind=kind,
+        location=str(folder / fmt),
+        proposed_by="bench",
+        options={"id_field": "id", "lang_field": "lang"},
     )
     adapter = get_adapter(kind)
     start = cpu_seconds()
@@ -113,7 +119,9 @@ def main() -> None:
         folder = Path(tmp)
         size = make_files(folder, args.repeat)
         mb = size / 1e6
-        print(f"{args.repeat} x OSCAR sample: {320 * args.repeat:,} documents, {mb:.1f} MB of JSON lines; best of {args.rounds}, CPU seconds")
+        print(
+            f"{args.repeat} x OSCAR sample: {320 * args.repeat:,} documents, {mb:.1f} MB of JSON lines; best of {args.rounds}, CPU seconds"
+        )
         print(f"{'format':<10} {'reader':<10} {'docs':>8} {'chars':>12} {'docs/s':>10} {'MB/s':>7}")
         for fmt in FORMATS:
             for who, fn in (("ours", run_ours), ("datatrove", run_peer)):

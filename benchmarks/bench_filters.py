@@ -33,7 +33,11 @@ DECLARED = ("en", "fr", "zh", "ar", "hi", "de")
 
 def load_docs() -> list[dict]:
     docs = []
-    for path, url_key in ((ROOT / "samples/data/cc_en_head-0091.jsonl.gz", "id"), (ROOT / "tests/data/filters/pud_docs.jsonl.gz", "url"), (ROOT / "tests/data/filters/adult_url_docs.jsonl.gz", "url")):
+    for path, url_key in (
+        (ROOT / "samples/data/cc_en_head-0091.jsonl.gz", "id"),
+        (ROOT / "tests/data/filters/pud_docs.jsonl.gz", "url"),
+        (ROOT / "tests/data/filters/adult_url_docs.jsonl.gz", "url"),
+    ):
         with gzip.open(path, "rt", encoding="utf-8") as f:
             for line in f:
                 d = json.loads(line)
@@ -45,9 +49,9 @@ def load_docs() -> list[dict]:
 
 def run_ours(docs: list[dict]) -> dict:
     from curation.counts import Counts
+    from filters import get_filter_class
     from filters.adult import fetch_full_list
     from filters.base import Batch, apply_filter
-    from filters import get_filter_class
 
     names = ["langid", "quality", "adult"]
     try:
@@ -64,7 +68,16 @@ def run_ours(docs: list[dict]) -> dict:
         for start in range(0, len(docs), 1024):
             part = docs[start : start + 1024]
             n = len(part)
-            batch = Batch([d["id"] for d in part], ["bench"] * n, [d["url"] for d in part], [d["text"] for d in part], [None] * n, [None] * n, [{} for _ in part], [DECLARED] * n)
+            batch = Batch(
+                [d["id"] for d in part],
+                ["bench"] * n,
+                [d["url"] for d in part],
+                [d["text"] for d in part],
+                [None] * n,
+                [None] * n,
+                [{} for _ in part],
+                [DECLARED] * n,
+            )
             for f in chain:
                 batch, removals = apply_filter(f, batch, counts)
                 gone = {i for i, _ in removals}
@@ -86,7 +99,7 @@ def run_ours(docs: list[dict]) -> dict:
     return {"chain": names, "docs": len(docs), "kept": kept, "mb": size / 1e6, "seconds": elapsed, "setup_s": setup}
 
 
-PEER_SCRIPT = r'''
+PEER_SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
 
@@ -117,7 +130,7 @@ def main():
 
 if __name__ == "__main__":
     main()
-'''
+"""
 
 
 def run_peer(docs: list[dict]) -> dict | None:
@@ -131,7 +144,9 @@ def run_peer(docs: list[dict]) -> dict | None:
         script = Path(tmp) / "peer.py"
         script.write_text(PEER_SCRIPT)
         env = dict(os.environ, TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS="")  # tldextract's bundled suffix list, no network
-        proc = subprocess.run([PEER_PYTHON, str(script), str(path), str(default_model_path())], capture_output=True, text=True, cwd=tmp, env=env)
+        proc = subprocess.run(
+            [PEER_PYTHON, str(script), str(path), str(default_model_path())], capture_output=True, text=True, cwd=tmp, env=env
+        )
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
             return None
@@ -146,7 +161,9 @@ def main() -> None:
     print(f"{'':12} {'chain':58} {'MB/s/core':>10} {'kept':>7} {'setup s':>8}")
     print(f"{'curation':12} {' → '.join(ours['chain']):58} {ours['mb'] / ours['seconds']:10.2f} {ours['kept']:7,} {ours['setup_s']:8.1f}")
     if peer:
-        print(f"{'datatrove':12} {' → '.join(peer['chain']):58} {peer['mb'] / peer['seconds']:10.2f} {peer['kept']:7,} {peer['setup_s']:8.1f}")
+        print(
+            f"{'datatrove':12} {' → '.join(peer['chain']):58} {peer['mb'] / peer['seconds']:10.2f} {peer['kept']:7,} {peer['setup_s']:8.1f}"
+        )
         print(f"speed-up: {(ours['mb'] / ours['seconds']) / (peer['mb'] / peer['seconds']):.2f}x (target ≥ 2x)")
     else:
         print(f"datatrove: not run ({PEER_PYTHON} missing or failed)")

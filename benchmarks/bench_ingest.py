@@ -128,8 +128,7 @@ def main() -> None:
     for r in results:
         cpu = r.get("cpu", r["wall"])
         print(
-            f"{r['variant']:24s} {r['docs']:6d} {r['chars'] / 1e6:7.2f} {r['wall']:7.2f} {cpu:7.2f}"
-            f" {r['docs'] / cpu:8.0f} {mb / cpu:7.2f}"
+            f"{r['variant']:24s} {r['docs']:6d} {r['chars'] / 1e6:7.2f} {r['wall']:7.2f} {cpu:7.2f} {r['docs'] / cpu:8.0f} {mb / cpu:7.2f}"
         )
     print("pages/s and MB/s are per CPU second (process + children).")
 

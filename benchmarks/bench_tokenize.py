@@ -105,7 +105,7 @@ def compare(work: Path, src: Path, texts: list[str], tok_path: Path, repeats: in
         t0, c0 = time.perf_counter(), time.process_time()
         for i in range(0, len(texts), 1024):
             for e in tok.encode_batch(texts[i : i + 1024], add_special_tokens=False):
-                e.ids
+                _ = e.ids  # materialise the ids, as a writer would
         return time.perf_counter() - t0, time.process_time() - c0
 
     def ours(r: int) -> tuple[float, float]:
@@ -134,9 +134,9 @@ def compare(work: Path, src: Path, texts: list[str], tok_path: Path, repeats: in
     # CPU seconds (not wall) make "per core" figures robust to a busy machine
     best: dict[str, list[float]] = {}
     for r in range(repeats):
-        contenders = {"raw": raw, "ours": lambda: ours(r)}
+        contenders = {"raw": raw, "ours": lambda r=r: ours(r)}
         if Path(PEER_PYTHON).exists():
-            contenders["datatrove"] = lambda: peer(r)
+            contenders["datatrove"] = lambda r=r: peer(r)
         for name, fn in contenders.items():
             wall, cpu = fn()
             prev = best.get(name, [float("inf"), float("inf")])

@@ -67,7 +67,14 @@ def evaluate(truth: pa.Table, predicted: dict[str, str]) -> dict:
         p = tp[key] / (tp[key] + fp[key]) if tp[key] + fp[key] else 1.0
         r = tp[key] / true_pairs[key] if true_pairs[key] else 1.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        result[f"{key[0]}:{key[1]}"] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "true_pairs": true_pairs[key], "tp": tp[key], "fp": fp[key]}
+        result[f"{key[0]}:{key[1]}"] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "true_pairs": true_pairs[key],
+            "tp": tp[key],
+            "fp": fp[key],
+        }
     return result
 
 

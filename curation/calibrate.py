@@ -50,7 +50,9 @@ def _candidates(entries: list[CatalogEntry], config: RunConfig, lang: str, size:
     return sample, seen
 
 
-def calibrate(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, lang: str, sample: int = 5000, seed: int = 0) -> dict[str, Any]:
+def calibrate(
+    catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, lang: str, sample: int = 5000, seed: int = 0
+) -> dict[str, Any]:
     """{"lang", "documents", "signals": [{signal, filter, param, direction, threshold, removed_share, percentiles}]}"""
     from curation.filter_stage import build_chain
 

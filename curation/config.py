@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Optional, get_args
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -61,6 +61,7 @@ class LmConfig(Section):
     def _one_file_is_a_list(cls, value: Any) -> Any:
         """`en: en.txt` as well as `en: [en.txt, more.txt]`."""
         return {k: [v] if isinstance(v, (str, Path)) else v for k, v in value.items()} if isinstance(value, dict) else value
+
     vocab_size: int = Field(8000, ge=100)
     order: int = Field(5, ge=2, le=9)
 
@@ -109,7 +110,7 @@ BLOOM_SPECIAL_TOKENS = ["<unk>", "<s>", "</s>", "<pad>"]
 
 class TokenizerConfig(Section):
     # documents to sample from (default: OUT/deduped)
-    input_dir: Optional[Path] = None
+    input_dir: Path | None = None
     vocab_size: int = Field(250_680, ge=300, description="BLOOM: 250,680 (special tokens included)")
     min_frequency: int = Field(0, ge=0)
     special_tokens: list[str] = Field(default_factory=lambda: list(BLOOM_SPECIAL_TOKENS))
@@ -120,13 +121,13 @@ class TokenizerConfig(Section):
     # pre-tokenizer split (isolated pieces, then byte-level); BLOOM's by default
     split_regex: str = BLOOM_SPLIT_REGEX
     alpha: float = Field(0.3, gt=0, le=1, description="sampling exponent: p_l ∝ n_l^alpha")
-    sample_bytes: Optional[int] = Field(None, ge=1, description="sample size in bytes (default: the corpus size)")
+    sample_bytes: int | None = Field(None, ge=1, description="sample size in bytes (default: the corpus size)")
     seed: int = 0
     # held-out parallel text (TSV with a header naming `lang` and `text` columns) for the fertility report
-    fertility_text: Optional[Path] = None
+    fertility_text: Path | None = None
 
     @model_validator(mode="after")
-    def _roles_are_special(self) -> "TokenizerConfig":
+    def _roles_are_special(self) -> TokenizerConfig:
         if len(set(self.special_tokens)) != len(self.special_tokens):
             raise ValueError("special_tokens has duplicates")
         for role, token in self.roles.items():
@@ -137,9 +138,9 @@ class TokenizerConfig(Section):
 
 class TokenizeConfig(Section):
     # documents to encode (default: OUT/deduped)
-    input_dir: Optional[Path] = None
+    input_dir: Path | None = None
     # the trained tokenizer (default: OUT/tokenizer/tokenizer.json)
-    tokenizer: Optional[Path] = None
+    tokenizer: Path | None = None
     eod_token: str = "</s>"
     group_by: Literal["lang", "source"] = "lang"
     # a dataset's .bin is closed before it would pass this size (a larger document gets a file of its own)

@@ -7,8 +7,8 @@ reason, so "in = kept + removed" can be checked from the counts alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 KEPT = "kept"
 
@@ -31,7 +31,7 @@ class Counts:
         row[2] += len(text)
         row[3] += tokens
 
-    def merge(self, other: "Counts") -> "Counts":
+    def merge(self, other: Counts) -> Counts:
         for key, values in other.rows.items():
             row = self.rows.setdefault(key, [0, 0, 0, 0])
             for i, v in enumerate(values):
@@ -39,11 +39,7 @@ class Counts:
         return self
 
     def docs(self, stage: str | None = None, outcome: str | None = None) -> int:
-        return sum(
-            v[0]
-            for (s, _l, _src, o), v in self.rows.items()
-            if (stage is None or s == stage) and (outcome is None or o == outcome)
-        )
+        return sum(v[0] for (s, _l, _src, o), v in self.rows.items() if (stage is None or s == stage) and (outcome is None or o == outcome))
 
     def records(self) -> Iterator[dict]:
         """Sorted, so the serialised form is deterministic."""
@@ -55,7 +51,7 @@ class Counts:
         return list(self.records())
 
     @classmethod
-    def from_json(cls, records: Iterable[dict]) -> "Counts":
+    def from_json(cls, records: Iterable[dict]) -> Counts:
         counts = cls()
         for r in records:
             key = (r["stage"], r["lang"], r["source"], r["outcome"])

@@ -10,8 +10,9 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+
 
 class OutputLocked(RuntimeError):
     """Another process is writing this output folder."""
@@ -38,10 +39,15 @@ def output_lock(output_dir: str | Path) -> Iterator[Path]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OutputLocked(f"{folder.resolve()} is being written by {_holder(path)}; wait for it to finish, "
-                               "or write to another folder (--out)") from None
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(["curation", *sys.argv[1:]])[:300],
-                "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            raise OutputLocked(
+                f"{folder.resolve()} is being written by {_holder(path)}; wait for it to finish, or write to another folder (--out)"
+            ) from None
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": " ".join(["curation", *sys.argv[1:]])[:300],
+            "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
         yield path

@@ -8,22 +8,34 @@ tables. Everything shown passes through the same facts and redactor as the repor
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from curation.layout import Layout
-from curation.redact import redact
 from curation.pipeline import stage_labels
+from curation.redact import redact
 from curation.report.facts import RunFacts, Totals, load_counts, run_facts
 from curation.report.signals import QUANTILES, distribution, read_signals, signal_names, threshold_sweep
 from curation.report.tokens import read_token_manifest
 
 __all__ = [
-    "run_layout", "facts", "missing_stages", "stats_frame", "language_table", "reasons_table", "source_table",
-    "token_table", "load_signals", "signal_names", "signal_summary", "histogram", "sweep_table", "what_if",
+    "run_layout",
+    "facts",
+    "missing_stages",
+    "stats_frame",
+    "language_table",
+    "reasons_table",
+    "source_table",
+    "token_table",
+    "load_signals",
+    "signal_names",
+    "signal_summary",
+    "histogram",
+    "sweep_table",
+    "what_if",
 ]
 
 
@@ -77,8 +89,17 @@ def reasons_table(layout: Layout) -> pd.DataFrame:
     entering: dict[tuple[str, str], int] = {}
     for (stage, lang, _src, _o), v in f.counts.rows.items():
         entering[(lang, stage)] = entering.get((lang, stage), 0) + v[0]
-    rows = [{"lang": r.lang, "stage": r.stage, "reason": r.reason, "docs": r.docs, "bytes": r.bytes,
-             "share %": round(100 * r.docs / entering[(r.lang, r.stage)], 2)} for r in f.reasons]
+    rows = [
+        {
+            "lang": r.lang,
+            "stage": r.stage,
+            "reason": r.reason,
+            "docs": r.docs,
+            "bytes": r.bytes,
+            "share %": round(100 * r.docs / entering[(r.lang, r.stage)], 2),
+        }
+        for r in f.reasons
+    ]
     return pd.DataFrame(rows, columns=["lang", "stage", "reason", "docs", "bytes", "share %"])
 
 
@@ -107,8 +128,15 @@ def token_table(layout: Layout) -> pd.DataFrame:
     by_lang = (mix.by_lang if mix else {}) or f.tokens_by("lang")
     blend = mix.blend_by_lang() if mix else {}
     total = sum(by_lang.values())
-    rows = [{"lang": lang, "tokens": n, "token share %": round(100 * n / total, 2) if total else 0.0,
-             "blend weight %": round(100 * blend[lang], 2) if lang in blend else np.nan} for lang, n in by_lang.items()]
+    rows = [
+        {
+            "lang": lang,
+            "tokens": n,
+            "token share %": round(100 * n / total, 2) if total else 0.0,
+            "blend weight %": round(100 * blend[lang], 2) if lang in blend else np.nan,
+        }
+        for lang, n in by_lang.items()
+    ]
     return pd.DataFrame(rows, columns=["lang", "tokens", "token share %", "blend weight %"]).set_index("lang")
 
 
@@ -172,6 +200,13 @@ def what_if(signals: pd.DataFrame, thresholds: Mapping[str, Mapping[str, float]]
             s = part[part["signal"] == signal]
             hit = s["value"] < t if remove.get(signal, "below") == "below" else s["value"] > t
             gone |= set(s[hit]["id"])
-        rows.append({"lang": lang, "docs": docs, "removed by the filters": removed_now, "would remove": len(gone),
-                     "would remove %": round(100 * len(gone) / docs, 2) if docs else 0.0})
+        rows.append(
+            {
+                "lang": lang,
+                "docs": docs,
+                "removed by the filters": removed_now,
+                "would remove": len(gone),
+                "would remove %": round(100 * len(gone) / docs, 2) if docs else 0.0,
+            }
+        )
     return pd.DataFrame(rows, columns=["lang", "docs", "removed by the filters", "would remove", "would remove %"]).set_index("lang")

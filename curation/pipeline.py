@@ -7,17 +7,17 @@ inspect roots, reconciliation, each stage's default input) is derived from it he
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from curation.config import RunConfig
 from curation.dedup.stage import STAGE as DEDUP
 from curation.filter_stage import STAGE as FILTER
 from curation.ingest.stage import STAGE as INGEST
 from curation.layout import Layout
-from curation.lock import output_lock
 from curation.lm.stage import STAGE as LM
+from curation.lock import output_lock
 from curation.megatron.tokenize_stage import STAGE as TOKENIZE
 from curation.report.stage import STAGE as REPORT
 from curation.stage import Stage, StageResult
@@ -87,7 +87,9 @@ class StageSummary:
         return ", ".join(parts)
 
 
-def run_pipeline(config: RunConfig, stages: list[str], progress: bool = True, on_stage: Callable[[str], None] | None = None) -> list[StageSummary]:
+def run_pipeline(
+    config: RunConfig, stages: list[str], progress: bool = True, on_stage: Callable[[str], None] | None = None
+) -> list[StageSummary]:
     """Run the stages in order; each stage's summary (counts and paths, never document text) goes to `logs/run.log`."""
     log_path = Layout(config.output_dir).logs() / "run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

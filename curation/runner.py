@@ -14,13 +14,14 @@ import hashlib
 import json
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from curation.counts import Counts
 from curation.atomic import write_json_atomic
+from curation.counts import Counts
 from curation.shards import stats_path
 
 _SAMPLE = 1 << 16
@@ -75,7 +76,7 @@ class TaskResult:
         return data | ({"facts": self.facts} if self.facts else {})
 
     @classmethod
-    def from_json(cls, data: dict, skipped: bool = False) -> "TaskResult":
+    def from_json(cls, data: dict, skipped: bool = False) -> TaskResult:
         return cls(data["task"], data["outputs"], Counts.from_json(data["counts"]), data["errors"], skipped, data.get("facts", {}))
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pyarrow as pa
 
@@ -27,9 +28,11 @@ DOCUMENT_SCHEMA = pa.schema(
     ]
 )
 
-REMOVED_SCHEMA = DOCUMENT_SCHEMA.append(pa.field("stage", pa.string(), nullable=False)).append(
-    pa.field("reason", pa.string(), nullable=False)
-).append(pa.field("detail", pa.string()))
+REMOVED_SCHEMA = (
+    DOCUMENT_SCHEMA.append(pa.field("stage", pa.string(), nullable=False))
+    .append(pa.field("reason", pa.string(), nullable=False))
+    .append(pa.field("detail", pa.string()))
+)
 
 
 def doc_id(source: str, native_id: str) -> str:

@@ -11,8 +11,9 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -81,7 +82,7 @@ class ShardWriter:
         self._tmp.unlink(missing_ok=True)
         self._finished = True
 
-    def __enter__(self) -> "ShardWriter":
+    def __enter__(self) -> ShardWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -111,9 +112,7 @@ def list_shards(directory: Path) -> list[Path]:
     return sorted((p for p in directory.rglob("*.parquet") if not p.name.startswith(".")), key=shard_order)
 
 
-def read_batches(
-    paths: Path | Sequence[Path], columns: Sequence[str] | None = None, batch_size: int = 4096
-) -> Iterator[pa.RecordBatch]:
+def read_batches(paths: Path | Sequence[Path], columns: Sequence[str] | None = None, batch_size: int = 4096) -> Iterator[pa.RecordBatch]:
     """Stream record batches from shards without loading a whole shard."""
     if isinstance(paths, (str, Path)):
         paths = [Path(paths)]

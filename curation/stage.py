@@ -8,9 +8,10 @@ list, a config section and a `Layout` path.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from curation.counts import Counts
 
@@ -33,7 +34,7 @@ class StageResult:
     facts: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of_tasks(cls, results: Iterable["TaskResult"], errors: Iterable[dict] = (), **facts: Any) -> "StageResult":
+    def of_tasks(cls, results: Iterable[TaskResult], errors: Iterable[dict] = (), **facts: Any) -> StageResult:
         """The result of a stage that ran runner tasks: their counts, errors and outputs merged, in task order."""
         results = list(results)
         counts = Counts()
@@ -63,11 +64,11 @@ class Stage:
     """
 
     name: str
-    run: Callable[["RunConfig", bool], StageResult]
+    run: Callable[[RunConfig, bool], StageResult]
     section: str | None = None
     label: str | None = None
     reads: str | None = None
-    output: Callable[["Layout"], Path] | None = None
+    output: Callable[[Layout], Path] | None = None
     holds_documents: bool = True
 
     @property
@@ -75,7 +76,7 @@ class Stage:
         return self.label is not None
 
 
-def default_input(stage: Stage, layout: "Layout") -> Path:
+def default_input(stage: Stage, layout: Layout) -> Path:
     """The output of the stage `stage` reads by default, as `curation.pipeline.STAGES` declares it."""
     from curation.pipeline import stage_named
 

@@ -46,8 +46,10 @@ def _check_aliases(text: str) -> None:
             stack[-1][1] += n
             expanded += n
             if expanded > written + ALIAS_BUDGET:
-                raise AliasBomb(f"YAML aliases expand to more than {written + ALIAS_BUDGET:,} values "
-                                f"(the file writes {written:,}): refused; write the values out instead of nesting aliases")
+                raise AliasBomb(
+                    f"YAML aliases expand to more than {written + ALIAS_BUDGET:,} values "
+                    f"(the file writes {written:,}): refused; write the values out instead of nesting aliases"
+                )
 
 
 def load_yaml(source: str | IO[str]) -> Any:

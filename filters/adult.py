@@ -21,8 +21,8 @@ import io
 import os
 import re
 import tarfile
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 import numpy as np
 import xxhash
@@ -235,7 +235,7 @@ class AdultContent(Filter):
         parsed = [split_url(u) if u else ("", "") for u in batch.urls]
         listed = self.blocked_domains([h for h, _ in parsed])
         domain_col, prefix_col, words_col, flagged_col = [], [], [], []
-        for i, (url, (host, bare)) in enumerate(zip(batch.urls, parsed)):
+        for i, (url, (_host, bare)) in enumerate(zip(batch.urls, parsed)):
             if url:
                 domain_col.append(1.0 if listed[i] else 0.0)
                 prefix_col.append(1.0 if self.blocked_prefix(bare) else 0.0)

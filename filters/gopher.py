@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Mapping
+from collections.abc import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.text_units import words

@@ -20,8 +20,8 @@ model can output) and `curation lid eval`, so `tl`/`fil`, `nb`/`no`, `sh` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 import langcodes
 

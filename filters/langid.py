@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import importlib.util
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language, with_text_script

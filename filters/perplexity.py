@@ -10,8 +10,8 @@ cutoffs, so auditors can sample by quality band.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 

@@ -10,7 +10,7 @@ ROOTS never tuned. A ratio is only checked when the language has a word list.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.text_units import (
@@ -22,7 +22,7 @@ from filters.text_units import (
     word_repetition_ratio,
     words,
 )
-from filters.wordlists import flagged_words, builtin_packs, stopwords
+from filters.wordlists import builtin_packs, flagged_words, stopwords
 
 _PACK_FIELDS = ("min_words", "char_rep_n", "char_rep_max", "word_rep_n", "word_rep_max", "special_max", "stopwords_min", "flagged_max")
 

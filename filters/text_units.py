@@ -16,8 +16,8 @@ import re
 import string
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -34,11 +34,15 @@ _ROOTS_OTHER = (
     "」﴾》"
 )
 # emoji and pictographs, instead of the `emoji` package's list
-_EMOJI_RANGES = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D"
+_EMOJI_RANGES = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
 # ... plus every punctuation mark, digit and currency / math sign of the Basic Multilingual Plane, so
 # the Devanagari danda (।), the Arabic question mark (؟) or Devanagari digits count (and are stripped
 # from words) as their ASCII counterparts are.
-_UNICODE_SPECIAL = (chr(c) for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) in ("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Nd", "Sc", "Sm", "Zs"))
+_UNICODE_SPECIAL = (
+    chr(c)
+    for c in range(0x80, 0x10000)
+    if unicodedata.category(chr(c)) in ("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Nd", "Sc", "Sm", "Zs")
+)
 SPECIAL_CHARACTERS = frozenset(
     c
     for c in (*(string.punctuation + string.digits + string.whitespace + _ROOTS_OTHER), *_UNICODE_SPECIAL)
@@ -58,9 +62,7 @@ _STRIP = "".join(sorted(SPECIAL_CHARACTERS))
 _HAN_KANA = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
 _SEA_BASE = "\u0e00-\u0e30\u0e32\u0e33\u0e3f-\u0e46\u0e4f-\u0e7f\u0e80-\u0eb0\u0eb2\u0eb3\u0ebd-\u0ec6\u0ed0-\u0eff\u1000-\u102a\u103f-\u1055\u1780-\u17b3\u17d4-\u17ff"
 _SEA_MARK = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u102b-\u103e\u1056-\u109f\u17b4-\u17d3"
-_TOKEN = re.compile(
-    f"[{_HAN_KANA}]|[{_SEA_BASE}][{_SEA_MARK}]*|[^\\s{_HAN_KANA}{_SEA_BASE}{_SEA_MARK}]+"
-)
+_TOKEN = re.compile(f"[{_HAN_KANA}]|[{_SEA_BASE}][{_SEA_MARK}]*|[^\\s{_HAN_KANA}{_SEA_BASE}{_SEA_MARK}]+")
 _UNSPACED = re.compile(f"[{_HAN_KANA}{_SEA_BASE}]")
 
 
@@ -175,14 +177,46 @@ def special_character_ratio(text: str) -> float:
 
 # Unicode character-name prefixes → ISO 15924 codes, for letters only
 _SCRIPT_PREFIXES = {
-    "LATIN": "Latn", "CYRILLIC": "Cyrl", "GREEK": "Grek", "ARABIC": "Arab", "HEBREW": "Hebr",
-    "CJK": "Hani", "HIRAGANA": "Hira", "KATAKANA": "Kana", "HALFWIDTH KATAKANA": "Kana", "HANGUL": "Hang",
-    "DEVANAGARI": "Deva", "BENGALI": "Beng", "GURMUKHI": "Guru", "GUJARATI": "Gujr", "ORIYA": "Orya",
-    "TAMIL": "Taml", "TELUGU": "Telu", "KANNADA": "Knda", "MALAYALAM": "Mlym", "SINHALA": "Sinh",
-    "THAI": "Thai", "LAO": "Laoo", "TIBETAN": "Tibt", "MYANMAR": "Mymr", "GEORGIAN": "Geor",
-    "ARMENIAN": "Armn", "ETHIOPIC": "Ethi", "KHMER": "Khmr", "MONGOLIAN": "Mong", "THAANA": "Thaa",
-    "SYRIAC": "Syrc", "NKO": "Nkoo", "TIFINAGH": "Tfng", "CHEROKEE": "Cher", "CANADIAN": "Cans",
-    "BOPOMOFO": "Bopo", "YI": "Yiii", "JAVANESE": "Java", "BALINESE": "Bali", "SUNDANESE": "Sund",
+    "LATIN": "Latn",
+    "CYRILLIC": "Cyrl",
+    "GREEK": "Grek",
+    "ARABIC": "Arab",
+    "HEBREW": "Hebr",
+    "CJK": "Hani",
+    "HIRAGANA": "Hira",
+    "KATAKANA": "Kana",
+    "HALFWIDTH KATAKANA": "Kana",
+    "HANGUL": "Hang",
+    "DEVANAGARI": "Deva",
+    "BENGALI": "Beng",
+    "GURMUKHI": "Guru",
+    "GUJARATI": "Gujr",
+    "ORIYA": "Orya",
+    "TAMIL": "Taml",
+    "TELUGU": "Telu",
+    "KANNADA": "Knda",
+    "MALAYALAM": "Mlym",
+    "SINHALA": "Sinh",
+    "THAI": "Thai",
+    "LAO": "Laoo",
+    "TIBETAN": "Tibt",
+    "MYANMAR": "Mymr",
+    "GEORGIAN": "Geor",
+    "ARMENIAN": "Armn",
+    "ETHIOPIC": "Ethi",
+    "KHMER": "Khmr",
+    "MONGOLIAN": "Mong",
+    "THAANA": "Thaa",
+    "SYRIAC": "Syrc",
+    "NKO": "Nkoo",
+    "TIFINAGH": "Tfng",
+    "CHEROKEE": "Cher",
+    "CANADIAN": "Cans",
+    "BOPOMOFO": "Bopo",
+    "YI": "Yiii",
+    "JAVANESE": "Java",
+    "BALINESE": "Bali",
+    "SUNDANESE": "Sund",
     "FULLWIDTH LATIN": "Latn",
 }
 _PREFIX_ORDER = sorted(_SCRIPT_PREFIXES, key=len, reverse=True)

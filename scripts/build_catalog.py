@@ -86,6 +86,7 @@ HEADER = """\
 
 # ---------------------------------------------------------------- languages
 
+
 def roots_lang(code: str) -> str:
     """BigScience language label (indic-hi, nigercongo-sw, zhs, code) -> BCP-47."""
     special = {"code": "zxx", "zhs": "zh-Hans", "zht": "zh-Hant", "nigercongo": "nic"}
@@ -148,6 +149,7 @@ def uniq(items) -> list:
 
 # ---------------------------------------------------------------- helpers
 
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
@@ -195,12 +197,35 @@ def host_key(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-PERSON_CUE = re.compile(
-    r"\b(?:[Bb]y|Dr\.?|Prof\.?|Mr\.?|Mrs\.?|Ms\.?)\s+(u?[A-Z][a-zà-ÿ'’-]+(?:\s+(?:and\s+)?[A-Z][a-zà-ÿ'’-]+){1,3})"
-)
-ORG_HINTS = {"university", "institute", "library", "group", "foundation", "research", "center", "centre",
-             "project", "team", "lab", "corpus", "news", "government", "association", "national", "museum",
-             "council", "ministry", "press", "media", "agency", "academy", "society", "school", "times"}
+PERSON_CUE = re.compile(r"\b(?:[Bb]y|Dr\.?|Prof\.?|Mr\.?|Mrs\.?|Ms\.?)\s+(u?[A-Z][a-zà-ÿ'’-]+(?:\s+(?:and\s+)?[A-Z][a-zà-ÿ'’-]+){1,3})")
+ORG_HINTS = {
+    "university",
+    "institute",
+    "library",
+    "group",
+    "foundation",
+    "research",
+    "center",
+    "centre",
+    "project",
+    "team",
+    "lab",
+    "corpus",
+    "news",
+    "government",
+    "association",
+    "national",
+    "museum",
+    "council",
+    "ministry",
+    "press",
+    "media",
+    "agency",
+    "academy",
+    "society",
+    "school",
+    "times",
+}
 
 
 def mentions_person(text: str) -> bool:
@@ -246,6 +271,7 @@ def roots_id(path: str) -> str:
 
 # ---------------------------------------------------------------- build
 
+
 def build(src: Path) -> tuple[list[dict], Counter]:
     report: Counter[str] = Counter()
 
@@ -253,7 +279,9 @@ def build(src: Path) -> tuple[list[dict], Counter]:
     training = {roots_id(r["dataset_name"]): r for r in csv.DictReader(open(src / "training_v2.csv", encoding="utf-8"))}
     in_mix = {roots_id(x["dataset_path"]) for x in json.loads((src / "training_dataset_ratios.json").read_text())}
     names = (src / "roots_dataset_names.txt").read_text().split()
-    infos = dict(zip((roots_id(n) for n in names), (next(iter(o.values())) for o in read_concatenated_json(src / "roots_dataset_infos.jsonl"))))
+    infos = dict(
+        zip((roots_id(n) for n in names), (next(iter(o.values())) for o in read_concatenated_json(src / "roots_dataset_infos.jsonl")))
+    )
     meta = {(r["lang"], r["name"]): int(r["size"]) for r in csv.DictReader(open(src / "meta_table.csv", encoding="utf-8"))}
     all_ids = set(training) | in_mix | set(infos)
     all_ids |= {roots_id(x) for x in json.loads((src / "catalogue_data_ids.json").read_text())}
@@ -311,9 +339,13 @@ def build(src: Path) -> tuple[list[dict], Counter]:
             sid = row["id"].strip()
             scheme = urlsplit(row["link"]).scheme or "https"
             sites[sid] = {
-                "seed": sid, "title": row.get("title") or row.get("uid", ""), "link": row["link"].strip(),
+                "seed": sid,
+                "title": row.get("title") or row.get("uid", ""),
+                "link": row["link"].strip(),
                 "location": f"{scheme}://{row['url_host_name']}{row['url_path_prefix'] or '/'}",
-                "status": "approved", "provenance": [f"{batch}#{sid}"], "languages": [],
+                "status": "approved",
+                "provenance": [f"{batch}#{sid}"],
+                "languages": [],
                 "uid": row.get("uid"),
             }
             report[f"{batch} seeds"] += 1
@@ -322,8 +354,13 @@ def build(src: Path) -> tuple[list[dict], Counter]:
         if site is None:
             link = vals[2].strip()
             site = sites[cid] = {
-                "seed": cid, "title": vals[1], "link": link, "location": link if urlsplit(link).path else link + "/",
-                "status": "proposed", "provenance": [], "languages": [],
+                "seed": cid,
+                "title": vals[1],
+                "link": link,
+                "location": link if urlsplit(link).path else link + "/",
+                "status": "proposed",
+                "provenance": [],
+                "languages": [],
             }
             report["candidate websites never seeded"] += 1
         site["provenance"].append(f"candidate_websites#{cid}")
@@ -398,9 +435,15 @@ def build(src: Path) -> tuple[list[dict], Counter]:
 
 
 BATCH2_LANGS = {  # seeds_batch2 uids name their language service
-    "bbc_swahili": ["sw"], "bbc_gahuza": ["rw", "rn"], "bbc_igbo": ["ig"], "bbc_yoruba": ["yo"],
-    "global_voices_yoruba": ["yo"], "global_voices_igbo": ["ig"], "dw_swahili": ["sw"],
-    "mwananchi_": ["sw"], "voa_swahili": ["sw"],
+    "bbc_swahili": ["sw"],
+    "bbc_gahuza": ["rw", "rn"],
+    "bbc_igbo": ["ig"],
+    "bbc_yoruba": ["yo"],
+    "global_voices_yoruba": ["yo"],
+    "global_voices_igbo": ["ig"],
+    "dw_swahili": ["sw"],
+    "mwananchi_": ["sw"],
+    "voa_swahili": ["sw"],
 }
 
 

@@ -15,9 +15,10 @@ import glob
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,10 @@ def escape_problem(text: str) -> str | None:
     if text.startswith("~"):
         return "home-relative paths are not allowed; use a path relative to the catalog's folder"
     if text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", text):
-        return ("absolute paths are not allowed: the path escapes the catalog's root; use a path relative to "
-                "the catalog's folder (symlink external storage into it)")
+        return (
+            "absolute paths are not allowed: the path escapes the catalog's root; use a path relative to "
+            "the catalog's folder (symlink external storage into it)"
+        )
     normal = posixpath.normpath(text.replace("\\", "/"))
     if normal == ".." or normal.startswith("../"):
         return "escapes the catalog's root (too many '..'); paths must stay inside the catalog's folder"

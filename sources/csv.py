@@ -37,8 +37,9 @@ import io
 import re
 import sys
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.compressed import open_binary, stream_errors, stream_problem
@@ -137,7 +138,9 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
                     yield BadRecord(where, start, "undecodable_bytes", f"a field holds bytes that are not valid {s['encoding']}")
                     continue
                 if len(row) <= text_index:
-                    yield BadRecord(where, start, "missing_text", f"row has {len(row)} fields; text column {fields.text!r} is field {text_index + 1}")
+                    yield BadRecord(
+                        where, start, "missing_text", f"row has {len(row)} fields; text column {fields.text!r} is field {text_index + 1}"
+                    )
                     continue
                 if len(row) != len(names):
                     yield BadRecord(where, start, "wrong_field_count", f"row has {len(row)} fields, the header {len(names)}")
@@ -161,7 +164,7 @@ class _Lines:
         self.row: list[str] = []  # the lines of the row being parsed
         self.chars = 0
 
-    def __iter__(self) -> "_Lines":
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:

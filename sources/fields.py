@@ -16,8 +16,9 @@ raised before any data is read, so a misspelt field never falls back silently.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sources.base import BadRecord, RawDocument
 
@@ -34,8 +35,7 @@ def check_options(entry: Any, allowed: Iterable[str]) -> dict[str, Any]:
     unknown = sorted(set(opts) - set(allowed))
     if unknown:
         raise OptionsError(
-            f"source {entry.id!r} (kind {entry.kind}): unknown option(s) {', '.join(unknown)}; "
-            f"known options: {', '.join(sorted(allowed))}"
+            f"source {entry.id!r} (kind {entry.kind}): unknown option(s) {', '.join(unknown)}; known options: {', '.join(sorted(allowed))}"
         )
     return opts
 
@@ -50,7 +50,7 @@ class FieldMap:
     meta: tuple[str, ...] | None = None
 
     @classmethod
-    def from_options(cls, entry: Any, opts: Mapping[str, Any]) -> "FieldMap":
+    def from_options(cls, entry: Any, opts: Mapping[str, Any]) -> FieldMap:
         def name(key: str, default: str | None) -> str | None:
             value = opts.get(key, default)
             if value is not None and (not isinstance(value, str) or not value):
@@ -93,9 +93,7 @@ def get_field(obj: Mapping[str, Any], name: str) -> Any:
     return node
 
 
-def to_document(
-    obj: Mapping[str, Any], fields: FieldMap, where: str, offset: int, position_id: str
-) -> RawDocument | BadRecord:
+def to_document(obj: Mapping[str, Any], fields: FieldMap, where: str, offset: int, position_id: str) -> RawDocument | BadRecord:
     """One record as a document, or the reason it is not one.
 
     `position_id` is the record's stable position (file and row), used as the

@@ -19,11 +19,12 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
-from sources.base import BadRecord, RawDocument, SourceLocationError, resolve_files, contained
+from sources.base import BadRecord, RawDocument, SourceLocationError, contained, resolve_files
 from sources.fields import FIELD_OPTIONS, FieldMap, OptionsError, check_options, to_document
 from sources.position import file_label
 

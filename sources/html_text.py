@@ -163,9 +163,7 @@ def extract_text(html: str, extractor: str = "resiliparse", url: str | None = No
     if extractor == "trafilatura":
         import trafilatura
 
-        text = trafilatura.extract(
-            html, url=url, favor_precision=True, include_comments=False, include_images=False, deduplicate=False
-        )
+        text = trafilatura.extract(html, url=url, favor_precision=True, include_comments=False, include_images=False, deduplicate=False)
         return _tidy(text or ""), None
     raise ValueError(f"unknown html extractor {extractor!r}; known: {', '.join(EXTRACTORS)}")
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.compressed import open_binary, stream_errors, stream_problem

@@ -9,8 +9,9 @@ following row groups are still read.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,7 +28,9 @@ def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:
     _settings(entry)
     files = [f for f in resolve_files(entry, root, options) if not f.name.startswith("_")]
     if not files:
-        raise SourceLocationError(f"source {entry.id!r}: location {entry.location!r} holds only bookkeeping files (names starting with '_')")
+        raise SourceLocationError(
+            f"source {entry.id!r}: location {entry.location!r} holds only bookkeeping files (names starting with '_')"
+        )
     return files
 
 
@@ -79,7 +82,9 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
                         row += 1
                         yield to_document(record, fields, where, row, f"{label}:{row}")
             except (OSError, pa.ArrowException) as exc:
-                yield BadRecord(where, row + 1, "corrupt_row_group", f"row group {group}: rows {row + 1}-{end} unreadable: {type(exc).__name__}: {exc}")
+                yield BadRecord(
+                    where, row + 1, "corrupt_row_group", f"row group {group}: rows {row + 1}-{end} unreadable: {type(exc).__name__}: {exc}"
+                )
                 row = end
 
 

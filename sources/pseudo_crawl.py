@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import glob
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from sources.base import BadRecord, RawDocument, SourceLocationError, contained

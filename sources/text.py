@@ -18,8 +18,9 @@ line number; in `file` mode a file with a bad byte is one bad record.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.compressed import open_binary, stream_errors, stream_problem
@@ -68,9 +69,7 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
         yield from _blocks(Path(path), label, encoding, lang, meta, by_line=unit == "line")
 
 
-def _whole_file(
-    path: Path, label: str, encoding: str, lang: str | None, meta: dict, limit: int
-) -> Iterator[RawDocument | BadRecord]:
+def _whole_file(path: Path, label: str, encoding: str, lang: str | None, meta: dict, limit: int) -> Iterator[RawDocument | BadRecord]:
     where = str(path)
     try:
         with open_binary(path) as f:
@@ -95,9 +94,7 @@ def _whole_file(
     yield RawDocument(text=text, native_id=label, meta=meta, lang=lang)
 
 
-def _blocks(
-    path: Path, label: str, encoding: str, lang: str | None, meta: dict, by_line: bool
-) -> Iterator[RawDocument | BadRecord]:
+def _blocks(path: Path, label: str, encoding: str, lang: str | None, meta: dict, by_line: bool) -> Iterator[RawDocument | BadRecord]:
     """Lines, or paragraphs (runs of non-blank lines), streamed; a bad line spoils only its block.
 
     At a broken stream the paragraph being read is dropped (it may be cut short).

@@ -41,9 +41,10 @@ import io
 import re
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import UndecodableHTML, decode_html, extract_text
@@ -87,7 +88,7 @@ def iter_payloads(
 
 
 def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | None) -> Iterator[Payload | BadRecord]:
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
+    from fastwarc.warc import ArchiveIterator
 
     where = str(path)
     size = path.stat().st_size
@@ -166,7 +167,9 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
             except _Broken as exc:
                 # (in a file gzipped as one member the offset is no member start: nothing to learn there)
                 damage = _damage_at(f, exc.offset, gz, size) if plain or (gz and _at_member(f, exc.offset)) else None
-                why = {"corrupt_gzip": "the gzip member does not decompress", None: exc.detail}.get(damage, "the file ends inside this record")
+                why = {"corrupt_gzip": "the gzip member does not decompress", None: exc.detail}.get(
+                    damage, "the file ends inside this record"
+                )
                 yield BadRecord(where, exc.offset, damage or exc.problem, why)
                 start = _resume(f, exc.offset + 1, gz, size) if gz or plain else None
                 continue

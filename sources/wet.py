@@ -14,8 +14,9 @@ ISO 639-3, CLD2: a hint for auditors, not the document's `lang`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import MAX_REPLACED_SHARE

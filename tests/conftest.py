@@ -51,7 +51,11 @@ def no_network(monkeypatch):
 
     def guarded(self, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1", "0.0.0.0")) and self.family != socket.AF_UNIX:
+        if (
+            isinstance(host, str)
+            and not (host.startswith("127.") or host in ("localhost", "::1", "0.0.0.0"))
+            and self.family != socket.AF_UNIX
+        ):
             raise RuntimeError(f"network access attempted in a test: {address}")
         return real_connect(self, address)
 
@@ -106,13 +110,13 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
     source carries a planted e-mail address and phone number, in a kept and in a removed document."""
     import hashlib
 
+    from curation.atomic import write_json_atomic
     from curation.catalog import load_catalog
     from curation.config import load_config
     from curation.counts import Counts
     from curation.ingest.stage import run_ingest
     from curation.layout import Layout, part_name
     from curation.schema import REMOVED_SCHEMA, documents_table
-    from curation.atomic import write_json_atomic
     from curation.shards import list_shards, read_table, write_shard
     from curation.stats import write_stats
 
@@ -125,8 +129,11 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
     (data / "pud_fr.jsonl").write_text("\n".join(fr + dup + ['{"id": "broken", "text": ']) + "\n", encoding="utf-8")
     long_post = " ".join(["The meeting about the community garden moved to the library hall next Tuesday evening."] * 8)
     forum = [
-        {"id": "p1", "url": f"https://forum.example.org/u/{PLANTED_EMAIL}",
-         "text": f"{long_post} Questions? Write to {PLANTED_EMAIL} or call {PLANTED_PHONE} before noon."},
+        {
+            "id": "p1",
+            "url": f"https://forum.example.org/u/{PLANTED_EMAIL}",
+            "text": f"{long_post} Questions? Write to {PLANTED_EMAIL} or call {PLANTED_PHONE} before noon.",
+        },
         {"id": "p2", "text": f"Selling my bike, call {PLANTED_PHONE} or mail {PLANTED_EMAIL}"},
         {"id": "p3", "text": "$$$ 1111 2222 ### !!! ??? 9999 %%%% &&&& 0000 //// " * 5},
     ]
@@ -155,8 +162,11 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
                 for row in rows:
                     words = row["text"].split()
                     alpha = sum(c.isalpha() for c in row["text"]) / max(len(row["text"]), 1)
-                    row["signals"] = {"words": float(len(words)), "alpha_ratio": round(alpha, 6),
-                                      "mean_word_length": round(sum(map(len, words)) / max(len(words), 1), 6)}
+                    row["signals"] = {
+                        "words": float(len(words)),
+                        "alpha_ratio": round(alpha, 6),
+                        "mean_word_length": round(sum(map(len, words)) / max(len(words), 1), 6),
+                    }
                     reason = "too_few_words" if len(words) < 50 else "low_alpha_ratio" if alpha < 0.6 else None
                     detail = f"words={len(words)} < 50" if reason == "too_few_words" else f"alpha_ratio={alpha:.2f} < 0.6"
                     outcome = reason or "kept"
@@ -166,11 +176,15 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
                         removed.append(row | {"stage": "quality", "reason": reason, "detail": detail})
                     else:
                         kept.append(row)
-                write_shard(layout.filtered(entry.id) / part_name(index), documents_table(kept),
-                            {"stage": "filter", "counts": counts.to_json()})
+                write_shard(
+                    layout.filtered(entry.id) / part_name(index), documents_table(kept), {"stage": "filter", "counts": counts.to_json()}
+                )
                 if removed:
-                    write_shard(layout.removed("quality", entry.id) / part_name(index),
-                                documents_table(removed, REMOVED_SCHEMA), schema=REMOVED_SCHEMA)
+                    write_shard(
+                        layout.removed("quality", entry.id) / part_name(index),
+                        documents_table(removed, REMOVED_SCHEMA),
+                        schema=REMOVED_SCHEMA,
+                    )
 
     if "dedup" in stages:
         docs = read_table(list_shards(layout.filtered())).to_pylist()
@@ -185,7 +199,8 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
                 if key in seen:
                     counts.add("dedup", lang, row["source"], "exact_duplicate", row["text"])
                     removed_by_source.setdefault(row["source"], []).append(
-                        row | {"stage": "dedup", "reason": "exact_duplicate", "detail": f"same text as {seen[key]}"})
+                        row | {"stage": "dedup", "reason": "exact_duplicate", "detail": f"same text as {seen[key]}"}
+                    )
                 else:
                     seen[key] = row["id"]
                     counts.add("dedup", lang, row["source"], "kept", row["text"])
@@ -212,9 +227,17 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
         from curation.megatron.manifest import DatasetInfo, build_manifest
 
         infos = [
-            DatasetInfo(f"{lang}_00000", lang, tokens=n, docs=sum(1 for r in final if r["lang"] == lang), langs={lang: [0, n]},
-                        sources={src: [0, sum(len(tokenizer.encode(r["text"]).ids) + 1 for r in final if r["lang"] == lang and r["source"] == src)]
-                                 for src in sorted({r["source"] for r in final if r["lang"] == lang})})
+            DatasetInfo(
+                f"{lang}_00000",
+                lang,
+                tokens=n,
+                docs=sum(1 for r in final if r["lang"] == lang),
+                langs={lang: [0, n]},
+                sources={
+                    src: [0, sum(len(tokenizer.encode(r["text"]).ids) + 1 for r in final if r["lang"] == lang and r["source"] == src)]
+                    for src in sorted({r["source"] for r in final if r["lang"] == lang})
+                },
+            )
             for lang, n in sorted(by_lang_tokens.items())
         ]
         write_json_atomic(layout.token_manifest(), build_manifest(infos, {"sha256": "0" * 64}, "lang", 0.3, {}, 0))

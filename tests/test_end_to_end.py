@@ -135,7 +135,9 @@ def test_planted_pii_reaches_no_report_stats_datacard_log_or_inspection(sample_r
     # the raw ingested copy holds it (so the checks below can fail) ...
     assert EMAIL in _texts(layout.ingested(PLANTED).glob("*.parquet"))
     # ... nothing written for people or downstream does
-    downstream = list(layout.filtered().rglob("*.parquet")) + list(layout.removed().rglob("*.parquet")) + list(layout.deduped().rglob("*.parquet"))
+    downstream = (
+        list(layout.filtered().rglob("*.parquet")) + list(layout.removed().rglob("*.parquet")) + list(layout.deduped().rglob("*.parquet"))
+    )
     text = _texts(downstream)
     assert "<EMAIL>" in text and "<PHONE>" in text
     readable = [p for p in out.rglob("*") if p.is_file() and p.suffix in {".html", ".md", ".json", ".jsonl", ".log", ".csv"}]

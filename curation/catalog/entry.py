@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from curation.yaml_safe import load_yaml
 
 
-
 class CatalogEntry(BaseModel):
     """One hand-picked source or crawl feed."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -17,9 +16,9 @@ def register(app: typer.Typer) -> None:
 
 
 def report(
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    catalog: Optional[Path] = typer.Option(None, "--catalog", help="Catalog file for licenses (overrides catalog)."),
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file for licenses (overrides catalog)."),
     datacards: bool = typer.Option(True, "--datacards/--no-datacards", help="Also write datacards/<lang>.md."),
 ) -> None:
     """Write OUT/report.html (self-contained, opens offline) and a markdown data card per language."""
@@ -61,17 +60,19 @@ def report(
 
 
 def inspect(
-    stage: str = typer.Option(..., "--stage", help="Stage: ingest, filter (the chain), a filter (quality or filter:quality), dedup, tokenize."),
-    reason: Optional[str] = typer.Option(None, "--reason", "-r", help="Removal reason (e.g. too_few_words); all reasons when absent."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Only this language."),
-    source: Optional[str] = typer.Option(None, "--source", "-s", help="Only this catalog source."),
+    stage: str = typer.Option(
+        ..., "--stage", help="Stage: ingest, filter (the chain), a filter (quality or filter:quality), dedup, tokenize."
+    ),
+    reason: str | None = typer.Option(None, "--reason", "-r", help="Removal reason (e.g. too_few_words); all reasons when absent."),
+    lang: str | None = typer.Option(None, "--lang", "-l", help="Only this language."),
+    source: str | None = typer.Option(None, "--source", "-s", help="Only this catalog source."),
     kept: bool = typer.Option(False, "--kept", help="Sample documents the stage kept instead of removed ones."),
     n: int = typer.Option(5, "-n", "--samples", min=1, help="How many documents."),
     seed: int = typer.Option(0, "--seed", help="Another seed gives another sample."),
     chars: int = typer.Option(600, "--chars", min=1, help="Characters of text shown per document."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object per line)."),
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
 ) -> None:
     """Show PII-redacted samples of documents a stage removed (or kept), with their signals."""
     from curation.inspection import InspectError, format_json, format_text, select
@@ -86,9 +87,15 @@ def inspect(
     except InspectError as exc:
         fail(str(exc), code=2)
     if not selection.samples:
-        what = f"stage {stage!r}" + (f", reason {reason!r}" if reason else "") + (f", lang {lang!r}" if lang else "") + (
-            f", source {source!r}" if source else "")
-        fail(f"no {'kept' if kept else 'removed'} documents match {what} ({selection.shards} shards read); see `curation stats --stage {stage.split(':')[0]}`")
+        what = (
+            f"stage {stage!r}"
+            + (f", reason {reason!r}" if reason else "")
+            + (f", lang {lang!r}" if lang else "")
+            + (f", source {source!r}" if source else "")
+        )
+        fail(
+            f"no {'kept' if kept else 'removed'} documents match {what} ({selection.shards} shards read); see `curation stats --stage {stage.split(':')[0]}`"
+        )
     if fmt == "json":
         sys.stdout.write(format_json(selection))
     else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Optional
 
 import typer
 import yaml
@@ -33,8 +32,14 @@ def _load(path: Path):
 @app.command()
 def validate(
     path: Path = PathArg,
-    lid_model: Optional[Path] = typer.Option(None, "--lid-model", help="fastText LID model whose languages to check (default: the --config's langid model_path, else lid.176.ftz)."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run config: its filter.params.langid.model_path is the LID model checked."),
+    lid_model: Path | None = typer.Option(
+        None,
+        "--lid-model",
+        help="fastText LID model whose languages to check (default: the --config's langid model_path, else lid.176.ftz).",
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="Run config: its filter.params.langid.model_path is the LID model checked."
+    ),
     lid_check: bool = typer.Option(True, "--lid-check/--no-lid-check", help="Warn about declared languages the LID model cannot output."),
 ) -> None:
     """Check every entry; each problem names the file, entry id and field. Exit 1 on any problem.
@@ -56,7 +61,7 @@ def validate(
     out.print(f"{path}: {len(entries)} entries, valid{note}", highlight=False, soft_wrap=True)
 
 
-def _lid_warnings(entries, path: Path, lid_model: Optional[Path], config: Optional[Path]) -> list:
+def _lid_warnings(entries, path: Path, lid_model: Path | None, config: Path | None) -> list:
     """`check_lid_coverage` with the configured model; a note instead when the model cannot be read."""
     from curation.catalog.validate import check_lid_coverage
     from curation.lid.labels import model_labels
@@ -76,9 +81,9 @@ def _lid_warnings(entries, path: Path, lid_model: Optional[Path], config: Option
 @app.command("list")
 def list_(
     path: Path = PathArg,
-    lang: Optional[list[str]] = typer.Option(None, "--lang", "-l", help="Only entries with this language (repeatable)."),
-    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only this kind (repeatable)."),
-    status: Optional[list[str]] = typer.Option(None, "--status", "-s", help="Only this status (repeatable)."),
+    lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only entries with this language (repeatable)."),
+    kind: list[str] | None = typer.Option(None, "--kind", "-k", help="Only this kind (repeatable)."),
+    status: list[str] | None = typer.Option(None, "--status", "-s", help="Only this status (repeatable)."),
     ids_only: bool = typer.Option(False, "--ids", help="Print only the ids, one a line (for scripts)."),
 ) -> None:
     """List entries, filtered by language, kind and status."""
@@ -143,14 +148,16 @@ def add(
     location: str = typer.Option(..., "--location", help="Path/glob under the catalog folder, dataset id or URL prefix."),
     proposed_by: str = typer.Option(..., "--proposed-by", help="Working group or custodian type (no personal names)."),
     description: str = typer.Option("", "--description"),
-    homepage: Optional[str] = typer.Option(None, "--homepage"),
+    homepage: str | None = typer.Option(None, "--homepage"),
     status: str = typer.Option("proposed", "--status"),
-    option: Optional[list[str]] = typer.Option(None, "--option", help="Reader option key=value (repeatable)."),
-    skip_filter: Optional[list[str]] = typer.Option(None, "--skip-filter", help="Filter to skip for this source (repeatable)."),
-    pii: Optional[str] = typer.Option(None, "--pii", help="PII handling override: redact, drop or keep."),
-    threshold: Optional[list[str]] = typer.Option(None, "--threshold", help="Per-source filter parameter filter.param=number, e.g. quality.min_bytes=300 (repeatable)."),
+    option: list[str] | None = typer.Option(None, "--option", help="Reader option key=value (repeatable)."),
+    skip_filter: list[str] | None = typer.Option(None, "--skip-filter", help="Filter to skip for this source (repeatable)."),
+    pii: str | None = typer.Option(None, "--pii", help="PII handling override: redact, drop or keep."),
+    threshold: list[str] | None = typer.Option(
+        None, "--threshold", help="Per-source filter parameter filter.param=number, e.g. quality.min_bytes=300 (repeatable)."
+    ),
     priority: int = typer.Option(0, "--priority", help="Dedup survivor preference: higher wins."),
-    size_bytes: Optional[int] = typer.Option(None, "--size-bytes"),
+    size_bytes: int | None = typer.Option(None, "--size-bytes"),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print the entry without writing."),
 ) -> None:
     """Propose a new entry: validated with the catalog rules (and against existing ids), then appended."""
@@ -238,10 +245,10 @@ def _append_entry(text: str, entry: dict) -> str:
     import re
 
     match = re.search(r"^sources:[ \t]*(\[\])?[ \t]*(#.*)?$", text, flags=re.M)
-    item = re.search(r"^( *)- ", text[match.end():], flags=re.M) if match else None
+    item = re.search(r"^( *)- ", text[match.end() :], flags=re.M) if match else None
     indent = item.group(1) if item else "  "
     if match and match.group(1):  # `sources: []` becomes a block list
-        text = text[: match.start()] + "sources:" + text[match.end():]
+        text = text[: match.start()] + "sources:" + text[match.end() :]
     block = "".join(indent + line + "\n" for line in _entry_yaml(entry).splitlines())
     if text and not text.endswith("\n"):
         text += "\n"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -24,10 +24,10 @@ DEFAULT_CONFIG = Path("samples/run.yaml")
 
 
 def resolve_config(
-    config: Optional[Path],
-    out_dir: Optional[Path] = None,
-    workers: Optional[int] = None,
-    sets: Optional[list[str]] = None,
+    config: Path | None,
+    out_dir: Path | None = None,
+    workers: int | None = None,
+    sets: list[str] | None = None,
     **overrides,
 ) -> RunConfig:
     """Config file (or the sample run when it exists here) + flags; exits 2 with the message on error."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,18 +14,18 @@ def register(app: typer.Typer) -> None:
 
 
 def dedup(
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    inputs: Optional[list[Path]] = typer.Option(None, "--input", "-i", help="Shard folders to dedup (default OUT/filtered; repeatable)."),
-    index: Optional[Path] = typer.Option(None, "--index", help="Signature index to dedup against and extend (default OUT/dedup_index)."),
-    master: Optional[str] = typer.Option(None, "--master", help="Spark master, e.g. local[2] or spark://host:7077."),
-    sets: Optional[list[str]] = SetOpt,
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    inputs: list[Path] | None = typer.Option(None, "--input", "-i", help="Shard folders to dedup (default OUT/filtered; repeatable)."),
+    index: Path | None = typer.Option(None, "--index", help="Signature index to dedup against and extend (default OUT/dedup_index)."),
+    master: str | None = typer.Option(None, "--master", help="Spark master, e.g. local[2] or spark://host:7077."),
+    sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
 ) -> None:
     """Deduplicate document shards into OUT/deduped/<lang>/, removed documents into OUT/removed/dedup/<source>/."""
     from curation.dedup.index import IndexMismatch
-    from curation.layout import Layout
     from curation.dedup.stage import run_dedup
+    from curation.layout import Layout
 
     overrides = {
         "dedup.input_dirs": [str(p) for p in inputs] if inputs else None,
@@ -67,7 +66,13 @@ def _print_rates(counts) -> None:
     for (lang, source), c in sorted(rows.items()):
         total = sum(c.values())
         table.add_row(
-            lang, source, f"{total:,}", f"{c['kept']:,}", f"{c['exact_duplicate']:,}", f"{c['url_duplicate']:,}",
-            f"{c['near_duplicate']:,}", f"{(total - c['kept']) / total:.1%}" if total else "-",
+            lang,
+            source,
+            f"{total:,}",
+            f"{c['kept']:,}",
+            f"{c['exact_duplicate']:,}",
+            f"{c['url_duplicate']:,}",
+            f"{c['near_duplicate']:,}",
+            f"{(total - c['kept']) / total:.1%}" if total else "-",
         )
     out.print(table)

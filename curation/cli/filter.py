@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -41,13 +40,13 @@ def _entries(cfg, ids=None):
 @app.callback(invoke_without_command=True)
 def filter_(
     ctx: typer.Context,
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    workers: Optional[int] = WorkersOpt,
-    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
-    chain: Optional[str] = typer.Option(None, "--chain", help="Comma-separated filter names (overrides filter.chain)."),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
-    sets: Optional[list[str]] = SetOpt,
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    workers: int | None = WorkersOpt,
+    source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
+    chain: str | None = typer.Option(None, "--chain", help="Comma-separated filter names (overrides filter.chain)."),
+    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
 ) -> None:
@@ -90,17 +89,18 @@ def filter_(
 @app.command("calibrate")
 def calibrate(
     lang: str = typer.Option(..., "--lang", "-l", help="Language to calibrate (BCP-47, e.g. sw)."),
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Only these catalog ids."),
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids."),
     sample: int = typer.Option(5000, "--sample", help="Documents sampled (deterministic)."),
     seed: int = typer.Option(0, "--seed"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the table as JSON here."),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
-    sets: Optional[list[str]] = SetOpt,
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the table as JSON here."),
+    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    sets: list[str] | None = SetOpt,
 ) -> None:
     """Percentiles of every filter signal on ingested documents of one language, beside the current thresholds."""
-    from curation.calibrate import calibrate as run, render
+    from curation.calibrate import calibrate as run
+    from curation.calibrate import render
 
     cfg = resolve_config(config, out_dir, None, sets, catalog=str(catalog) if catalog else None)
     cat, entries = _entries(cfg, ids=source)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,13 +14,13 @@ def register(app: typer.Typer) -> None:
 
 
 def ingest(
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    workers: Optional[int] = WorkersOpt,
-    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
-    lang: Optional[list[str]] = typer.Option(None, "--lang", "-l", help="Only sources declaring these languages."),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
-    sets: Optional[list[str]] = SetOpt,
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    workers: int | None = WorkersOpt,
+    source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
+    lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only sources declaring these languages."),
+    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
 ) -> None:

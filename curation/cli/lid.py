@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -16,14 +15,18 @@ app = typer.Typer(help="Language identification: evaluate the langid filter on l
 
 @app.command("eval")
 def eval_(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Labelled text: TSV with a header (lang/language and text columns) or JSONL; .gz allowed."),
-    model: Optional[Path] = typer.Option(None, "--model", help="fastText LID model (default: the config's langid model_path, else lid.176.ftz)."),
-    config: Optional[Path] = ConfigOpt,
-    sets: Optional[list[str]] = SetOpt,
-    lang_field: Optional[str] = typer.Option(None, "--lang-field", help="Column/field with the gold language (default: lang, else language)."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Labelled text: TSV with a header (lang/language and text columns) or JSONL; .gz allowed."
+    ),
+    model: Path | None = typer.Option(
+        None, "--model", help="fastText LID model (default: the config's langid model_path, else lid.176.ftz)."
+    ),
+    config: Path | None = ConfigOpt,
+    sets: list[str] | None = SetOpt,
+    lang_field: str | None = typer.Option(None, "--lang-field", help="Column/field with the gold language (default: lang, else language)."),
     text_field: str = typer.Option("text", "--text-field", help="Column/field with the text."),
-    per_lang: Optional[int] = typer.Option(None, "--per-lang", min=1, help="At most this many lines per language (the first ones)."),
-    only: Optional[list[str]] = typer.Option(None, "--only", help="Only this gold language (repeatable)."),
+    per_lang: int | None = typer.Option(None, "--per-lang", min=1, help="At most this many lines per language (the first ones)."),
+    only: list[str] | None = typer.Option(None, "--only", help="Only this gold language (repeatable)."),
     top: int = typer.Option(10, "--top", min=0, help="Most frequent confusions to list."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
@@ -64,11 +67,25 @@ def print_report(report: dict) -> None:
         table.add_column(column, justify="right" if column in ("n", "precision", "recall", "F1", "kept") else "left")
     for lang, v in report["languages"].items():
         removed = ", ".join(f"{reason} {n}" for reason, n in v["removed"].items())
-        table.add_row(lang, str(v["n"]), number(v["precision"]), number(v["recall"]), number(v["f1"]), number(v["kept_share"]), removed, v["top_confusion"] or "")
+        table.add_row(
+            lang,
+            str(v["n"]),
+            number(v["precision"]),
+            number(v["recall"]),
+            number(v["f1"]),
+            number(v["kept_share"]),
+            removed,
+            v["top_confusion"] or "",
+        )
     out.print(table)
     out.print(
         f"accuracy {number(report['accuracy'])}, macro F1 {number(report['macro_f1'])}, kept share {number(report['kept_share'])}",
         highlight=False,
     )
     if report["confusions"]:
-        out.print("most frequent confusions (gold -> detected): " + ", ".join(f"{c['gold']}->{c['detected']} {c['count']}" for c in report["confusions"]), highlight=False, soft_wrap=True)
+        out.print(
+            "most frequent confusions (gold -> detected): "
+            + ", ".join(f"{c['gold']}->{c['detected']} {c['count']}" for c in report["confusions"]),
+            highlight=False,
+            soft_wrap=True,
+        )

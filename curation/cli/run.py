@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -26,11 +25,11 @@ def register(app: typer.Typer) -> None:
 
 
 def run(
-    config: Optional[Path] = typer.Argument(None, help="Run config (YAML); the bundled sample run when omitted."),
-    out_dir: Optional[Path] = OutOpt,
-    workers: Optional[int] = WorkersOpt,
-    stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated subset, e.g. ingest,filter."),
-    sets: Optional[list[str]] = SetOpt,
+    config: Path | None = typer.Argument(None, help="Run config (YAML); the bundled sample run when omitted."),
+    out_dir: Path | None = OutOpt,
+    workers: int | None = WorkersOpt,
+    stages: str | None = typer.Option(None, "--stages", help="Comma-separated subset, e.g. ingest,filter."),
+    sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bars (logs, CI)."),
 ) -> None:

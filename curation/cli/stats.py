@@ -6,7 +6,6 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,11 +17,11 @@ def register(app: typer.Typer) -> None:
 
 
 def stats(
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    stage: Optional[list[str]] = typer.Option(None, "--stage", help="Only these stages (repeatable)."),
-    lang: Optional[list[str]] = typer.Option(None, "--lang", "-l", help="Only these languages (repeatable)."),
-    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Only these sources (repeatable)."),
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    stage: list[str] | None = typer.Option(None, "--stage", help="Only these stages (repeatable)."),
+    lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only these languages (repeatable)."),
+    source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these sources (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     by: str = typer.Option("stage,lang,outcome", "--by", help="Columns to group by (any of stage,lang,source,outcome)."),
 ) -> None:

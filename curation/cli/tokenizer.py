@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -21,13 +20,13 @@ def register(root: typer.Typer) -> None:
 
 @app.command("train")
 def train(
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    input_dir: Optional[Path] = InputOpt,
-    vocab_size: Optional[int] = typer.Option(None, "--vocab-size", help="Vocabulary size, special tokens included."),
-    alpha: Optional[float] = typer.Option(None, "--alpha", help="Sampling exponent: p_l ∝ n_l^alpha."),
-    fertility_text: Optional[Path] = typer.Option(None, "--fertility-text", help="Held-out TSV (lang, text columns)."),
-    sets: Optional[list[str]] = SetOpt,
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    input_dir: Path | None = InputOpt,
+    vocab_size: int | None = typer.Option(None, "--vocab-size", help="Vocabulary size, special tokens included."),
+    alpha: float | None = typer.Option(None, "--alpha", help="Sampling exponent: p_l ∝ n_l^alpha."),
+    fertility_text: Path | None = typer.Option(None, "--fertility-text", help="Held-out TSV (lang, text columns)."),
+    sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
 ) -> None:
     """Train OUT/tokenizer/tokenizer.json on an α-smoothed per-language sample; print sampling table and fertility."""
@@ -116,13 +115,13 @@ def print_fertility(report: dict) -> None:
 
 
 def tokenize(
-    config: Optional[Path] = ConfigOpt,
-    out_dir: Optional[Path] = OutOpt,
-    workers: Optional[int] = WorkersOpt,
-    input_dir: Optional[Path] = InputOpt,
-    tokenizer: Optional[Path] = typer.Option(None, "--tokenizer", "-t", help="tokenizer.json (default: OUT/tokenizer/tokenizer.json)."),
-    group_by: Optional[str] = typer.Option(None, "--group-by", help="One dataset family per `lang` or per `source`."),
-    sets: Optional[list[str]] = SetOpt,
+    config: Path | None = ConfigOpt,
+    out_dir: Path | None = OutOpt,
+    workers: int | None = WorkersOpt,
+    input_dir: Path | None = InputOpt,
+    tokenizer: Path | None = typer.Option(None, "--tokenizer", "-t", help="tokenizer.json (default: OUT/tokenizer/tokenizer.json)."),
+    group_by: str | None = typer.Option(None, "--group-by", help="One dataset family per `lang` or per `source`."),
+    sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
 ) -> None:

@@ -15,7 +15,7 @@ depend on partitioning, input order or algorithm. Edges never go to the driver.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -40,7 +40,9 @@ def connected_components(edges: DataFrame, max_iterations: int = 50, local_max_e
 
 
 def _in_one_task(edges: DataFrame) -> DataFrame:
-    labels = edges.where(F.col("src") != F.col("dst")).select("src", "dst").repartition(1).mapInArrow(_union_find, "node long, component long")
+    labels = (
+        edges.where(F.col("src") != F.col("dst")).select("src", "dst").repartition(1).mapInArrow(_union_find, "node long, component long")
+    )
     return labels.localCheckpoint()
 
 
@@ -79,7 +81,9 @@ def _union_find(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     del table
     nodes, component = min_labels(src, dst)
     for lo in range(0, len(nodes), _OUT_ROWS):
-        yield pa.RecordBatch.from_arrays([pa.array(nodes[lo : lo + _OUT_ROWS]), pa.array(component[lo : lo + _OUT_ROWS])], ["node", "component"])
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(nodes[lo : lo + _OUT_ROWS]), pa.array(component[lo : lo + _OUT_ROWS])], ["node", "component"]
+        )
 
 
 def _propagate(edges: DataFrame, max_iterations: int) -> DataFrame:
@@ -94,14 +98,13 @@ def _propagate(edges: DataFrame, max_iterations: int) -> DataFrame:
     labels = labels.localCheckpoint()
     for _ in range(max_iterations):
         spread = (
-            both.join(labels, both.dst == labels.node)
-            .groupBy(both.src)
-            .agg(F.min("label").alias("near"))
-            .withColumnRenamed("src", "node")
+            both.join(labels, both.dst == labels.node).groupBy(both.src).agg(F.min("label").alias("near")).withColumnRenamed("src", "node")
         )
         step = labels.join(spread, "node", "left").select("node", F.least("label", F.coalesce("near", "label")).alias("label"))
         hop = step.alias("a").join(step.alias("b"), F.col("a.label") == F.col("b.node"), "left")
-        step = hop.select(F.col("a.node").alias("node"), F.least(F.col("a.label"), F.coalesce(F.col("b.label"), F.col("a.label"))).alias("label"))
+        step = hop.select(
+            F.col("a.node").alias("node"), F.least(F.col("a.label"), F.coalesce(F.col("b.label"), F.col("a.label"))).alias("label")
+        )
         step = step.localCheckpoint()
         changed = step.join(labels.withColumnRenamed("label", "old"), "node").where(F.col("label") != F.col("old")).limit(1).count()
         labels = step

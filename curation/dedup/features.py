@@ -8,7 +8,7 @@ by the true Jaccard of their shingle sets.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa

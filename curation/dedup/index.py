@@ -21,8 +21,8 @@ import os
 import shutil
 from pathlib import Path
 
-from curation.config import DedupConfig
 from curation.atomic import atomic_path, write_json_atomic
+from curation.config import DedupConfig
 
 DOC_COLUMNS = ("id", "key", "lang", "exact_hash", "url_norm", "neg_priority", "neg_quality")
 BAND_COLUMNS = ("band", "band_hash", "key")

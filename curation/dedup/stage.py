@@ -18,9 +18,10 @@ import json
 import math
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from functools import reduce
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,9 +33,9 @@ from curation.dedup.index import load_index, write_generation
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, fingerprint, run_job, shard_task
-from curation.stage import Stage, StageResult, default_input
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards
+from curation.stage import Stage, StageResult, default_input
 
 NAME = "dedup"
 
@@ -154,8 +155,11 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
 def _log_settings(cfg: DedupConfig, log) -> None:
     """Log the near-duplicate settings (band layout, shingles, threshold, verification)."""
     if cfg.near:
-        log(f"dedup: MinHash LSH {cfg.bands} bands × {cfg.rows} rows on {cfg.word_ngram}-word / {cfg.char_ngram}-char shingles: "
-            f"similarity threshold ≈ {cfg.threshold():.3f}" + (f", verified at Jaccard ≥ {cfg.verify_jaccard}" if cfg.verify_jaccard is not None else ""))
+        log(
+            f"dedup: MinHash LSH {cfg.bands} bands × {cfg.rows} rows on {cfg.word_ngram}-word / {cfg.char_ngram}-char shingles: "
+            f"similarity threshold ≈ {cfg.threshold():.3f}"
+            + (f", verified at Jaccard ≥ {cfg.verify_jaccard}" if cfg.verify_jaccard is not None else "")
+        )
 
 
 def _ticker(log) -> Callable[[str], None]:
@@ -352,7 +356,9 @@ def _verdicts(docs, feats, removed: list):
         none = F.lit(None).cast("string")
         labelled = docs.withColumn("reason", none).withColumn("detail", none)
         return None, labelled, feats.select("key", "lang", "source").withColumn("reason", none)
-    detail = F.to_json(F.struct(F.col("survivor").alias("duplicate_of"), F.col("jaccard").alias("jaccard"), F.col("method").alias("method")))
+    detail = F.to_json(
+        F.struct(F.col("survivor").alias("duplicate_of"), F.col("jaccard").alias("jaccard"), F.col("method").alias("method"))
+    )
     verdicts = _persist(reduce(DataFrame.unionByName, removed).select("key", "reason", detail.alias("detail")))
     labelled = docs.join(verdicts, "key", "left")
     outcome = feats.select("key", "lang", "source").join(verdicts.select("key", "reason"), "key", "left")
@@ -382,7 +388,6 @@ def _group_sizes(tally: list[tuple[str, str, str | None, int]]) -> dict[tuple[bo
     return sizes
 
 
-
 def _write_outputs(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, layout: Layout) -> tuple[list[str], Counts]:
     """Replace `deduped/` and `removed/dedup/` with this run's shards: (shard paths in order, their counts)."""
     for old_out in (layout.deduped(), layout.removed(NAME)):
@@ -395,7 +400,9 @@ def _write_outputs(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, 
     return outputs, counts
 
 
-def _update_index(index_dir: Path, cfg: DedupConfig, feats, outcome, inputs_fp: str, layout: Layout, outputs: list[str], counts: Counts) -> None:
+def _update_index(
+    index_dir: Path, cfg: DedupConfig, feats, outcome, inputs_fp: str, layout: Layout, outputs: list[str], counts: Counts
+) -> None:
     """Record this run's survivors (and their bands) as the index generation of its corpus."""
     from pyspark.sql import functions as F
 
@@ -403,7 +410,14 @@ def _update_index(index_dir: Path, cfg: DedupConfig, feats, outcome, inputs_fp: 
     survivors = feats.join(outcome.where(F.col("reason").isNull()).select("key"), "key")
     bands = _band_rows(survivors) if cfg.near else None
     write_generation(
-        index_dir, survivors, bands, inputs_fp, cfg, layout.deduped(), [str(Path(p).resolve()) for p in kept_paths], counts.docs(outcome=KEPT)
+        index_dir,
+        survivors,
+        bands,
+        inputs_fp,
+        cfg,
+        layout.deduped(),
+        [str(Path(p).resolve()) for p in kept_paths],
+        counts.docs(outcome=KEPT),
     )
 
 
@@ -476,8 +490,9 @@ def _shard_counts(shard: pa.Table, kept: bool) -> Counts:
     lang = pc.if_else(pc.fill_null(pc.not_equal(lang, ""), False), lang, pa.scalar("und"))  # as `lang or "und"`
     outcome = pa.chunked_array([pa.array([KEPT] * shard.num_rows, pa.string())]) if kept else shard.column("reason")
     text = shard.column("text")
-    table = pa.table({"lang": lang, "source": shard.column("source"), "outcome": outcome,
-                      "bytes": pc.binary_length(text), "chars": pc.utf8_length(text)})
+    table = pa.table(
+        {"lang": lang, "source": shard.column("source"), "outcome": outcome, "bytes": pc.binary_length(text), "chars": pc.utf8_length(text)}
+    )
     sums = table.group_by(["lang", "source", "outcome"]).aggregate([("bytes", "count"), ("bytes", "sum"), ("chars", "sum")])
     counts = Counts()
     for r in sums.to_pylist():

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from curation.catalog import CatalogEntry
 from curation.config import IngestConfig, json_digest
-from curation.runner import Task, TaskResult, shard_task
 from curation.ingest.source_output import NAME, SourceOutput, guarded
+from curation.runner import Task, TaskResult, shard_task
 from sources.base import BadRecord
 from sources.pseudo_crawl import SeedMatcher, seeds_of
 from sources.warc import read_selected
@@ -42,8 +42,17 @@ def plan_routed(members: list[tuple[CatalogEntry, list[Path]]], layout, config_h
         for index, path in enumerate(group[0][1]):
             tasks.append(
                 shard_task(
-                    layout, NAME, f"{UNMATCHED}.{key[:12]}.{index:05d}", [path], f"{config_hash}:{json_digest(entries)}",
-                    routed=True, entries=entries, index=index, group=key[:12], out_root=str(layout.ingested()), options=options,
+                    layout,
+                    NAME,
+                    f"{UNMATCHED}.{key[:12]}.{index:05d}",
+                    [path],
+                    f"{config_hash}:{json_digest(entries)}",
+                    routed=True,
+                    entries=entries,
+                    index=index,
+                    group=key[:12],
+                    out_root=str(layout.ingested()),
+                    options=options,
                 )
             )
     return tasks
@@ -86,4 +95,3 @@ def ingest_routed(task: Task) -> TaskResult:
             out.abort()
         raise
     return result
-

@@ -21,9 +21,9 @@ import gzip
 import io
 import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from filters.lang_labels import normalise_label, same_language
 from filters.langid import LanguageId
@@ -91,7 +91,9 @@ def read_labelled(path: Path, lang_field: str | None = None, text_field: str = "
                 key = next((k for k in LANG_FIELDS if k in row), None)
             if key is None or key not in row or text_field not in row:
                 wanted = lang_field or " or ".join(LANG_FIELDS)
-                raise EvalInputError(f"{path}: record {number} lacks a {wanted!r} or {text_field!r} field (have: {', '.join(map(str, row))})")
+                raise EvalInputError(
+                    f"{path}: record {number} lacks a {wanted!r} or {text_field!r} field (have: {', '.join(map(str, row))})"
+                )
             yield str(row[key]), str(row[text_field] or "")
 
 
@@ -183,5 +185,8 @@ def summary(tally: Tally, top_confusions: int) -> dict:
         "macro_f1": rounded(sum(v["f1"] for v in languages.values()) / len(languages)) if languages else None,
         "kept_share": rounded(sum(r.kept for r in results.values()) / total) if total else None,
         "languages": languages,
-        "confusions": [{"gold": g, "detected": d, "count": n} for (g, d), n in sorted(confusions.items(), key=lambda kv: (-kv[1], kv[0]))[:top_confusions]],
+        "confusions": [
+            {"gold": g, "detected": d, "count": n}
+            for (g, d), n in sorted(confusions.items(), key=lambda kv: (-kv[1], kv[0]))[:top_confusions]
+        ],
     }

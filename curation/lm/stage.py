@@ -34,7 +34,9 @@ def train_one(task: Task) -> TaskResult:
     from curation.lm.train import train_language_model
 
     p = task.payload
-    files = train_language_model(p["lang"], list(task.inputs), Path(p["models"]), vocab_size=p["vocab_size"], order=p["order"], log=lambda m: None)
+    files = train_language_model(
+        p["lang"], list(task.inputs), Path(p["models"]), vocab_size=p["vocab_size"], order=p["order"], log=lambda m: None
+    )
     return TaskResult(task.name, outputs=[str(files.sp_model), str(files.kenlm_model), str(files.meta)])
 
 

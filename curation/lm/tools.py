@@ -98,8 +98,20 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
 def download_sdist(dest: Path) -> Path:
     """The kenlm sdist from PyPI, through pip (the ordinary registry client)."""
     _run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-binary", "kenlm", f"kenlm=={KENLM_VERSION}", "-d", str(dest)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-binary",
+            "kenlm",
+            f"kenlm=={KENLM_VERSION}",
+            "-d",
+            str(dest),
+        ],
         dest,
         "downloading the kenlm sdist",
     )

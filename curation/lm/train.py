@@ -14,9 +14,9 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from curation.lm.normalize import normalize_line
 from curation.lm.tools import KenlmTools, ensure_tools
@@ -84,7 +84,6 @@ def training_lines(docs: Iterable[str]) -> list[str]:
     return [n for doc in docs for line in doc.split("\n") if (n := normalize_line(line))]
 
 
-
 def train_language_model(
     lang: str,
     inputs: list[str | Path],
@@ -133,12 +132,23 @@ def train_language_model(
                 f.write(" ".join(encoded) + "\n")
         arpa = tmp / "model.arpa"
         # --discount_fallback only acts when the corpus is too small to estimate discounts
-        cmd = [str(tools.lmplz), "-o", str(order), "-S", memory, "-T", str(tmp), "--text", str(pieces),
-               "--arpa", str(arpa), "--discount_fallback"]
-        _check(subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), "lmplz", lang)
+        cmd = [
+            str(tools.lmplz),
+            "-o",
+            str(order),
+            "-S",
+            memory,
+            "-T",
+            str(tmp),
+            "--text",
+            str(pieces),
+            "--arpa",
+            str(arpa),
+            "--discount_fallback",
+        ]
+        _check(subprocess.run(cmd, capture_output=True, text=True), "lmplz", lang)
         binary = tmp / "model.bin"
-        _check(subprocess.run([str(tools.build_binary), str(arpa), str(binary)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True), "build_binary", lang)
+        _check(subprocess.run([str(tools.build_binary), str(arpa), str(binary)], capture_output=True, text=True), "build_binary", lang)
         meta = {
             "lang": lang,
             "inputs": [str(p) for p in inputs],

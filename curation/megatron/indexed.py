@@ -66,9 +66,7 @@ def index_bytes(lengths: np.ndarray, dtype: np.dtype) -> bytes:
         np.cumsum(lengths[:-1] * dtype.itemsize, out=pointers[1:])
     head = INDEX_HEADER + struct.pack("<Q", INDEX_VERSION) + struct.pack("<B", DTYPE_CODES[dtype])
     head += struct.pack("<Q", n) + struct.pack("<Q", n + 1)
-    return b"".join(
-        [head, lengths.astype("<i4").tobytes(), pointers.astype("<i8").tobytes(), np.arange(n + 1, dtype="<i8").tobytes()]
-    )
+    return b"".join([head, lengths.astype("<i4").tobytes(), pointers.astype("<i8").tobytes(), np.arange(n + 1, dtype="<i8").tobytes()])
 
 
 class IndexedWriter:
@@ -144,7 +142,7 @@ class IndexedWriter:
         self._bin.close()
         self._bin_tmp.unlink(missing_ok=True)
 
-    def __enter__(self) -> "IndexedWriter":
+    def __enter__(self) -> IndexedWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

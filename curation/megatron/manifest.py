@@ -9,8 +9,8 @@ among its datasets by their tokens.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from curation.tokenizer.sampling import smoothed_shares
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from curation.config import BLOOM_SPLIT_REGEX
 
@@ -41,6 +41,7 @@ PROBE = (
 
 def make_encoder(tokenizer, cache_size: int = 500_000) -> Encoder:
     """texts → each text's ids (no special tokens added), equal to `tokenizer.encode_batch`'s."""
+
     def direct(texts: list[str]) -> list[list[int]]:
         return [e.ids for e in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
 
@@ -63,9 +64,15 @@ def piece_splitter(tokenizer) -> Callable[[str], list[str]] | None:
     split, byte_level = pre["pretokenizers"]
     pattern = (split.get("pattern") or {}).get("Regex")
     if not (
-        split.get("type") == "Split" and pattern in KNOWN_SPLITS and split.get("behavior") == "Isolated" and not split.get("invert")
-        and byte_level.get("type") == "ByteLevel" and not byte_level.get("add_prefix_space") and not byte_level.get("use_regex")
-        and model.get("type") == "BPE" and model.get("dropout") is None
+        split.get("type") == "Split"
+        and pattern in KNOWN_SPLITS
+        and split.get("behavior") == "Isolated"
+        and not split.get("invert")
+        and byte_level.get("type") == "ByteLevel"
+        and not byte_level.get("add_prefix_space")
+        and not byte_level.get("use_regex")
+        and model.get("type") == "BPE"
+        and model.get("dropout") is None
     ):
         return None
     # added tokens are left in the text only when they are all special and encoded as text

@@ -35,7 +35,7 @@ from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, id
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
-from curation.shards import may_hold_documents, list_shards, read_batches, sha256_file
+from curation.shards import list_shards, may_hold_documents, read_batches, sha256_file
 from curation.stage import Stage, StageResult, default_input
 
 NAME = "tokenize"
@@ -105,9 +105,16 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
         name = task_name(shard, input_dir)
         tasks.append(
             shard_task(
-                layout, NAME, name, [shard], config_hash,
-                tokenizer=str(tokenizer_path), tokenizer_sha256=sha, part_dir=str(layout.token_parts() / name),
-                input_dir=str(input_dir), options=options,
+                layout,
+                NAME,
+                name,
+                [shard],
+                config_hash,
+                tokenizer=str(tokenizer_path),
+                tokenizer_sha256=sha,
+                part_dir=str(layout.token_parts() / name),
+                input_dir=str(input_dir),
+                options=options,
             )
         )
     if len({t.name for t in tasks}) != len(tasks):
@@ -189,16 +196,34 @@ def _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result)
     if not pc.all(keep).as_py():  # empty or null text: counted, not written
         empty = batch.filter(pc.invert(keep))
         zeros = pa.array(np.zeros(empty.num_rows, dtype=np.int64))
-        _count(result.counts, pa.table({"id": empty.column("id"), "lang": empty.column("lang"), "source": empty.column("source"),
-                                        "bytes": zeros, "chars": zeros, "tokens": zeros}), EMPTY)
+        _count(
+            result.counts,
+            pa.table(
+                {
+                    "id": empty.column("id"),
+                    "lang": empty.column("lang"),
+                    "source": empty.column("source"),
+                    "bytes": zeros,
+                    "chars": zeros,
+                    "tokens": zeros,
+                }
+            ),
+            EMPTY,
+        )
         batch, nbytes = batch.filter(keep), nbytes.filter(keep)
         text = batch.column("text")
     if batch.num_rows == 0:
         return
     tokens, lengths = _encode(encoder, text.to_pylist(), eod, dtype)
     side = pa.table(
-        [batch.column("id"), batch.column("source"), batch.column("lang"), pa.array(lengths.astype(np.int32)),
-         nbytes.cast(pa.int64()), pc.utf8_length(text).cast(pa.int64())],
+        [
+            batch.column("id"),
+            batch.column("source"),
+            batch.column("lang"),
+            pa.array(lengths.astype(np.int32)),
+            nbytes.cast(pa.int64()),
+            pc.utf8_length(text).cast(pa.int64()),
+        ],
         schema=PART_SCHEMA,
     )
     _count(result.counts, side, KEPT)
@@ -357,7 +382,11 @@ def run_tokenize(config: RunConfig, progress: bool = True) -> StageResult:
     if not options.keep_parts:
         shutil.rmtree(layout.token_parts(), ignore_errors=True)
     result.outputs = [str(layout.token_manifest())]
-    result.facts |= {"documents": result.counts.docs(outcome=KEPT), "tokens": manifest["totals"]["tokens"], "datasets": len(manifest["datasets"])}
+    result.facts |= {
+        "documents": result.counts.docs(outcome=KEPT),
+        "tokens": manifest["totals"]["tokens"],
+        "datasets": len(manifest["datasets"]),
+    }
     return result
 
 

@@ -7,8 +7,8 @@ redacted), so the same data always gives the same bytes and the page opens offli
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from curation.redact import redact
 
@@ -16,7 +16,7 @@ PALETTE = ("#3b6ea5", "#e0823d", "#5a9e57", "#c24a4a", "#8a6bb8", "#8c6d52", "#d
 KEPT_COLOUR = "#3b6ea5"
 REMOVED_COLOUR = "#e0823d"
 THRESHOLD_COLOUR = "#c01818"
-FONT = "font-family=\"sans-serif\" font-size=\"11\""
+FONT = 'font-family="sans-serif" font-size="11"'
 
 
 def _t(text: object) -> str:
@@ -147,10 +147,14 @@ def histogram(
             body.append(f'<rect x="{_n(x0)}" y="{_n(top + plot_h - hk - hr)}" width="{_n(w)}" height="{_n(hr)}" fill="{REMOVED_COLOUR}"/>')
     if threshold is not None and lo <= threshold <= hi:
         x = x_of(threshold)
-        body.append(f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + plot_h}" stroke="{THRESHOLD_COLOUR}" stroke-width="2" stroke-dasharray="5,3"/>')
+        body.append(
+            f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + plot_h}" stroke="{THRESHOLD_COLOUR}" stroke-width="2" stroke-dasharray="5,3"/>'
+        )
         # the label sits right of the line, or left of it near the right edge
         anchor, tx = ("end", x - 3) if x > width - 90 else ("start", x + 3)
-        body.append(f'<text x="{_n(tx)}" y="{top + 6}" text-anchor="{anchor}" {FONT} fill="{THRESHOLD_COLOUR}">threshold {escape(human(threshold))}</text>')
+        body.append(
+            f'<text x="{_n(tx)}" y="{top + 6}" text-anchor="{anchor}" {FONT} fill="{THRESHOLD_COLOUR}">threshold {escape(human(threshold))}</text>'
+        )
     legend_y = height - 4
     body.append(f'<rect x="{left}" y="{legend_y - 9}" width="9" height="9" fill="{KEPT_COLOUR}"/>')
     body.append(f'<text x="{left + 12}" y="{legend_y}" {FONT}>kept</text>')

@@ -7,15 +7,15 @@ thresholds used, and the token count; stages not run yet are named as missing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
 from curation.catalog import Catalog
 from curation.layout import Layout
-from curation.redact import redact
 from curation.pipeline import stage_labels
+from curation.redact import redact
 from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.signals import Distribution, distributions, read_signals
 from curation.report.thresholds import threshold_of
@@ -66,24 +66,45 @@ def datacard(
         out.append(f"> **Not run yet:** {', '.join(f.missing)}. The figures below stop at the last stage run.\n")
     out.append("## Summary\n")
     tokens = (mix.by_lang.get(lang) if mix and mix.by_lang else None) or funnel.get("tokenize", Totals()).tokens
-    out.append(md_table(["documents", "bytes", "characters", "tokens"],
-                        [[final.docs, final.bytes, final.chars, tokens if "tokenize" in f.present or (mix and mix.by_lang) else "not tokenized yet"]]))
+    out.append(
+        md_table(
+            ["documents", "bytes", "characters", "tokens"],
+            [[final.docs, final.bytes, final.chars, tokens if "tokenize" in f.present or (mix and mix.by_lang) else "not tokenized yet"]],
+        )
+    )
 
     out.append("## Sources\n")
     entries = {en.id: en for en in catalog.entries} if catalog else {}
     rows = []
     for src in f.sources:
-        sfun = {s: sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang and k[2] == src and k[3] == "kept") for s in f.present}
+        sfun = {
+            s: sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang and k[2] == src and k[3] == "kept")
+            for s in f.present
+        }
         if not any(sfun.values()):
             continue
         en = entries.get(src)
         rows.append([src, en.name if en else "(not in catalog)", en.license if en else "unknown"] + [sfun[s] for s in f.present])
-    out.append(md_table(["source", "name", "license"] + [f"docs {stage_labels()[s]}" for s in f.present], rows) if rows else "No documents.\n")
+    out.append(
+        md_table(["source", "name", "license"] + [f"docs {stage_labels()[s]}" for s in f.present], rows) if rows else "No documents.\n"
+    )
 
     out.append("## Processing funnel\n")
-    out.append(md_table(["stage", "documents", "share", "bytes", "share"],
-                        [[stage_labels()[s], funnel.get(s, Totals()).docs, _pct(funnel.get(s, Totals()).docs, base.docs),
-                          funnel.get(s, Totals()).bytes, _pct(funnel.get(s, Totals()).bytes, base.bytes)] for s in f.present]))
+    out.append(
+        md_table(
+            ["stage", "documents", "share", "bytes", "share"],
+            [
+                [
+                    stage_labels()[s],
+                    funnel.get(s, Totals()).docs,
+                    _pct(funnel.get(s, Totals()).docs, base.docs),
+                    funnel.get(s, Totals()).bytes,
+                    _pct(funnel.get(s, Totals()).bytes, base.bytes),
+                ]
+                for s in f.present
+            ],
+        )
+    )
 
     out.append("## Removed documents\n")
     reasons = [r for r in f.reasons if r.lang == lang]
@@ -101,8 +122,11 @@ def datacard(
     elif d is None:
         out.append("No documents reached deduplication.\n")
     else:
-        out.append(f"{d.removed:,} of {d.docs_in:,} documents removed as duplicates ({100 * d.rate:.1f}%): "
-                   + ", ".join(f"{k} {v:,}" for k, v in d.by_kind.items()) + ".\n")
+        out.append(
+            f"{d.removed:,} of {d.docs_in:,} documents removed as duplicates ({100 * d.rate:.1f}%): "
+            + ", ".join(f"{k} {v:,}" for k, v in d.by_kind.items())
+            + ".\n"
+        )
 
     out.append("## Quality signals\n")
     dists = signals if isinstance(signals, dict) else distributions(signals, thresholds) if signals is not None else {}

@@ -27,7 +27,7 @@ class Totals:
     chars: int = 0
     tokens: int = 0
 
-    def __add__(self, other: "Totals") -> "Totals":
+    def __add__(self, other: Totals) -> Totals:
         return Totals(self.docs + other.docs, self.bytes + other.bytes, self.chars + other.chars, self.tokens + other.tokens)
 
 
@@ -155,9 +155,7 @@ def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
         key=lambda r: (r.lang, stage_rank[r.stage], -r.docs, r.reason),
     )
     filter_order = _filter_order([k[0] for k in steps])
-    filter_steps = sorted(
-        (FilterStep(f, lang, *v) for (f, lang), v in steps.items()), key=lambda s: (s.lang, filter_order.index(s.name))
-    )
+    filter_steps = sorted((FilterStep(f, lang, *v) for (f, lang), v in steps.items()), key=lambda s: (s.lang, filter_order.index(s.name)))
     duplicates = {
         lang: Duplicates(lang, dup_in[lang], {k: dups.get(lang, {}).get(k, 0) for k in _dup_kinds(dups.get(lang, {}))})
         for lang in sorted(dup_in)

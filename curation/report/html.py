@@ -8,9 +8,9 @@ same bytes: no timestamps, no absolute paths, sorted keys everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -18,9 +18,9 @@ from curation.atomic import write_text_atomic
 from curation.catalog import Catalog
 from curation.ingest.crawl_routing import UNMATCHED
 from curation.layout import Layout
+from curation.pipeline import stage_labels
 from curation.redact import redact
 from curation.report import charts
-from curation.pipeline import stage_labels
 from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.signals import distributions, read_signals
 from curation.report.thresholds import threshold_of
@@ -72,7 +72,7 @@ def missing(text: str) -> str:
 
 
 def section_overview(f: RunFacts) -> str:
-    parts = ["<h2 id=\"overview\">Overview</h2>"]
+    parts = ['<h2 id="overview">Overview</h2>']
     parts.append(f"<p>Stages with statistics: <b>{e(', '.join(f.present) or 'none')}</b>.</p>")
     if f.missing:
         parts.append(missing(f"Not run yet (no statistics): {', '.join(f.missing)}. Their sections below say so."))
@@ -93,8 +93,10 @@ def section_overview(f: RunFacts) -> str:
 
 
 def section_funnel(f: RunFacts) -> str:
-    parts = ['<h2 id="funnel">Funnel per language</h2>',
-             "<p>Documents, bytes and tokens kept after each stage (share of what was ingested).</p>"]
+    parts = [
+        '<h2 id="funnel">Funnel per language</h2>',
+        "<p>Documents, bytes and tokens kept after each stage (share of what was ingested).</p>",
+    ]
     if not f.present:
         return "".join(parts) + missing("No statistics found: run a stage first (e.g. `curation ingest`).")
     charts_html = []
@@ -122,25 +124,41 @@ def section_reasons(f: RunFacts) -> str:
     for lang in f.langs:
         rs = [r for r in f.reasons if r.lang == lang]
         if rs:
-            charts_html.append(charts.bar_chart([(f"{r.stage}: {r.reason}", r.docs) for r in rs], f"{lang}: documents removed by reason",
-                                                width=560, colour=charts.REMOVED_COLOUR))
+            charts_html.append(
+                charts.bar_chart(
+                    [(f"{r.stage}: {r.reason}", r.docs) for r in rs],
+                    f"{lang}: documents removed by reason",
+                    width=560,
+                    colour=charts.REMOVED_COLOUR,
+                )
+            )
     parts.append(f'<div class="charts">{"".join(charts_html)}</div>')
     entering = {(lang, s): sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang) for lang in f.langs for s in f.present}
-    parts.append(table(["language", "stage", "reason", "docs", "share of stage input", "bytes"],
-                       ([r.lang, r.stage, r.reason, r.docs, pct(r.docs, entering.get((r.lang, r.stage), 0)), r.bytes] for r in f.reasons),
-                       numeric={3, 4, 5}))
+    parts.append(
+        table(
+            ["language", "stage", "reason", "docs", "share of stage input", "bytes"],
+            ([r.lang, r.stage, r.reason, r.docs, pct(r.docs, entering.get((r.lang, r.stage), 0)), r.bytes] for r in f.reasons),
+            numeric={3, 4, 5},
+        )
+    )
     if f.filter_steps:
         parts.append("<h3>Each filter of the chain</h3>")
-        parts.append(table(["language", "filter", "docs in", "removed", "removed %", "rewritten"],
-                           ([s.lang, s.name, s.docs_in, s.removed, pct(s.removed, s.docs_in), s.rewritten] for s in f.filter_steps),
-                           numeric={2, 3, 4, 5}))
+        parts.append(
+            table(
+                ["language", "filter", "docs in", "removed", "removed %", "rewritten"],
+                ([s.lang, s.name, s.docs_in, s.removed, pct(s.removed, s.docs_in), s.rewritten] for s in f.filter_steps),
+                numeric={2, 3, 4, 5},
+            )
+        )
     return "".join(parts)
 
 
 def section_signals(df: pd.DataFrame, thresholds: Mapping[str, Mapping[str, float]] | None) -> str:
-    parts = ['<h2 id="signals">Quality signal distributions</h2>',
-             "<p>What the filters measured on every document (kept in blue, removed in orange), per language; "
-             "the dashed red line is the threshold in force for that language.</p>"]
+    parts = [
+        '<h2 id="signals">Quality signal distributions</h2>',
+        "<p>What the filters measured on every document (kept in blue, removed in orange), per language; "
+        "the dashed red line is the threshold in force for that language.</p>",
+    ]
     if df.empty:
         return "".join(parts) + missing("No signals: the filter stage has not run (or its shards carry no signals).")
     by_signal: dict[str, list] = {}
@@ -148,10 +166,12 @@ def section_signals(df: pd.DataFrame, thresholds: Mapping[str, Mapping[str, floa
         by_signal.setdefault(signal, []).append((lang, d, threshold_of(thresholds, signal, lang)))
     qnames = ["p01", "p05", "p25", "p50", "p75", "p95", "p99"]
     for signal, per_lang in by_signal.items():
-        svgs = [charts.histogram(d.edges, d.kept, d.removed, f"{signal} · {lang} (n={d.count:,})", threshold=t, log_x=d.log_x)
-                for lang, d, t in per_lang]
+        svgs = [
+            charts.histogram(d.edges, d.kept, d.removed, f"{signal} · {lang} (n={d.count:,})", threshold=t, log_x=d.log_x)
+            for lang, d, t in per_lang
+        ]
         rows = [[lang, d.count, "–" if t is None else t] + [d.quantiles[k] for k in qnames] for lang, d, t in per_lang]
-        parts.append(f"<h3>{e(signal)}</h3><div class=\"charts\">{''.join(svgs)}</div>")
+        parts.append(f'<h3>{e(signal)}</h3><div class="charts">{"".join(svgs)}</div>')
         parts.append(table(["language", "docs", "threshold"] + qnames, rows, numeric=set(range(1, 3 + len(qnames)))))
     return "".join(parts)
 
@@ -160,8 +180,10 @@ def section_duplicates(f: RunFacts) -> str:
     parts = ['<h2 id="duplicates">Duplicates</h2>']
     if "dedup" not in f.present:
         return "".join(parts) + missing("Not deduplicated yet: no dedup statistics.")
-    kinds = sorted({k for d in f.duplicates.values() for k, v in d.by_kind.items() if v} | {"exact_duplicate", "near_duplicate"},
-                   key=lambda k: (k not in ("exact_duplicate", "url_duplicate", "near_duplicate"), k))
+    kinds = sorted(
+        {k for d in f.duplicates.values() for k, v in d.by_kind.items() if v} | {"exact_duplicate", "near_duplicate"},
+        key=lambda k: (k not in ("exact_duplicate", "url_duplicate", "near_duplicate"), k),
+    )
     rows = [[lang, d.docs_in] + [d.by_kind.get(k, 0) for k in kinds] + [f"{100 * d.rate:.1f}%"] for lang, d in f.duplicates.items()]
     items = [(lang, d.removed) for lang, d in f.duplicates.items()]
     notes = [f"({100 * d.rate:.1f}%)" for d in f.duplicates.values()]
@@ -188,17 +210,26 @@ def section_tokens(f: RunFacts, mix: TokenMix | None) -> str:
     total = sum(by_lang.values())
     items = [(lang, n / total if total else 0.0, blend.get(lang) if blend else None) for lang, n in by_lang.items()]
     parts.append(charts.paired_bars(items, "token share per language beside the blend weight", legend=("token share", "blend weight")))
-    parts.append(table(["language", "tokens", "token share", "blend weight"],
-                       ([lang, n, pct(n, total), f"{100 * blend[lang]:.1f}%" if lang in blend else "–"] for lang, n in by_lang.items()),
-                       numeric={1, 2, 3}))
+    parts.append(
+        table(
+            ["language", "tokens", "token share", "blend weight"],
+            ([lang, n, pct(n, total), f"{100 * blend[lang]:.1f}%" if lang in blend else "–"] for lang, n in by_lang.items()),
+            numeric={1, 2, 3},
+        )
+    )
     stotal = sum(by_source.values())
     parts.append("<h3>Tokens per source</h3>")
     parts.append(table(["source", "tokens", "token share"], ([s, n, pct(n, stotal)] for s, n in by_source.items()), numeric={1, 2}))
     if mix.blend:
         wtotal = sum(b.weight for b in mix.blend)
         parts.append("<h3>Blend (weights per dataset, as given to the trainer)</h3>")
-        parts.append(table(["dataset", "language", "weight", "normalised"],
-                           ([b.dataset, b.lang or "–", b.weight, pct(b.weight, wtotal)] for b in mix.blend), numeric={2, 3}))
+        parts.append(
+            table(
+                ["dataset", "language", "weight", "normalised"],
+                ([b.dataset, b.lang or "–", b.weight, pct(b.weight, wtotal)] for b in mix.blend),
+                numeric={2, 3},
+            )
+        )
     return "".join(parts)
 
 
@@ -207,7 +238,9 @@ def section_sources(f: RunFacts, catalog: Catalog | None, catalog_problem: str |
     if catalog_problem:
         parts.append(missing(f"Catalog not available, licenses unknown: {catalog_problem}"))
     entries = {en.id: en for en in catalog.entries} if catalog else {}
-    header = ["source", "name", "license", "kind", "languages"] + [f"docs {stage_labels()[s]}" for s in f.present] + ["bytes final", "tokens"]
+    header = (
+        ["source", "name", "license", "kind", "languages"] + [f"docs {stage_labels()[s]}" for s in f.present] + ["bytes final", "tokens"]
+    )
     rows = []
     for src in sorted(set(f.sources) | ({en.id for en in catalog.entries if en.status == "approved"} if catalog else set())):
         en = entries.get(src)
@@ -236,9 +269,18 @@ def build_report(
     """The page; `signals` (from `read_signals`) may be passed when the caller already read them."""
     f = run_facts(layout)
     mix = read_token_manifest(layout)
-    nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (("overview", "Overview"), ("funnel", "Funnel"), ("reasons", "Removals"),
-                                                          ("signals", "Signals"), ("duplicates", "Duplicates"), ("tokens", "Tokens"),
-                                                          ("sources", "Sources")))
+    nav = "".join(
+        f'<a href="#{a}">{t}</a>'
+        for a, t in (
+            ("overview", "Overview"),
+            ("funnel", "Funnel"),
+            ("reasons", "Removals"),
+            ("signals", "Signals"),
+            ("duplicates", "Duplicates"),
+            ("tokens", "Tokens"),
+            ("sources", "Sources"),
+        )
+    )
     body = [
         f"<h1>Curation report: {e(f.name)}</h1>",
         f"<nav>{nav}</nav>",
@@ -252,7 +294,7 @@ def build_report(
         "<p><small>Every text on this page passed through the PII redactor (e-mails, phones, IPs, card numbers, IBANs).</small></p>",
     ]
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Curation report: {e(f.name)}</title><style>{CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
 

@@ -71,15 +71,19 @@ def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFra
         start, stop = int(offsets[0]), int(offsets[-1])
         n = stop - start
         reason = table.column("reason").take(parents) if "reason" in cols else pa.nulls(n, pa.string())
-        parts.append(pa.table({
-            "id": table.column("id").take(parents),
-            "signal": sig.keys.slice(start, n),
-            "lang": pc.fill_null(table.column("lang").take(parents), "und"),
-            "source": table.column("source").take(parents),
-            "value": pc.cast(sig.items.slice(start, n), pa.float64()),
-            "removed": pa.array(np.full(n, removed)),
-            "reason": reason,
-        }))
+        parts.append(
+            pa.table(
+                {
+                    "id": table.column("id").take(parents),
+                    "signal": sig.keys.slice(start, n),
+                    "lang": pc.fill_null(table.column("lang").take(parents), "und"),
+                    "source": table.column("source").take(parents),
+                    "value": pc.cast(sig.items.slice(start, n), pa.float64()),
+                    "removed": pa.array(np.full(n, removed)),
+                    "reason": reason,
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else ("bool" if c == "removed" else "object")) for c in COLUMNS})
     table = pa.concat_tables(parts)
@@ -166,6 +170,14 @@ def threshold_sweep(df: pd.DataFrame, signal: str, lang: str, candidates: list[f
     rows = []
     for t in candidates:
         below = int((values < t).sum())
-        rows.append({"threshold": float(t), "docs": n, "below": below, "share_below": below / n if n else 0.0,
-                     "above": n - below, "share_above": (n - below) / n if n else 0.0})
+        rows.append(
+            {
+                "threshold": float(t),
+                "docs": n,
+                "below": below,
+                "share_below": below / n if n else 0.0,
+                "above": n - below,
+                "share_above": (n - below) / n if n else 0.0,
+            }
+        )
     return pd.DataFrame(rows, columns=["threshold", "docs", "below", "share_below", "above", "share_above"])

@@ -7,7 +7,8 @@ the run config's filter parameters into that mapping.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 Thresholds = dict[str, dict[str, float]]
 
@@ -53,8 +54,11 @@ def thresholds_for(config: Any, resolve: Callable[[str], type] | None = None) ->
 
 def directions_for(config: Any, resolve: Callable[[str], type] | None = None) -> dict[str, str]:
     """Per signal, which side a filter removes: `"below"` a minimum or `"above"` a maximum."""
-    return {signal: ("below" if kind == "min" else "above")
-            for _f, table in _filter_specs(config, resolve) for signal, (_p, kind) in sorted(table.items())}
+    return {
+        signal: ("below" if kind == "min" else "above")
+        for _f, table in _filter_specs(config, resolve)
+        for signal, (_p, kind) in sorted(table.items())
+    }
 
 
 def threshold_of(thresholds: Mapping[str, Mapping[str, float]] | None, signal: str, lang: str) -> float | None:

@@ -9,8 +9,8 @@ without spaces (zh, ja, th) tokens per character is the figure to read.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 
 class ParallelTextError(ValueError):

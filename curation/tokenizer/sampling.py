@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import pyarrow.compute as pc
 
@@ -96,9 +96,7 @@ def copies(rate: float, seed: int, doc_id: str) -> int:
     return whole + (1 if uniform(seed, doc_id) < rate - whole else 0)
 
 
-def stream_sample(
-    shards: Sequence[Path], table: Mapping[str, LanguageSample], seed: int, batch_size: int = 1024
-) -> Iterator[str]:
+def stream_sample(shards: Sequence[Path], table: Mapping[str, LanguageSample], seed: int, batch_size: int = 1024) -> Iterator[str]:
     """Texts of the sample, shard by shard in the given order; fills the table's sample counts as it goes."""
     for batch in read_batches(shards, columns=["id", "lang", "text"], batch_size=batch_size):
         ids = batch.column("id").to_pylist()

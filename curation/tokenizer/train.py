@@ -9,17 +9,16 @@ symbols are all in the initial alphabet).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from curation.atomic import write_json_atomic, write_text_atomic
 from curation.config import RunConfig, TokenizerConfig
 from curation.layout import Layout
 from curation.runner import Task, TaskResult, run_job, shard_task
-from curation.shards import may_hold_documents, list_shards, sha256_file
+from curation.shards import list_shards, may_hold_documents, sha256_file
 from curation.stage import Stage, StageResult, default_input
 from curation.tokenizer.sampling import expected_docs, measure, plan_sample, stream_sample, table_json
-
 
 NAME = "tokenizer"
 
@@ -75,11 +74,9 @@ def save(tokenizer, directory: Path, cfg: TokenizerConfig) -> Path:
     write_json_atomic(path.with_name("special_tokens_map.json"), special_map)
     write_json_atomic(
         path.with_name("tokenizer_config.json"),
-        {"tokenizer_class": "PreTrainedTokenizerFast", "clean_up_tokenization_spaces": False, "add_prefix_space": False}
-        | special_map,
+        {"tokenizer_class": "PreTrainedTokenizerFast", "clean_up_tokenization_spaces": False, "add_prefix_space": False} | special_map,
     )
     return path
-
 
 
 def run_train(config: RunConfig, progress: bool = True) -> StageResult:

@@ -16,8 +16,20 @@ def test_everything_filtered_out_still_gives_stats_and_a_report(tmp_path, make_j
     layout.tokens().mkdir(parents=True)
     layout.token_manifest().write_text('{"totals": {"docs": 99, "tokens": 999}}')  # an earlier run's
     (layout.tokens() / "en_00000.bin").write_bytes(b"\0" * 8)
-    args = ["run", "--out", str(out), "--no-progress", "--stages", "ingest,filter,tokenizer,tokenize,stats,report",
-            "--set", f"catalog={catalog}", "--set", "filter.chain=[quality]", "--set", "filter.params.quality.min_words=100000"]
+    args = [
+        "run",
+        "--out",
+        str(out),
+        "--no-progress",
+        "--stages",
+        "ingest,filter,tokenizer,tokenize,stats,report",
+        "--set",
+        f"catalog={catalog}",
+        "--set",
+        "filter.chain=[quality]",
+        "--set",
+        "filter.params.quality.min_words=100000",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert not layout.token_manifest().exists() and not (layout.tokens() / "en_00000.bin").exists()

@@ -43,6 +43,7 @@ def problems_of(tmp_path: Path, **changes) -> list[tuple[str, str, str]]:
 
 # ------------------------------------------------------------ the real catalog
 
+
 def test_real_catalog_validates_with_at_least_450_entries():
     entries, problems = validate_file(CATALOG)
     assert problems == []
@@ -88,6 +89,7 @@ def test_real_catalog_is_sorted_by_id():
 
 # ------------------------------------------------------------ planted mistakes
 
+
 def test_planted_catalog_gives_exactly_five_problems_naming_entry_and_field():
     entries, problems = validate_file(PLANTED)
     assert [(p.entry, p.field) for p in problems] == [
@@ -118,6 +120,7 @@ def test_load_catalog_raises_with_every_problem():
 
 
 # ------------------------------------------------------------ one test per rule
+
 
 def test_good_entry_has_no_problem(tmp_path):
     assert problems_of(tmp_path) == []
@@ -213,18 +216,26 @@ def test_proposed_by_refuses_people_and_emails(tmp_path, who):
     assert [f for _, f, _ in problems_of(tmp_path, proposed_by=who)] == ["proposed_by"]
 
 
-@pytest.mark.parametrize("who", ["african-languages-wg", "Data Sourcing WG", "BigScience Data Governance Group", "a university or research institution"])
+@pytest.mark.parametrize(
+    "who", ["african-languages-wg", "Data Sourcing WG", "BigScience Data Governance Group", "a university or research institution"]
+)
 def test_proposed_by_accepts_groups(tmp_path, who):
     assert problems_of(tmp_path, proposed_by=who) == []
 
 
 def test_filters_allow_list(tmp_path):
-    ok = {"skip": ["langid", "adult"], "pii": "drop", "thresholds": {"quality": {"min_bytes": 300}, "perplexity": {"max_perplexity": 1500.5}}}
+    ok = {
+        "skip": ["langid", "adult"],
+        "pii": "drop",
+        "thresholds": {"quality": {"min_bytes": 300}, "perplexity": {"max_perplexity": 1500.5}},
+    }
     assert problems_of(tmp_path, filters=ok) == []
     assert [f for _, f, _ in problems_of(tmp_path, filters={"dedup": False})] == ["filters.dedup"]
     assert [f for _, f, _ in problems_of(tmp_path, filters={"skip": ["toxicity"]})] == ["filters.skip"]
     assert [f for _, f, _ in problems_of(tmp_path, filters={"pii": "mask"})] == ["filters.pii"]
-    assert [f for _, f, _ in problems_of(tmp_path, filters={"thresholds": {"quality": {"min_bytes": "300"}}})] == ["filters.thresholds.quality.min_bytes"]
+    assert [f for _, f, _ in problems_of(tmp_path, filters={"thresholds": {"quality": {"min_bytes": "300"}}})] == [
+        "filters.thresholds.quality.min_bytes"
+    ]
     assert [f for _, f, _ in problems_of(tmp_path, filters={"thresholds": {"qualty": {"min_bytes": 300}}})] == ["filters.thresholds.qualty"]
 
 
@@ -257,6 +268,7 @@ def test_select_filters_by_language_kind_and_status():
 
 # ------------------------------------------------------------ conversion helpers
 
+
 def _builder():
     spec = importlib.util.spec_from_file_location("build_catalog", ROOT / "scripts" / "build_catalog.py")
     module = importlib.util.module_from_spec(spec)
@@ -267,7 +279,13 @@ def _builder():
 def test_conversion_language_mapping():
     b = _builder()
     assert [b.roots_lang(x) for x in ["indic-hi", "nigercongo-sw", "zhs", "zht", "code", "nigercongo", "zh-cn"]] == [
-        "hi", "sw", "zh-Hans", "zh-Hant", "zxx", "nic", "zh-CN"
+        "hi",
+        "sw",
+        "zh-Hans",
+        "zh-Hant",
+        "zxx",
+        "nic",
+        "zh-CN",
     ]
     # real cc-metrics histogram shape: primary language of each CLD2 key, >= 20% share
     assert b.cld2_languages('{"spa":700,"eng,spa":250,"cat":50}') == ["es", "en"]

@@ -9,7 +9,6 @@ import yaml
 from typer.testing import CliRunner
 
 from curation.catalog import load_catalog
-
 from curation.catalog.validate import validate_file
 from curation.cli import app
 
@@ -89,16 +88,38 @@ def test_show_unknown_id_exits_1():
 def test_stats_counts_per_language_kind_license(tmp_path):
     result = run("stats", str(SAMPLE))
     assert result.exit_code == 0, result.output
-    for text in ("entries per language", "entries per kind", "entries per license", "entries per status", "jsonl", "Common Crawl terms of use"):
+    for text in (
+        "entries per language",
+        "entries per kind",
+        "entries per license",
+        "entries per status",
+        "jsonl",
+        "Common Crawl terms of use",
+    ):
         assert text in result.output
     top = run("stats", str(CATALOG), "--top", "3")
     assert top.exit_code == 0 and "(top 3 of" in top.output
 
 
 ADD = [
-    "--id", "bbc_hausa", "--name", "BBC Hausa", "--lang", "ha", "--license", "unknown",
-    "--kind", "pseudo_crawl", "--location", "https://www.bbc.com/hausa",
-    "--proposed-by", "african-languages-wg", "--skip-filter", "adult", "--threshold", "quality.min_bytes=300",
+    "--id",
+    "bbc_hausa",
+    "--name",
+    "BBC Hausa",
+    "--lang",
+    "ha",
+    "--license",
+    "unknown",
+    "--kind",
+    "pseudo_crawl",
+    "--location",
+    "https://www.bbc.com/hausa",
+    "--proposed-by",
+    "african-languages-wg",
+    "--skip-filter",
+    "adult",
+    "--threshold",
+    "quality.min_bytes=300",
 ]
 
 
@@ -134,8 +155,7 @@ def test_add_refuses_a_duplicate_id_and_leaves_the_file(tmp_path):
 def test_add_reports_every_problem_of_the_new_entry(tmp_path):
     path = tmp_path / "catalog.yaml"
     shutil.copy(SAMPLE, path)
-    args = ["--id", "x", "--name", "X", "--lang", "hau", "--license", "", "--kind", "rss",
-            "--location", "x", "--proposed-by", "Jane Doe"]
+    args = ["--id", "x", "--name", "X", "--lang", "hau", "--license", "", "--kind", "rss", "--location", "x", "--proposed-by", "Jane Doe"]
     result = run("add", str(path), *args)
     assert result.exit_code == 1
     fields = [line.split("field '")[1].split("'")[0] for line in result.output.splitlines() if "field '" in line]
@@ -168,6 +188,6 @@ def test_add_to_the_real_catalog_appends_at_its_indent(tmp_path):
     result = run("add", str(path), *ADD)
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
-    assert after.startswith(before) and after[len(before):].startswith("- id: bbc_hausa\n")
+    assert after.startswith(before) and after[len(before) :].startswith("- id: bbc_hausa\n")
     entries, problems = validate_file(path)
     assert problems == [] and entries[-1].id == "bbc_hausa"

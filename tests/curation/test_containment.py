@@ -18,8 +18,17 @@ SECRET = "root:x:0:0:do-not-read"
 
 
 def _entry(source_id: str, kind: str, location: str, **options) -> CatalogEntry:
-    return CatalogEntry(id=source_id, name=source_id, languages=["en"], license="unknown", kind=kind, location=location,
-                        proposed_by="tests", status="approved", options=options)
+    return CatalogEntry(
+        id=source_id,
+        name=source_id,
+        languages=["en"],
+        license="unknown",
+        kind=kind,
+        location=location,
+        proposed_by="tests",
+        status="approved",
+        options=options,
+    )
 
 
 def _catalog_yaml(entries: list[str]) -> str:
@@ -27,15 +36,18 @@ def _catalog_yaml(entries: list[str]) -> str:
 
 
 def _crawl(source_id: str, archives: str) -> str:
-    return (f"  - {{id: {source_id}, name: X, languages: [en], license: unknown, kind: pseudo_crawl,\n"
-            f"     location: 'https://example.org/', proposed_by: tests, status: approved, options: {{archives: ['{archives}']}}}}\n")
+    return (
+        f"  - {{id: {source_id}, name: X, languages: [en], license: unknown, kind: pseudo_crawl,\n"
+        f"     location: 'https://example.org/', proposed_by: tests, status: approved, options: {{archives: ['{archives}']}}}}\n"
+    )
 
 
 def test_validate_refuses_archives_outside_the_catalog_folder(tmp_path):
     path = tmp_path / "catalog" / "catalog.yaml"
     path.parent.mkdir()
-    path.write_text(_catalog_yaml([_crawl("climbs", "../outside/*.warc.gz"), _crawl("absolute", "/etc/passwd"),
-                                   _crawl("inside", "crawl/*.warc.gz")]))
+    path.write_text(
+        _catalog_yaml([_crawl("climbs", "../outside/*.warc.gz"), _crawl("absolute", "/etc/passwd"), _crawl("inside", "crawl/*.warc.gz")])
+    )
     _entries, problems = validate_file(path)
     assert sorted((p.entry, p.field) for p in problems) == [("absolute", "options.archives"), ("climbs", "options.archives")]
 
@@ -57,8 +69,12 @@ def test_ingest_refuses_escaping_paths_without_opening_them(tmp_path):
     result = run_ingest(Catalog(root / "catalog.yaml", entries), list(entries), config, progress=False)
     assert result.counts.docs(outcome="kept") == 0
     assert sorted(e["source"] for e in result.errors) == sorted(e.id for e in entries)
-    assert all(e["problem"] == "unlistable_source" and "escapes the catalog's root" in e["detail"]
-               or "absolute paths are not allowed" in e["detail"] for e in result.errors)
+    assert all(
+        e["problem"] == "unlistable_source"
+        and "escapes the catalog's root" in e["detail"]
+        or "absolute paths are not allowed" in e["detail"]
+        for e in result.errors
+    )
     report = Layout(config.output_dir).errors("ingest").read_text(encoding="utf-8")
     assert SECRET not in report and all(json.loads(line) for line in report.splitlines())
 

@@ -53,7 +53,9 @@ def test_rerun_skips_completed_tasks_and_changes_no_byte(tmp_path: Path, make_js
     assert (first.resumed, second.resumed) == (0, first.tasks)
     assert shard_bytes(tmp_path / "out") == before
     # a changed parameter invalidates the markers
-    third = run_ingest(catalog, catalog.entries, load_config(None, {"output_dir": str(tmp_path / "out"), "ingest.max_docs_per_shard": 4}), progress=False)
+    third = run_ingest(
+        catalog, catalog.entries, load_config(None, {"output_dir": str(tmp_path / "out"), "ingest.max_docs_per_shard": 4}), progress=False
+    )
     assert third.resumed == 0
 
 
@@ -93,8 +95,19 @@ def test_regrouped_files_leave_no_stale_shard(tmp_path: Path, make_jsonl_source)
 
 def test_kill_9_then_rerun_gives_identical_shards(tmp_path: Path, make_jsonl_source):
     catalog_path = make_jsonl_source(files=12, copies=40)
-    cmd = [sys.executable, "-m", "curation", "ingest", "--catalog", str(catalog_path), "--workers", "1", "--no-progress",
-           "--set", "ingest.task_bytes=1"]  # a task per file, so the kill lands between tasks
+    cmd = [
+        sys.executable,
+        "-m",
+        "curation",
+        "ingest",
+        "--catalog",
+        str(catalog_path),
+        "--workers",
+        "1",
+        "--no-progress",
+        "--set",
+        "ingest.task_bytes=1",
+    ]  # a task per file, so the kill lands between tasks
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 
     subprocess.run(cmd + ["--out", str(tmp_path / "clean")], check=True, env=env, capture_output=True)

@@ -48,7 +48,9 @@ def test_cli_shows_signals_and_redacts_planted_pii(audit_run, planted_pii):
     assert "1 of 1 matching documents" in result.stdout
     assert "signals: alpha_ratio=0.6061  mean_word_length=6.444  words=9" in result.stdout
     assert "Selling my bike, call <PHONE> or mail <EMAIL>" in result.stdout
-    kept = runner.invoke(app, ["inspect", "--out", str(audit_run), "--stage", "filter", "--kept", "--source", "forum_en", "-f", "json", "--chars", "2000"])
+    kept = runner.invoke(
+        app, ["inspect", "--out", str(audit_run), "--stage", "filter", "--kept", "--source", "forum_en", "-f", "json", "--chars", "2000"]
+    )
     assert kept.exit_code == 0, kept.output
     record = json.loads(kept.stdout)
     assert record["url"] == "https://forum.example.org/u/<EMAIL>"

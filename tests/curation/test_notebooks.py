@@ -1,8 +1,17 @@
 import pytest
-
 from audit_helpers import expected_blend_pct
+
 from curation.notebooks import (
-    language_table, load_signals, reasons_table, run_layout, signal_summary, source_table, stats_frame, sweep_table, token_table, what_if,
+    language_table,
+    load_signals,
+    reasons_table,
+    run_layout,
+    signal_summary,
+    source_table,
+    stats_frame,
+    sweep_table,
+    token_table,
+    what_if,
 )
 
 
@@ -10,14 +19,27 @@ def test_tables_of_a_complete_run(audit_run, monkeypatch):
     monkeypatch.setenv("CURATION_OUT", str(audit_run))
     layout = run_layout()
     langs = language_table(layout)
-    assert langs.loc["fr"].to_dict() == {"docs ingested": 27, "docs after filters": 16, "docs after dedup": 13, "docs tokenized": 13,
-                                         "bytes final": 6276, "tokens": langs.loc["fr", "tokens"], "filtered out %": 40.74, "duplicate %": 18.75}
+    assert langs.loc["fr"].to_dict() == {
+        "docs ingested": 27,
+        "docs after filters": 16,
+        "docs after dedup": 13,
+        "docs tokenized": 13,
+        "bytes final": 6276,
+        "tokens": langs.loc["fr", "tokens"],
+        "filtered out %": 40.74,
+        "duplicate %": 18.75,
+    }
     reasons = reasons_table(layout)
-    assert reasons[reasons["reason"] == "too_few_words"][["lang", "docs", "share %"]].values.tolist() == [["en", 1, 7.69], ["fr", 11, 40.74]]
+    assert reasons[reasons["reason"] == "too_few_words"][["lang", "docs", "share %"]].values.tolist() == [
+        ["en", 1, 7.69],
+        ["fr", 11, 40.74],
+    ]
     assert source_table(layout, audit_run.parent / "catalog.yaml").loc["pud_fr", "license"] == "CC BY-SA 3.0"
     assert source_table(layout).loc["pud_fr", "license"] == "unknown"
     tokens = token_table(layout)
-    assert tokens["blend weight %"].to_dict() == expected_blend_pct(layout) and tokens["tokens"].sum() == stats_frame(layout)["tokens"].sum()
+    assert (
+        tokens["blend weight %"].to_dict() == expected_blend_pct(layout) and tokens["tokens"].sum() == stats_frame(layout)["tokens"].sum()
+    )
 
 
 def test_threshold_helpers_agree_with_the_filter(audit_run):

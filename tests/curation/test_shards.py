@@ -7,8 +7,16 @@ from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA, doc_id, documents_t
 from curation.shards import ShardWriter, list_shards, read_batches, read_stats, read_table, write_shard
 
 ROWS = [
-    {"id": doc_id("src", "a"), "source": "src", "url": "https://example.org/a", "text": "Grüße aus Köln", "lang": "de",
-     "lang_score": 0.98, "meta": '{"title": "x"}', "signals": {"words": 3.0, "ratio": 0.5}},
+    {
+        "id": doc_id("src", "a"),
+        "source": "src",
+        "url": "https://example.org/a",
+        "text": "Grüße aus Köln",
+        "lang": "de",
+        "lang_score": 0.98,
+        "meta": '{"title": "x"}',
+        "signals": {"words": 3.0, "ratio": 0.5},
+    },
     {"id": doc_id("src", "b"), "source": "src", "url": None, "text": "你好，世界", "lang": None, "meta": None},
 ]
 

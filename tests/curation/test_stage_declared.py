@@ -47,8 +47,15 @@ def run_toy(config, progress: bool = True) -> StageResult:
     layout = Layout(config.output_dir)
     source = default_input(TOY, layout)
     tasks = [
-        shard_task(layout, "toy", str(shard.relative_to(source).with_suffix("")).replace("/", "."), [shard],
-                   config.section_hash("toy"), out=str(toy_output(layout) / shard.relative_to(source)), min_chars=config.toy.min_chars)
+        shard_task(
+            layout,
+            "toy",
+            str(shard.relative_to(source).with_suffix("")).replace("/", "."),
+            [shard],
+            config.section_hash("toy"),
+            out=str(toy_output(layout) / shard.relative_to(source)),
+            min_chars=config.toy.min_chars,
+        )
         for shard in list_shards(source)
     ]
     return StageResult.of_tasks(run_tasks(tasks, toy_shard, workers=1, description="toy", progress=progress))
@@ -74,8 +81,19 @@ def with_toy(monkeypatch):
 
 def _run(catalog: Path, out: Path, *extra: str) -> str:
     """`curation run` in this process; the toy stage's line of `logs/run.log`."""
-    args = ["run", "--out", str(out), "--stages", "ingest,toy,stats,report", "--no-progress",
-            "--set", f"catalog={catalog}", "--set", "workers=1", *extra]
+    args = [
+        "run",
+        "--out",
+        str(out),
+        "--stages",
+        "ingest,toy,stats,report",
+        "--no-progress",
+        "--set",
+        f"catalog={catalog}",
+        "--set",
+        "workers=1",
+        *extra,
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     return [line for line in Layout(out).logs().joinpath("run.log").read_text().splitlines() if " stage=toy " in line][-1]

@@ -13,8 +13,9 @@ from curation.stats import collect, reconcile
 
 
 def _run(catalog_path, out, max_docs: int):
-    config = load_config(None, {"output_dir": str(out), "workers": 1, "ingest.max_docs_per_shard": max_docs,
-                                "filter.chain": ["langid", "quality"]})
+    config = load_config(
+        None, {"output_dir": str(out), "workers": 1, "ingest.max_docs_per_shard": max_docs, "filter.chain": ["langid", "quality"]}
+    )
     catalog = load_catalog(catalog_path)
     run_ingest(catalog, catalog.entries, config, progress=False)
     return run_filter(catalog, catalog.entries, config, progress=False)

@@ -39,5 +39,9 @@ def test_a_run_config_alias_bomb_stops_the_dry_run(tmp_path):
 
 
 def test_modest_aliases_still_load_and_long_values_are_cut_in_messages():
-    assert load_yaml("base: &b {min_words: 5}\nen: *b\nde: *b\n") == {"base": {"min_words": 5}, "en": {"min_words": 5}, "de": {"min_words": 5}}
+    assert load_yaml("base: &b {min_words: 5}\nen: *b\nde: *b\n") == {
+        "base": {"min_words": 5},
+        "en": {"min_words": 5},
+        "de": {"min_words": 5},
+    }
     assert len(shown("x" * 10_000)) == 120

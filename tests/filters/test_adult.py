@@ -12,7 +12,9 @@ from filters.base import Batch, apply_filter
 def batch(urls, texts=None, langs=None) -> Batch:
     n = len(urls)
     texts = texts or ["The minister said the new rail line would open next spring, on schedule."] * n
-    return Batch([f"d{i}" for i in range(n)], ["src"] * n, list(urls), texts, langs or ["en"] * n, [0.99] * n, [{} for _ in urls], [("en",)] * n)
+    return Batch(
+        [f"d{i}" for i in range(n)], ["src"] * n, list(urls), texts, langs or ["en"] * n, [0.99] * n, [{} for _ in urls], [("en",)] * n
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +73,11 @@ def test_full_ut1_list(tmp_path):
     assert len(f._urls) == 19_587  # 19,587 lines (the last without a newline)
     hosts = ["pornhub.com", "www.pornhub.com", "cdn.eu.pornhub.com", "xvideos.com", "en.wikipedia.org", "github.com", "example.com", "com"]
     assert f.blocked_domains(hosts) == ["pornhub.com", "pornhub.com", "pornhub.com", "xvideos.com", None, None, None, None]
-    assert f.blocked_prefix(split_url("http://0149614511.strimbat.fr/porno-anal-escort-granville-faire-sa-salope-baise-une-vache-video-gratuite-x-escort-girl-auxerre")[1])
+    assert f.blocked_prefix(
+        split_url(
+            "http://0149614511.strimbat.fr/porno-anal-escort-granville-faire-sa-salope-baise-une-vache-video-gratuite-x-escort-girl-auxerre"
+        )[1]
+    )
     # a second load reads the cache
     g = AdultContent({"domains_path": str(path), "cache_dir": str(tmp_path)})
     g.ensure_setup()

@@ -26,7 +26,16 @@ def langid() -> LanguageId:
 
 def batch(texts, declared=("en",), urls=None) -> Batch:
     n = len(texts)
-    return Batch([f"d{i}" for i in range(n)], ["src"] * n, urls or [None] * n, list(texts), [None] * n, [None] * n, [{} for _ in texts], [tuple(declared)] * n)
+    return Batch(
+        [f"d{i}" for i in range(n)],
+        ["src"] * n,
+        urls or [None] * n,
+        list(texts),
+        [None] * n,
+        [None] * n,
+        [{} for _ in texts],
+        [tuple(declared)] * n,
+    )
 
 
 def test_ud_pud_accuracy_per_language(langid):
@@ -188,7 +197,9 @@ def test_sources_without_declared_languages_take_the_top_labels_cluster():
 
 
 @pytest.mark.skipif(not UDHR.exists(), reason=f"{UDHR} not present (shared LID evaluation data)")
-@pytest.mark.parametrize("name, lang, min_kept", [("hrv", "hr", 0.95), ("bos_latn", "bs", 0.95), ("srp_latn", "sr-Latn", 0.95), ("nno", "nn", 0.8)])
+@pytest.mark.parametrize(
+    "name, lang, min_kept", [("hrv", "hr", 0.95), ("bos_latn", "bs", 0.95), ("srp_latn", "sr-Latn", 0.95), ("nno", "nn", 0.8)]
+)
 def test_udhr_serbo_croatian_and_nynorsk_are_kept_when_declared(langid, name, lang, min_kept):
     """Real UDHR text, lines of ≥ 100 characters: with the top label alone most Croatian lines fell under 0.70."""
     with zipfile.ZipFile(UDHR) as z:

@@ -38,7 +38,9 @@ def _held_out(lang: str) -> list[str]:
 
 def _batch(texts, langs):
     n = len(texts)
-    return Batch([f"d{i}" for i in range(n)], ["src"] * n, [None] * n, list(texts), list(langs), [1.0] * n, [{} for _ in range(n)], [()] * n)
+    return Batch(
+        [f"d{i}" for i in range(n)], ["src"] * n, [None] * n, list(texts), list(langs), [1.0] * n, [{} for _ in range(n)], [()] * n
+    )
 
 
 def _shuffle(text, rng):

@@ -62,7 +62,8 @@ def test_lower_levels_show_through_where_higher_ones_are_silent():
     """Each level sets a different parameter; every one of them is visible."""
     for lang, pack_stopwords in ((PACKED, 0.3), (UNPACKED, 0.1)):
         p = chain_params(
-            "quality", lang,
+            "quality",
+            lang,
             params={"char_rep_max": 0.5},  # level 3
             langs={lang: {"special_max": 0.6}},  # level 4
             source={"min_words": 7},  # level 5

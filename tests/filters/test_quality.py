@@ -108,8 +108,22 @@ def test_flagged_words(sentences, lang):
 def test_roots_parameter_packs():
     f = QualityHeuristics()
     en, default, zh = f.params_for("en"), f.params_for("xx"), f.params_for("zh")
-    assert (en.min_words, en.char_rep_max, en.word_rep_max, en.special_max, en.stopwords_min, en.flagged_max) == (20, 0.106, 0.19, 0.4, 0.3, 0.01)
-    assert (default.min_words, default.char_rep_max, default.word_rep_max, default.special_max, default.stopwords_min, default.flagged_max) == (10, 0.2, 0.3, 0.4, 0.1, 0.1)
+    assert (en.min_words, en.char_rep_max, en.word_rep_max, en.special_max, en.stopwords_min, en.flagged_max) == (
+        20,
+        0.106,
+        0.19,
+        0.4,
+        0.3,
+        0.01,
+    )
+    assert (
+        default.min_words,
+        default.char_rep_max,
+        default.word_rep_max,
+        default.special_max,
+        default.stopwords_min,
+        default.flagged_max,
+    ) == (10, 0.2, 0.3, 0.4, 0.1, 0.1)
     assert zh.char_rep_n == 3 and zh.flagged_max == 0.001
     # a config value for one language wins over the pack, the others keep theirs
     g = QualityHeuristics(langs={"en": {"min_words": 5}})

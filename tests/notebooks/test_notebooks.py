@@ -5,9 +5,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from audit_helpers import expected_blend_pct
 from nbclient import NotebookClient
 
-from audit_helpers import expected_blend_pct
 from curation.layout import Layout
 
 pytestmark = pytest.mark.notebook

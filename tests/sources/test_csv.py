@@ -6,9 +6,9 @@ import csv
 import gzip
 
 import pytest
+from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, sample
 
 import sources.csv as csv_adapter
 from sources.fields import OptionsError
@@ -165,7 +165,9 @@ def test_a_header_that_does_not_parse_is_one_bad_record(tmp_path):
 def test_rows_reconcile_with_stray_quotes_anywhere(tmp_path_factory, rows):
     """Every row is one document or, when its text starts with a stray quote, one unclosed_quote at its line."""
     folder = tmp_path_factory.mktemp("stray")
-    (folder / "x.csv").write_text(_lines("n,text", *(f'{i},{chr(34) if stray else ""}{t}' for i, (stray, t) in enumerate(rows))), encoding="utf-8")
+    (folder / "x.csv").write_text(
+        _lines("n,text", *(f"{i},{chr(34) if stray else ''}{t}" for i, (stray, t) in enumerate(rows))), encoding="utf-8"
+    )
     docs, bad = read_source(make_entry("csv", "x.csv", id_field="n"), folder)
     assert [(d.native_id, d.text) for d in docs] == [(str(i), t) for i, (stray, t) in enumerate(rows) if not stray]
     assert problems(bad) == [(i + 2, "unclosed_quote") for i, (stray, _t) in enumerate(rows) if stray]

@@ -9,8 +9,20 @@ from sources.html_text import UndecodableHTML, decode_html, extract_text, meta_c
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("gb2312", "gb18030"), ("GBK", "gb18030"), ("ISO-8859-1", "cp1252"), ("latin1", "cp1252"), ("windows-1251", "cp1251"),
-     ("Shift_JIS", "cp932"), ("euc-kr", "cp949"), ("utf8", "utf-8"), ("UTF-8", "utf-8"), ("koi8-r", "koi8-r"), ("no-such-charset", None), (None, None)],
+    [
+        ("gb2312", "gb18030"),
+        ("GBK", "gb18030"),
+        ("ISO-8859-1", "cp1252"),
+        ("latin1", "cp1252"),
+        ("windows-1251", "cp1251"),
+        ("Shift_JIS", "cp932"),
+        ("euc-kr", "cp949"),
+        ("utf8", "utf-8"),
+        ("UTF-8", "utf-8"),
+        ("koi8-r", "koi8-r"),
+        ("no-such-charset", None),
+        (None, None),
+    ],
 )
 def test_labels_map_to_the_codecs_browsers_use(label, codec):
     assert python_codec(label) == codec
@@ -39,7 +51,7 @@ def test_http_header_beats_meta_and_meta_beats_detection():
 
 
 def test_valid_utf8_wins_over_a_wrong_single_byte_label():
-    page = "<p>Grüße aus Köln</p>".encode("utf-8")
+    page = "<p>Grüße aus Köln</p>".encode()
     decoded = decode_html(page, "iso-8859-1")
     assert (decoded.charset, decoded.charset_from) == ("utf-8", "utf-8")
     assert "Grüße" in decoded.html
@@ -74,6 +86,6 @@ def test_extractors_keep_main_text_and_drop_scripts():
 
 
 def test_meta_utf16_means_utf8():
-    page = '<meta charset="utf-16"><p>Grüße</p>'.encode("utf-8")
+    page = '<meta charset="utf-16"><p>Grüße</p>'.encode()
     decoded = decode_html(page)
     assert (decoded.charset, decoded.html) == ("utf-8", '<meta charset="utf-16"><p>Grüße</p>')

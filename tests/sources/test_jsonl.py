@@ -6,9 +6,9 @@ import json
 import shutil
 
 import pytest
+from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from adapter_helpers import FIXTURES, langs, make_entry, problems, read_source, sample
 
 import sources.jsonl as jsonl
 from curation.schema import doc_id

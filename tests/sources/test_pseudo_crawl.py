@@ -117,8 +117,14 @@ def test_sample_catalog_entry_through_the_ingest_stage(tmp_path):
 
 def crawl_entry(source_id: str, *seeds: str) -> CatalogEntry:
     return CatalogEntry(
-        id=source_id, name=source_id, languages=["de"], license="x", kind="pseudo_crawl", location=seeds[0],
-        proposed_by="t", options={"prefixes": list(seeds), "archives": ["data/web/cc/*.warc.gz"]},
+        id=source_id,
+        name=source_id,
+        languages=["de"],
+        license="x",
+        kind="pseudo_crawl",
+        location=seeds[0],
+        proposed_by="t",
+        options={"prefixes": list(seeds), "archives": ["data/web/cc/*.warc.gz"]},
     )
 
 
@@ -133,7 +139,8 @@ def ingest_urls(out: Path, entries: list[CatalogEntry], monkeypatch) -> tuple[di
     summary = run_ingest(catalog, entries, RunConfig(catalog=SAMPLES / "catalog.yaml", output_dir=out, workers=1), progress=False)
     urls = {
         d.name: [u for s in sorted(d.glob("part-*.parquet")) for u in pq.read_table(s).column("url").to_pylist()]
-        for d in sorted((out / "ingested").iterdir()) if d.name != "pseudo_crawl_unmatched"
+        for d in sorted((out / "ingested").iterdir())
+        if d.name != "pseudo_crawl_unmatched"
     }
     return summary, urls, len(reads)
 
@@ -162,7 +169,10 @@ def test_a_source_that_no_longer_gets_pages_keeps_no_stale_shard(tmp_path, monke
     _, urls, _ = ingest_urls(out, [sites], monkeypatch)
     assert len(urls["sites"]) == 2
     # two path seeds now take both of its pages: its shards from these archives go
-    more = [crawl_entry("tipp", "http://06.live-radsport.ch/tippspiel"), crawl_entry("fahrer", "http://06.live-radsport.ch/fahrerstatistik_801")]
+    more = [
+        crawl_entry("tipp", "http://06.live-radsport.ch/tippspiel"),
+        crawl_entry("fahrer", "http://06.live-radsport.ch/fahrerstatistik_801"),
+    ]
     _, urls, _ = ingest_urls(out, [sites, *more], monkeypatch)
     assert urls["sites"] == [] and len(urls["tipp"]) == len(urls["fahrer"]) == 1
     assert not list((out / "ingested" / "sites").glob("part-*"))
@@ -198,7 +208,9 @@ def test_damaged_records_are_reported_once_by_the_routed_ingest(tmp_path):
         encoding="utf-8",
     )
     catalog = load_catalog(catalog_path)
-    summary = run_ingest(catalog, list(catalog.entries), RunConfig(catalog=catalog_path, output_dir=tmp_path / "out", workers=1), progress=False)
+    summary = run_ingest(
+        catalog, list(catalog.entries), RunConfig(catalog=catalog_path, output_dir=tmp_path / "out", workers=1), progress=False
+    )
     assert sorted((e["source"], e["offset"], e["problem"]) for e in summary.errors) == [
         ("pseudo_crawl_unmatched", offsets[2], "bad_http_status_line"),
         ("pseudo_crawl_unmatched", offsets[3], "bad_warc_type"),

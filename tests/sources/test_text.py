@@ -34,7 +34,10 @@ def test_paragraph_unit_one_document_per_blank_line_separated_block():
     assert len(docs) == 40
     assert docs[0].native_id == "fi.txt:1" and docs[1].native_id == "fi.txt:4"
     assert docs[-1].native_id == "fi.txt:143"
-    assert docs[0].text.split("\n")[0] == "Sotaelokuvien tai cowboy- ja intiaanielokuvien taistelut, tappelut ja pahoinpitelyt olivat mielettömiä."
+    assert (
+        docs[0].text.split("\n")[0]
+        == "Sotaelokuvien tai cowboy- ja intiaanielokuvien taistelut, tappelut ja pahoinpitelyt olivat mielettömiä."
+    )
     assert docs[0].meta == {"file": "fi.txt", "line": 1}
     # the 40 documents hold the 104 non-blank lines of the file
     assert sum(len(d.text.split("\n")) for d in docs) == 104

@@ -30,9 +30,7 @@ RESPONSES = 16
 
 
 def entry(**options) -> CatalogEntry:
-    return CatalogEntry(
-        id="cc", name="cc", languages=["zh"], license="x", kind="warc", location="x", proposed_by="t", options=options
-    )
+    return CatalogEntry(id="cc", name="cc", languages=["zh"], license="x", kind="warc", location="x", proposed_by="t", options=options)
 
 
 def read_all(path: Path, extractor: str = "resiliparse", skipped: Counter | None = None) -> tuple[list[RawDocument], list[BadRecord]]:
@@ -203,11 +201,17 @@ def _warc_response(
 def test_empty_undecodable_non_html_and_non_200_records(tmp_path):
     records = [
         _warc_response("http://a.example/empty", b""),
-        _warc_response("http://a.example/binary", bytes([0x81, 0x98, 0xFF, 0xC3, 0x28, 0x8D, 0x90]) * 300, content_type="text/html; charset=utf-8"),
+        _warc_response(
+            "http://a.example/binary", bytes([0x81, 0x98, 0xFF, 0xC3, 0x28, 0x8D, 0x90]) * 300, content_type="text/html; charset=utf-8"
+        ),
         _warc_response("http://a.example/blank", b"<html><body><script>x()</script></body></html>"),
         _warc_response("http://a.example/missing", b"<html><body>gone</body></html>", status="404 Not Found"),
         _warc_response("http://a.example/logo.png", b"\x89PNG\r\n", content_type="image/png"),
-        _warc_response("http://a.example/ok", "<html><body><p>Grüße aus Köln, eine ganz normale Seite.</p></body></html>".encode("latin-1"), content_type="text/html; charset=iso-8859-1"),
+        _warc_response(
+            "http://a.example/ok",
+            "<html><body><p>Grüße aus Köln, eine ganz normale Seite.</p></body></html>".encode("latin-1"),
+            content_type="text/html; charset=iso-8859-1",
+        ),
     ]
     offsets = [sum(len(r) for r in records[:i]) for i in range(len(records))]
     path = tmp_path / "made.warc"
@@ -345,7 +349,8 @@ def test_a_cut_inside_a_gzip_members_http_headers_is_one_truncated_record(tmp_pa
     http, http_end = member.index(b"HTTP/1.1"), member.index(b"\r\n\r\n", member.index(b"HTTP/1.1"))
     # the shortest cut of the member whose decompressed bytes end inside the HTTP headers
     cut = next(
-        c for c in range(EXAMPLE_RESPONSE + 1, 2012)
+        c
+        for c in range(EXAMPLE_RESPONSE + 1, 2012)
         if http + 20 < len(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[EXAMPLE_RESPONSE:c])) < http_end
     )
     path = tmp_path / "cut.warc.gz"
@@ -421,7 +426,9 @@ def test_garbage_status_lines_and_bad_warc_types_are_reported_with_file_and_offs
     by_problem = {b.detail: b for b in bad}
     assert any("'garbage \\x00 here'" in d for d in by_problem) and any("'respnse'" in d for d in by_problem)
     assert [b.url for b in bad if b.problem == "bad_http_status_line"] == [
-        "http://a.example/garbage", "http://a.example/letters", "http://a.example/short"
+        "http://a.example/garbage",
+        "http://a.example/letters",
+        "http://a.example/short",
     ]
 
 

@@ -55,7 +55,12 @@ def test_truncated_wet_reports_the_record(tmp_path):
 def test_malformed_wet_is_reported_record_by_record():
     docs, bad = read_all(FIXTURES / "cc_net_sample.warc.txt")
     assert docs == []
-    assert [(b.offset, b.problem) for b in bad] == [(0, "broken_warc_header"), (617, "broken_warc_header"), (1310, "broken_warc_header"), (1959, "broken_warc_header")]
+    assert [(b.offset, b.problem) for b in bad] == [
+        (0, "broken_warc_header"),
+        (617, "broken_warc_header"),
+        (1310, "broken_warc_header"),
+        (1959, "broken_warc_header"),
+    ]
 
 
 def _conversion(url: str, body: bytes) -> bytes:

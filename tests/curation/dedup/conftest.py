@@ -66,9 +66,13 @@ def _dedup_config(out: Path, inputs: list[Path], recall: bool = True, **override
     """Run config for a test run; `recall`: the high-recall preset verified by true Jaccard."""
     from curation.config import load_config
 
-    values = {"output_dir": str(out), "catalog": str(out / "no-catalog.yaml"), "dedup.input_dirs": [str(p) for p in inputs],
-              # the labelled corpus is mostly planted duplicates: no safety stop unless a test asks for one
-              "dedup.max_removed_share": 1.0}
+    values = {
+        "output_dir": str(out),
+        "catalog": str(out / "no-catalog.yaml"),
+        "dedup.input_dirs": [str(p) for p in inputs],
+        # the labelled corpus is mostly planted duplicates: no safety stop unless a test asks for one
+        "dedup.max_removed_share": 1.0,
+    }
     if recall:
         values.update(RECALL)
     values.update({k.replace("__", "."): v for k, v in overrides.items()})

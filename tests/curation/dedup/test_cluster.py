@@ -37,7 +37,9 @@ def _wait_for(path: Path, text: str, proc: subprocess.Popen, timeout: float = 12
 
 @pytest.fixture
 def standalone(tmp_path):
-    env = dict(os.environ, SPARK_HOME=str(SPARK_HOME), SPARK_LOCAL_IP="127.0.0.1", SPARK_LOG_DIR=str(tmp_path), PYSPARK_PYTHON=sys.executable)
+    env = dict(
+        os.environ, SPARK_HOME=str(SPARK_HOME), SPARK_LOCAL_IP="127.0.0.1", SPARK_LOG_DIR=str(tmp_path), PYSPARK_PYTHON=sys.executable
+    )
     spark_class = str(SPARK_HOME / "bin" / "spark-class")
     port = _free_port()
     url = f"spark://127.0.0.1:{port}"
@@ -45,16 +47,44 @@ def standalone(tmp_path):
     try:
         master_log = tmp_path / "master.log"
         master = subprocess.Popen(
-            [spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(_free_port())],
-            stdout=open(master_log, "w"), stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            [
+                spark_class,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--webui-port",
+                str(_free_port()),
+            ],
+            stdout=open(master_log, "w"),
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
         procs.append(master)
         _wait_for(master_log, "I have been elected leader", master)
         worker_log = tmp_path / "worker.log"
         worker = subprocess.Popen(
-            [spark_class, "org.apache.spark.deploy.worker.Worker", url, "--host", "127.0.0.1", "--cores", "2", "--memory", "2g",
-             "--webui-port", str(_free_port()), "--work-dir", str(tmp_path / "work")],
-            stdout=open(worker_log, "w"), stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            [
+                spark_class,
+                "org.apache.spark.deploy.worker.Worker",
+                url,
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                "2",
+                "--memory",
+                "2g",
+                "--webui-port",
+                str(_free_port()),
+                "--work-dir",
+                str(tmp_path / "work"),
+            ],
+            stdout=open(worker_log, "w"),
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
         procs.append(worker)
         _wait_for(worker_log, "Successfully registered with master", worker)
@@ -77,10 +107,32 @@ def test_standalone_cluster_gives_same_output_as_local(standalone, result, corpu
     local_out, _, _ = result
     paths, _ = corpus
     out = tmp_path / "cluster-out"
-    cmd = [sys.executable, "-m", "curation", "dedup", "--out", str(out), "--master", standalone,
-           "--set", f"catalog={tmp_path / 'no-catalog.yaml'}", "--set", "spark.executor_memory=1g", "--set", "spark.driver_memory=1g",
-           "--set", "dedup.word_ngram=3", "--set", "dedup.char_ngram=3", "--set", "dedup.bands=40", "--set", "dedup.rows=3",
-           "--set", "dedup.verify_jaccard=0.5"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "curation",
+        "dedup",
+        "--out",
+        str(out),
+        "--master",
+        standalone,
+        "--set",
+        f"catalog={tmp_path / 'no-catalog.yaml'}",
+        "--set",
+        "spark.executor_memory=1g",
+        "--set",
+        "spark.driver_memory=1g",
+        "--set",
+        "dedup.word_ngram=3",
+        "--set",
+        "dedup.char_ngram=3",
+        "--set",
+        "dedup.bands=40",
+        "--set",
+        "dedup.rows=3",
+        "--set",
+        "dedup.verify_jaccard=0.5",
+    ]
     for p in paths:
         cmd += ["--input", str(p)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))

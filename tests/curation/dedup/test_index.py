@@ -33,15 +33,15 @@ def test_new_batch_deduplicated_against_index_without_touching_old_corpus(spark,
 
     old_kept = set(read_table(list_shards(Layout(old_out).deduped()))["id"].to_pylist())
     removed = read_table(list_shards(Layout(new_out).removed("dedup"))).to_pydict()
-    against_old = {i: json.loads(d)["duplicate_of"] for i, d in zip(removed["id"], removed["detail"]) if json.loads(d)["duplicate_of"] in old_kept}
+    against_old = {
+        i: json.loads(d)["duplicate_of"] for i, d in zip(removed["id"], removed["detail"]) if json.loads(d)["duplicate_of"] in old_kept
+    }
     t = truth.to_pydict()
     cluster = dict(zip(t["id"], t["cluster"]))
     kind = dict(zip(t["id"], t["kind"]))
     # every copy whose base is in the old corpus and that is a clear duplicate is removed, pointing at that base
     for doc, k in kind.items():
-        if roles[doc] != "base" and k in ("exact", "url", "reorder", "words@0.01") and any(
-            cluster[o] == cluster[doc] for o in old_kept
-        ):
+        if roles[doc] != "base" and k in ("exact", "url", "reorder", "words@0.01") and any(cluster[o] == cluster[doc] for o in old_kept):
             assert doc in against_old, (doc, k)
             assert cluster[against_old[doc]] == cluster[doc]
     assert summary.counts.docs() == len(t["id"]) - sum(1 for r in roles.values() if r == "base")

@@ -13,7 +13,6 @@ from curation.layout import Layout
 from curation.shards import list_shards, read_stats, read_table, write_shard
 
 
-
 def test_counts_reconcile_and_every_removal_names_its_survivor(result, corpus):
     out, summary, truth = result
     layout = Layout(out)

@@ -10,13 +10,22 @@ import json
 import pyarrow as pa
 
 from curation.counts import KEPT, Counts
-from curation.dedup.stage import NAME as STAGE, _writer_fn
+from curation.dedup.stage import NAME as STAGE
+from curation.dedup.stage import _writer_fn
 from curation.schema import REMOVED_SCHEMA, documents_table
 
 
 def _rows(n: int) -> pa.Table:
     docs = documents_table(
-        [{"id": f"d{i:04d}", "source": f"s{i % 2}", "text": f"Text {i} — naïve café " + "wörds " * (i % 300), "lang": ["de", "", None][i % 3]} for i in range(n)]
+        [
+            {
+                "id": f"d{i:04d}",
+                "source": f"s{i % 2}",
+                "text": f"Text {i} — naïve café " + "wörds " * (i % 300),
+                "lang": ["de", "", None][i % 3],
+            }
+            for i in range(n)
+        ]
     )
     kept = [i % 4 != 0 for i in range(n)]
     extra = {
@@ -38,7 +47,11 @@ def _write(tmp_path, table: pa.Table, batch_rows: int) -> tuple[dict[str, str], 
     root = tmp_path / f"b{batch_rows}"
     out = list(_writer_fn(str(root))(iter(table.to_batches(max_chunksize=batch_rows))))
     files = {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
-    counts = {path.split(str(root))[1]: json.loads(c) for b in out for path, c in zip(b.column("path").to_pylist(), b.column("counts").to_pylist())}
+    counts = {
+        path.split(str(root))[1]: json.loads(c)
+        for b in out
+        for path, c in zip(b.column("path").to_pylist(), b.column("counts").to_pylist())
+    }
     return files, counts
 
 

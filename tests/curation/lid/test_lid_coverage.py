@@ -17,8 +17,15 @@ CATALOG = ROOT / "catalog.yaml"
 
 def entry(id_: str, languages: list[str], **extra) -> dict:
     return {
-        "id": id_, "name": id_, "languages": languages, "license": "unknown", "kind": "jsonl",
-        "location": f"data/{id_}.jsonl", "proposed_by": "lid working group", "status": "approved", **extra,
+        "id": id_,
+        "name": id_,
+        "languages": languages,
+        "license": "unknown",
+        "kind": "jsonl",
+        "location": f"data/{id_}.jsonl",
+        "proposed_by": "lid working group",
+        "status": "approved",
+        **extra,
     }
 
 
@@ -43,8 +50,20 @@ def test_lid176_labels_are_read_from_the_model():
     labels = model_labels()
     assert len(labels) == 176
     assert {"en", "hr", "sr", "sr-Latn", "no", "nn", "sw", "yo", "fil", "zh", "gsw"} <= labels
-    assert uncovered(["zu", "ha", "ig", "ln", "lg", "rn", "sn", "xh", "om", "ti", "pcm", "yo", "sw", "bs", "nb", "zh-Hant", "zxx"], labels) == [
-        "zu", "ha", "ig", "ln", "lg", "rn", "sn", "xh", "om", "ti", "pcm",
+    assert uncovered(
+        ["zu", "ha", "ig", "ln", "lg", "rn", "sn", "xh", "om", "ti", "pcm", "yo", "sw", "bs", "nb", "zh-Hant", "zxx"], labels
+    ) == [
+        "zu",
+        "ha",
+        "ig",
+        "ln",
+        "lg",
+        "rn",
+        "sn",
+        "xh",
+        "om",
+        "ti",
+        "pcm",
     ]
     assert model_labels() is model_labels()  # cached
 

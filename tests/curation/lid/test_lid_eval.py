@@ -30,12 +30,22 @@ def test_fixture_figures_as_json():
     report = json.loads(result.output)
     assert (report["documents"], report["accuracy"], report["macro_f1"], report["kept_share"]) == (16, 0.6875, 0.8095, 0.6875)
     assert report["languages"]["hr"] == {
-        "n": 4, "precision": 1.0, "recall": 0.5, "f1": 0.6667, "kept_share": 0.5,
-        "removed": {"lang_not_declared": 1, "lang_score_below_threshold": 1}, "top_confusion": "sl",
+        "n": 4,
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": 0.6667,
+        "kept_share": 0.5,
+        "removed": {"lang_not_declared": 1, "lang_score_below_threshold": 1},
+        "top_confusion": "sl",
     }
     assert report["languages"]["de"] == {
-        "n": 4, "precision": 1.0, "recall": 0.75, "f1": 0.8571, "kept_share": 0.75,
-        "removed": {"lang_score_below_threshold": 1}, "top_confusion": "und",
+        "n": 4,
+        "precision": 1.0,
+        "recall": 0.75,
+        "f1": 0.8571,
+        "kept_share": 0.75,
+        "removed": {"lang_score_below_threshold": 1},
+        "top_confusion": "und",
     }
     assert report["confusions"][:3] == [
         {"gold": "de", "detected": "und", "count": 1},
@@ -63,8 +73,10 @@ def test_thresholds_from_set_overrides():
 def test_jsonl_with_language_field_and_errors(tmp_path):
     data = tmp_path / "gold.jsonl"
     data.write_text(
-        json.dumps({"language": "de", "text": "Wir haben am letzten Wochenende die Küche gestrichen."}) + "\n"
-        + json.dumps({"language": "zul", "text": "Sawubona, unjani namhlanje?"}) + "\n",
+        json.dumps({"language": "de", "text": "Wir haben am letzten Wochenende die Küche gestrichen."})
+        + "\n"
+        + json.dumps({"language": "zul", "text": "Sawubona, unjani namhlanje?"})
+        + "\n",
         encoding="utf-8",
     )
     report = json.loads(lid_eval(str(data), "--json").output)

@@ -39,7 +39,10 @@ def _sdist(tmp_path, cmake_body: str):
 
 def test_failed_configure_names_the_system_packages(tmp_path):
     # what cmake prints on a machine without Boost
-    sdist = _sdist(tmp_path, 'cmake_minimum_required(VERSION 3.10)\nproject(k)\nmessage(FATAL_ERROR "Could NOT find Boost (missing: program_options system thread)")\n')
+    sdist = _sdist(
+        tmp_path,
+        'cmake_minimum_required(VERSION 3.10)\nproject(k)\nmessage(FATAL_ERROR "Could NOT find Boost (missing: program_options system thread)")\n',
+    )
     with pytest.raises(KenlmBuildError) as err:
         build_tools(tmp_path / "tools", sdist=sdist, log=lambda m: None)
     message = str(err.value)
@@ -58,14 +61,17 @@ def test_not_an_sdist_is_a_clear_error(tmp_path):
 
 def test_built_tools_are_installed_into_bin_with_no_temporary_left(tmp_path):
     # a stand-in sdist: configuring writes the two programs as shell scripts, `make <tool>` has nothing to do
-    sdist = _sdist(tmp_path, (
-        "cmake_minimum_required(VERSION 3.10)\nproject(k NONE)\n"
-        "foreach(tool lmplz build_binary)\n"
-        "  file(WRITE ${CMAKE_BINARY_DIR}/bin/${tool} \"#!/bin/sh\\necho ${tool}\\n\")\n"
-        "  execute_process(COMMAND chmod +x ${CMAKE_BINARY_DIR}/bin/${tool})\n"
-        "  add_custom_target(${tool})\n"
-        "endforeach()\n"
-    ))
+    sdist = _sdist(
+        tmp_path,
+        (
+            "cmake_minimum_required(VERSION 3.10)\nproject(k NONE)\n"
+            "foreach(tool lmplz build_binary)\n"
+            '  file(WRITE ${CMAKE_BINARY_DIR}/bin/${tool} "#!/bin/sh\\necho ${tool}\\n")\n'
+            "  execute_process(COMMAND chmod +x ${CMAKE_BINARY_DIR}/bin/${tool})\n"
+            "  add_custom_target(${tool})\n"
+            "endforeach()\n"
+        ),
+    )
     tools = build_tools(tmp_path / "tools", sdist=sdist, log=lambda m: None)
     assert tools.lmplz == tmp_path / "tools" / "bin" / "lmplz"
     assert subprocess.run([str(tools.build_binary)], capture_output=True, text=True).stdout == "build_binary\n"

@@ -17,9 +17,9 @@ from curation.megatron.indexed import (
     token_dtype,
 )
 
-
 # megatron-core and torch warn at import (no CUDA libraries, deprecations): not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
 
 def test_token_dtype_fits_the_vocabulary():
     assert token_dtype(65_536) == np.uint16

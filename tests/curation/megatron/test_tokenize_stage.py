@@ -21,8 +21,7 @@ from curation.megatron.doc_table import locate
 from curation.megatron.indexed import IndexedReader, bin_path
 from curation.megatron.tokenize_stage import run_tokenize
 from curation.schema import documents_table
-from curation.shards import list_shards, read_table, write_shard
-from curation.shards import sha256_file
+from curation.shards import list_shards, read_table, sha256_file, write_shard
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -34,6 +33,7 @@ def manifest_of(result) -> dict:
 
 # megatron-core and torch warn at import (no CUDA libraries, deprecations): not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
 
 def make_config(out: Path, input_dir: Path, tokenizer: Path, workers: int = 1, **tokenize) -> RunConfig:
     return RunConfig.model_validate(
@@ -182,7 +182,10 @@ def test_rerun_removes_datasets_it_no_longer_makes(small_shards, trained_tokeniz
     assert not bin_path(Layout(tmp_path).token_prefix("en", 1)).exists()
     assert not Layout(tmp_path).token_docs("en", 1).exists()
     assert sorted(p.name for p in Layout(tmp_path).tokens().glob("en_*")) == [
-        "en_00000.bin", "en_00000.docs.parquet", "en_00000.idx", "en_00000.stats.json"
+        "en_00000.bin",
+        "en_00000.docs.parquet",
+        "en_00000.idx",
+        "en_00000.stats.json",
     ]
 
 
@@ -201,8 +204,21 @@ def test_kill_9_then_rerun_gives_identical_bytes(trained_tokenizer, tmp_path):
     run_tokenize(make_config(reference, src, trained_tokenizer), progress=False)
 
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "curation", "tokenize", "--out", str(out), "--input", str(src),
-           "--tokenizer", str(trained_tokenizer), "--workers", "1", "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "curation",
+        "tokenize",
+        "--out",
+        str(out),
+        "--input",
+        str(src),
+        "--tokenizer",
+        str(trained_tokenizer),
+        "--workers",
+        "1",
+        "--no-progress",
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     markers = Layout(out).markers("tokenize")
@@ -223,9 +239,10 @@ def test_kill_9_then_rerun_gives_identical_bytes(trained_tokenizer, tmp_path):
     assert dataset_files(out) == dataset_files(reference)
     assert len([n for n in dataset_files(out) if n.endswith(".bin")]) == 2
     assert not [p for p in Layout(out).tokens().rglob("*") if ".tmp-" in p.name]
-    assert json.loads(Layout(out).token_manifest().read_text())["datasets"] == json.loads(
-        Layout(reference).token_manifest().read_text()
-    )["datasets"]
+    assert (
+        json.loads(Layout(out).token_manifest().read_text())["datasets"]
+        == json.loads(Layout(reference).token_manifest().read_text())["datasets"]
+    )
 
 
 def test_int32_when_the_vocabulary_does_not_fit_uint16(trained_tokenizer, tmp_path):

@@ -26,7 +26,9 @@ class References(HTMLParser):
         if tag in ("script", "link", "img", "iframe", "object", "embed", "audio", "video", "source", "base", "use", "image"):
             self.tags.append(tag)
         for name, value in attrs:
-            if name in ("src", "href", "xlink:href", "data", "action", "poster", "srcset", "background") and not (value or "").startswith("#"):
+            if name in ("src", "href", "xlink:href", "data", "action", "poster", "srcset", "background") and not (value or "").startswith(
+                "#"
+            ):
                 self.refs.append((tag, name, value))
 
 
@@ -34,7 +36,9 @@ def external_references(html: str) -> list:
     parser = References()
     parser.feed(html)
     found = parser.refs + [(t, None, None) for t in parser.tags]
-    found += [("css", "url", m) for m in re.findall(r"url\(([^)]*)\)", html)] + [("css", "import", m) for m in re.findall(r"@import[^;]*", html)]
+    found += [("css", "url", m) for m in re.findall(r"url\(([^)]*)\)", html)] + [
+        ("css", "import", m) for m in re.findall(r"@import[^;]*", html)
+    ]
     return found
 
 
@@ -78,11 +82,27 @@ def _chromium(page: Path, out: Path, size=(1280, 2000)) -> tuple[Path, list[str]
     makes carries the page's origin. Host resolution is mapped to nothing, so nothing leaves the machine."""
     shot, netlog = out / "shot.png", out / "net.json"
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-         f"--user-data-dir={out / 'profile'}", "--host-resolver-rules=MAP * ~NOTFOUND", f"--log-net-log={netlog}",
-         f"--screenshot={shot}", f"--window-size={size[0]},{size[1]}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={out / 'profile'}",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            f"--log-net-log={netlog}",
+            f"--screenshot={shot}",
+            f"--window-size={size[0]},{size[1]}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     log = json.loads(netlog.read_text(encoding="utf-8"))
     start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]

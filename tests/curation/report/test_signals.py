@@ -6,7 +6,12 @@ def test_signals_of_kept_and_removed_documents(audit_run):
     df = read_signals(Layout(audit_run))
     assert signal_names(df) == ["alpha_ratio", "mean_word_length", "words"]
     assert len(df) == 3 * (13 + 27)
-    assert df.groupby(["lang", "removed"], observed=True).size().to_dict() == {("en", False): 33, ("en", True): 6, ("fr", False): 48, ("fr", True): 33}
+    assert df.groupby(["lang", "removed"], observed=True).size().to_dict() == {
+        ("en", False): 33,
+        ("en", True): 6,
+        ("fr", False): 48,
+        ("fr", True): 33,
+    }
     assert sorted(df[df["removed"]]["reason"].unique()) == ["low_alpha_ratio", "too_few_words"]
     d = distribution(df, "words", "fr", threshold=50.0, bins=10)
     assert d.count == 27 and sum(d.kept) == 16 and sum(d.removed) == 11 and len(d.edges) == 11

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from tokenizers import Tokenizer
 
 from curation.config import BLOOM_SPLIT_REGEX, TokenizerConfig
-from curation.shards import list_shards
-from curation.shards import sha256_file
+from curation.shards import list_shards, sha256_file
 from curation.tokenizer.train import TrainingError, train
 
 ROOT = Path(__file__).resolve().parents[3]

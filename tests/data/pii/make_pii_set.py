@@ -29,8 +29,18 @@ REGIONS = {"en": ("US", "GB"), "fr": ("FR",), "de": ("DE",), "es": ("ES",), "ru"
 KINDS = ("email", "phone", "ip", "credit_card", "credit_card_invalid", "iban", "iban_invalid", "user", "secret")
 
 FIRST = ("jean", "maria", "li.wei", "anna", "omar", "priya", "ivan", "sofia", "j.smith", "karl", "ana_lopez", "t.nguyen")
-DOMAINS = ("example.com", "mail.example.fr", "post.example.de", "correo.example.es", "example.co.uk", "uni-example.org",
-           "example.ru", "example.cn", "example.in", "example.io")
+DOMAINS = (
+    "example.com",
+    "mail.example.fr",
+    "post.example.de",
+    "correo.example.es",
+    "example.co.uk",
+    "uni-example.org",
+    "example.ru",
+    "example.cn",
+    "example.in",
+    "example.io",
+)
 
 
 def luhn_check_digit(body: str) -> str:
@@ -52,8 +62,12 @@ def luhn_valid(number: str) -> bool:
 def card_number(rng: random.Random) -> tuple[str, list[int]]:
     """A Luhn-valid number and its print grouping (Visa, Mastercard, Amex, Discover)."""
     prefix, length, groups = rng.choice(
-        [("4", 16, [4, 4, 4, 4]), ("5" + str(rng.randint(1, 5)), 16, [4, 4, 4, 4]),
-         (rng.choice(("34", "37")), 15, [4, 6, 5]), ("6011", 16, [4, 4, 4, 4])]
+        [
+            ("4", 16, [4, 4, 4, 4]),
+            ("5" + str(rng.randint(1, 5)), 16, [4, 4, 4, 4]),
+            (rng.choice(("34", "37")), 15, [4, 6, 5]),
+            ("6011", 16, [4, 4, 4, 4]),
+        ]
     )
     body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
     return body + luhn_check_digit(body), groups

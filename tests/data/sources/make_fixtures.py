@@ -1,6 +1,6 @@
 """Regenerate the tiny corrupt fixtures beside this file from the bundled sample (maintainer tool).
 
-    PYTHONPATH=. python tests/data/sources/make_fixtures.py
+PYTHONPATH=. python tests/data/sources/make_fixtures.py
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def main() -> None:
     w.writerow(["a4", good[1]["lang"], "two\nlines"])  # lines 5-6 ok (quoted newline)
     w.writerow(["a5", "xx", "text", "extra"])  # line 7 wrong_field_count
     body = rows.getvalue().encode("utf-8")
-    body += b'a6,xx,caf\xe9\n'  # line 8 undecodable_bytes
+    body += b"a6,xx,caf\xe9\n"  # line 8 undecodable_bytes
     body += b'a7,xx,"unterminated "quote" inside\n'  # line 9 malformed_csv
     tail = io.StringIO()
     csv.writer(tail, lineterminator="\n").writerow(["a8", good[2]["lang"], texts[2]])  # line 10 ok
