@@ -35,6 +35,8 @@ run: setup
 	$(VENV)/bin/curation run
 
 test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q
 
 # the inner loop: everything but the heavy tests (Spark, KenLM, Chromium, notebooks; markers in pyproject.toml)
