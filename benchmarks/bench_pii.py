@@ -3,8 +3,10 @@
 Ours: `filters.pii.PiiRedaction` (cheap candidate pre-check, analyzer on candidate
 windows only, own typed redaction). Peer: presidio's `AnalyzerEngine.analyze` on
 whole documents plus `AnonymizerEngine.anonymize`, with the same recognizers
-(presidio's e-mail, phone, IP, credit card, IBAN + the two ROOTS categories), run in
-the peer environment (`PEER_PYTHON`, default /work/main/.venv-peers/bin/python).
+(`filters.pii_patterns.pattern_recognizers`: e-mail, phone with evidence, IP, credit card,
+IBAN + the two ROOTS categories), run in the peer environment (`PEER_PYTHON`, default
+/work/main/.venv-peers/bin/python; this interpreter when that is missing). Precision and
+recall per type: `benchmarks/eval_pii.py`.
 
 Input: about 1 KB documents: real English web text (the bundled CCNet sample) and
 the labelled multilingual PII set grouped into documents. Findings must be equal:
@@ -38,14 +40,14 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
-# the same recognizer set: presidio's five (+ unspaced-script patterns), phone without 4-digit runs, ROOTS's two
+# the same recognizer set: e-mail (+ unspaced-script and obfuscated patterns), phone with evidence, presidio's IP, card, IBAN, ROOTS's two
 from filters.pii_patterns import ENTITIES, pattern_recognizers
 
 job = json.load(open(sys.argv[1]))
 engines = {}
 for lang, regions in job["regions"].items():
     registry = RecognizerRegistry(supported_languages=[lang])
-    for r in pattern_recognizers(lang, tuple(regions)):
+    for r in pattern_recognizers(lang, tuple(regions), tuple(job["home"][lang])):
         registry.add_recognizer(r)
     nlp = NlpEngineProvider(nlp_configuration={"nlp_engine_name": "no_op", "models": [{"lang_code": lang, "model_name": "none"}]}).create_engine()
     engines[lang] = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=[lang])
@@ -106,7 +108,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from filters.pii import PiiRedaction, regions_for
+    from filters.pii import PiiRedaction, home_regions, regions_for
     from filters.pii_patterns import Finding, candidate_windows, redact, resolve_overlaps
 
     docs, n_web = load_docs()
@@ -134,7 +136,8 @@ def main() -> None:
     peer_python = PEER_PYTHON if Path(PEER_PYTHON).exists() else sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         job, result = Path(tmp) / "job.json", Path(tmp) / "result.json"
-        job.write_text(json.dumps({"docs": docs, "groups": groups, "repeat": args.repeat, "regions": {l: list(regions_for(l)) for l in langs}}))
+        job.write_text(json.dumps({"docs": docs, "groups": groups, "repeat": args.repeat, "regions": {l: list(regions_for(l)) for l in langs},
+                                   "home": {l: list(home_regions(l)) for l in langs}}))
         subprocess.run([peer_python, "-c", PEER_SCRIPT, str(job), str(result), str(ROOT)], check=True)
         peer = json.loads(result.read_text())
 

@@ -3,8 +3,9 @@
 E-mail, phone (python-phonenumbers, regions by language), IP, credit card (Luhn)
 and IBAN (mod 97) come from presidio-analyzer; user handles and API-key-like
 secrets are the categories ROOTS added. Patterns are language-neutral, so every
-pipeline language gets them (phone regions follow the language); NER entities
-(PERSON ...) are an option per language when a spaCy model is installed.
+pipeline language gets them (phone regions follow the language, and a phone number
+needs phone-shaped evidence: `filters.pii_phone`); NER entities (PERSON ...) are an
+option per language when a spaCy model is installed.
 
 Speed: the analyzer only sees candidate windows (see `filters.pii_patterns`), so
 documents without a candidate cost one regex scan. Default action: redact with
@@ -31,6 +32,7 @@ from filters.pii_patterns import (
     redact,
     resolve_overlaps,
 )
+from filters.pii_phone import MOBILE_EVERYWHERE
 
 # tldextract (presidio's e-mail check) reads this when it is imported: its bundled suffix list, never the network
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
@@ -63,16 +65,23 @@ LANGUAGE_REGIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def home_regions(lang: str | None) -> tuple[str, ...]:
+    """The regions whose national formats the language's documents use (`zh-Hant` -> zh's)."""
+    return LANGUAGE_REGIONS.get((lang or "").split("-")[0], ())
+
+
 def regions_for(lang: str | None) -> tuple[str, ...]:
-    extra = LANGUAGE_REGIONS.get(lang or "", ())
-    return tuple(dict.fromkeys(PRESIDIO_DEFAULT_REGIONS + extra))
+    """The regions scanned: presidio's defaults, the language's own, and those whose mobiles count everywhere."""
+    return tuple(dict.fromkeys(PRESIDIO_DEFAULT_REGIONS + home_regions(lang) + MOBILE_EVERYWHERE))
 
 
 class PiiParams(Params):
     # what to do with a document that holds PII; per source from the catalog (filters: {pii: drop})
     policy: Literal["redact", "drop", "keep"] = "redact"
     entities: tuple[str, ...] = PATTERN_KINDS
-    phone_regions: tuple[str, ...] | None = None  # None: presidio's defaults plus the language's regions
+    # phone regions, scanned and all taken as the language's own; None: `regions_for(lang)` scanned,
+    # `home_regions(lang)` (LANGUAGE_REGIONS) the language's own (see filters.pii_phone)
+    phone_regions: tuple[str, ...] | None = None
     score_threshold: float = 0.0
     # analyse candidate windows only (False: whole documents, as plain presidio does)
     windows: bool = True
@@ -108,8 +117,8 @@ def build_analyzer(lang: str, params: PiiParams):
     if unknown:
         raise ValueError(f"pii filter: unknown entities {sorted(unknown)}; known: {', '.join(PATTERN_KINDS + NER_KINDS)}")
     registry = RecognizerRegistry(supported_languages=[lang])
-    regions = params.phone_regions or regions_for(lang)
-    for recognizer in pattern_recognizers(lang, regions):
+    regions, home = (params.phone_regions, params.phone_regions) if params.phone_regions else (regions_for(lang), home_regions(lang))
+    for recognizer in pattern_recognizers(lang, regions, home):
         registry.add_recognizer(recognizer)
     if params.ner_model:
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer
@@ -138,7 +147,7 @@ class PiiRedaction(Filter):
     """Signals `pii_<kind>` (entities found per kind); text rewritten under redact/drop."""
 
     name = "pii"
-    version = "1"
+    version = "2"  # 2: phone numbers need evidence
     Params = PiiParams
     natural_language_only = False  # keys and e-mails in code are PII too
 
