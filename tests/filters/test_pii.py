@@ -370,6 +370,48 @@ def test_recall_gaps_that_reached_the_tokens(text, lang, expected):
     assert batch.texts[0] == expected
 
 
+def _docs(urls, metas, texts=None, langs=None):
+    n = len(urls)
+    texts = texts or ["A plain sentence about the weather."] * n
+    b = _batch(texts, langs or ["en"] * n)
+    b.urls, b.metas = list(urls), list(metas)
+    return b
+
+
+def test_url_and_meta_are_redacted_part_by_part():
+    urls = ["https://x.org/contact?email=jane@x.org&lang=en", "https://x.org/user/+4915112345678/posts",
+            "https://x.org/api?api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc", "https://news.example.org/2017/05/12/story-12345"]
+    metas = [json.dumps({"title": "Contact Jane – jane@x.org", "email": "jane@x.org"}),
+             json.dumps({"phone": "030 1234567", "tel": "+49 151 12345678", "count": 168000}),
+             None, json.dumps({"title": "A story with 168 000 readers", "date": "2017-05-12"})]
+    counts = Counts()
+    batch, removed = apply_filter(PiiRedaction(), _docs(urls, metas), counts)
+    assert removed == []
+    assert batch.urls == ["https://x.org/contact?email=<EMAIL>&lang=en", "https://x.org/user/<PHONE>/posts",
+                          "https://x.org/api?api_key=<SECRET>", urls[3]]
+    assert [json.loads(m) if m else m for m in batch.metas] == [
+        {"email": "<EMAIL>", "title": "Contact Jane – <EMAIL>"},
+        {"count": 168000, "phone": "<PHONE>", "tel": "<PHONE>"},  # the key names the value: a bare national number
+        None, json.loads(metas[3])]
+    assert batch.metas[3] == metas[3]  # untouched, byte for byte
+    assert [(s["pii_email"], s["pii_phone"], s["pii_secret"]) for s in batch.signals] == [(3, 0, 0), (0, 3, 0), (0, 0, 1), (0, 0, 0)]
+    rows = {(r["stage"], r["outcome"]): r["docs"] for r in counts.to_json()}
+    assert rows[("filter:pii:rewritten", "rewritten")] == 3 and rows[("filter:pii:rewritten", "email")] == 3
+
+
+def test_policies_apply_to_url_and_meta():
+    urls, metas = ["https://x.org/u/jane@x.org"], [json.dumps({"phone": "+49 151 12345678"})]
+    kept, removed = apply_filter(PiiRedaction({"policy": "keep"}), _docs(urls, metas), Counts())
+    assert (kept.urls, kept.metas, removed) == (urls, metas, [])
+    dropped, removed = apply_filter(PiiRedaction({"policy": "drop"}), _docs(urls, metas), Counts())
+    assert removed == [(0, ("contains_pii", "email=1 phone=1"))]  # no PII in its text: removed for its url and meta
+    assert dropped.urls == ["https://x.org/u/<EMAIL>"] and json.loads(dropped.metas[0]) == {"phone": "<PHONE>"}
+    # what the filter stage stores for documents an earlier filter removed
+    out = PiiRedaction().redacted(_docs(urls, metas, ["Mail jane@x.org"]))
+    assert (out.texts, out.urls, json.loads(out.metas[0])) == (["Mail <EMAIL>"], ["https://x.org/u/<EMAIL>"], {"phone": "<PHONE>"})
+    assert PiiRedaction({"policy": "keep"}).redacted(_docs(urls, metas)).urls == urls
+
+
 def test_the_phone_fast_paths_change_no_finding(monkeypatch):
     """python-phonenumbers reads only runs of 5+ digits that are not only dates, ranges or quantities, and
     scans other languages' regions only where a text holds international, context or punctuation shapes:
