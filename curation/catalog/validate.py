@@ -45,6 +45,7 @@ from pydantic import ValidationError
 
 from filters import FILTERS
 from curation.catalog.entry import CatalogEntry, read_raw
+from curation.redact import redact
 from sources import ADAPTERS
 from sources.base import PATH_OPTIONS, escape_problem
 
@@ -69,11 +70,18 @@ ORG_WORDS = {
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem; its entry label and message pass the PII redactor (`curation.redact`): they reach
+    the console and `run.log`, and quote what the entry says (a homepage, a location, YAML lines)."""
+
     file: str
     entry: str
     field: str
     message: str
     index: int | None = None  # 0-based position in `sources`, None for file-level problems
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entry", redact(self.entry))
+        object.__setattr__(self, "message", redact(self.message))
 
     def __str__(self) -> str:
         return f"{self.file}: entry {self.entry!r}: field {self.field!r}: {self.message}"
@@ -238,7 +246,8 @@ def check_proposed_by(value: str, item: dict):
     elif EMAIL_RE.search(text) or "@" in text:
         yield "proposed_by", "contains an e-mail address; name the working group or custodian type instead"
     elif looks_like_personal_name(text):
-        yield "proposed_by", f"{value!r} looks like a personal name; name the working group or custodian type instead"
+        # not quoted: a personal name is what must not reach the console or run.log
+        yield "proposed_by", "looks like a personal name (two or three capitalised words); name the working group or custodian type instead"
 
 
 def looks_like_personal_name(text: str) -> bool:

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from curation.counts import KEPT, Counts
 from curation.layout import part_name
+from curation.redact import redact
 from curation.runner import TaskResult
 from curation.schema import doc_id, documents_table, dump_meta
 from curation.shards import ShardWriter, stats_path, write_json_atomic
@@ -51,9 +52,7 @@ class SourceOutput:
         self.shard_counts.add(NAME, lang, self.source, outcome, text, docs=docs)
 
     def bad(self, record: BadRecord) -> None:
-        self.errors.append(
-            {"source": self.source, "path": record.path, "offset": record.offset, "problem": record.problem, "detail": record.detail}
-        )
+        self.errors.append(error_record(self.source, record))
         self.count(self.declared, f"bad_record_{record.problem}")
 
     def skipped(self, skipped: Counter) -> None:
@@ -108,6 +107,13 @@ class SourceOutput:
     def abort(self) -> None:
         if self.writer is not None:
             self.writer.abort()
+
+
+def error_record(source: str, record: BadRecord) -> dict:
+    """A bad record as auditors see it (stats files, `stats/errors-ingest.jsonl`): its location and
+    detail redacted, since both may quote a page URL or text with an e-mail, phone number or IP."""
+    return {"source": source, "path": redact(record.path), "offset": record.offset, "problem": record.problem,
+            "detail": redact(record.detail)}
 
 
 def guarded(records: Iterator[RawDocument | BadRecord], path: Path) -> Iterator[RawDocument | BadRecord]:

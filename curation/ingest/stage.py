@@ -18,6 +18,7 @@ from curation.catalog import Catalog, CatalogEntry, load_selection
 from curation.config import IngestConfig, RunConfig, json_digest
 from curation.ingest.crawl_routing import UNMATCHED, ingest_routed, plan_routed
 from curation.layout import Layout
+from curation.redact import redact
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.ingest.source_output import NAME, SourceOutput, guarded
 from curation.stage import Stage, StageResult
@@ -36,7 +37,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
         try:
             files = adapter.list_files(entry, catalog.root, config.ingest)
         except Exception as exc:  # a broken source is reported, the others still run
-            problems.append({"source": entry.id, "problem": "unlistable_source", "detail": str(exc)})
+            problems.append({"source": entry.id, "problem": "unlistable_source", "detail": redact(str(exc))})
             continue
         if entry.kind == "pseudo_crawl":  # read once per archive for all such sources
             routed.append((entry, files))
