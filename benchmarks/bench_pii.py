@@ -3,8 +3,10 @@
 Ours: `filters.pii.PiiRedaction` (cheap candidate pre-check, analyzer on candidate
 windows only, own typed redaction). Peer: presidio's `AnalyzerEngine.analyze` on
 whole documents plus `AnonymizerEngine.anonymize`, with the same recognizers
-(presidio's e-mail, phone, IP, credit card, IBAN + the two ROOTS categories), run in
-the peer environment (`PEER_PYTHON`, default /work/main/.venv-peers/bin/python).
+(`filters.pii_patterns.pattern_recognizers`: e-mail, phone with evidence, IP, credit card,
+IBAN + the two ROOTS categories), run in the peer environment (`PEER_PYTHON`, default
+/work/main/.venv-peers/bin/python; this interpreter when that is missing). Precision and
+recall per type: `benchmarks/eval_pii.py`.
 
 Input: about 1 KB documents: real English web text (the bundled CCNet sample) and
 the labelled multilingual PII set grouped into documents. Findings must be equal:
@@ -38,14 +40,14 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
-# the same recognizer set: presidio's five (+ unspaced-script patterns), phone without 4-digit runs, ROOTS's two
+# the same recognizer set: e-mail (+ unspaced-script and obfuscated patterns), phone with evidence, presidio's IP, card, IBAN, ROOTS's two
 from filters.pii_patterns import ENTITIES, pattern_recognizers
 
 job = json.load(open(sys.argv[1]))
 engines = {}
 for lang, regions in job["regions"].items():
     registry = RecognizerRegistry(supported_languages=[lang])
-    for r in pattern_recognizers(lang, tuple(regions)):
+    for r in pattern_recognizers(lang, tuple(regions), tuple(job["home"][lang])):
         registry.add_recognizer(r)
     nlp = NlpEngineProvider(nlp_configuration={"nlp_engine_name": "no_op", "models": [{"lang_code": lang, "model_name": "none"}]}).create_engine()
     engines[lang] = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=[lang])
@@ -106,7 +108,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from filters.pii import PiiRedaction, regions_for
+    from filters.pii import PiiRedaction, home_regions, regions_for
     from filters.pii_patterns import Finding, candidate_windows, redact, resolve_overlaps
 
     docs, n_web = load_docs()
@@ -116,8 +118,7 @@ def main() -> None:
     for lang in langs:  # build the analyzers outside the timing, as the peer does
         ours.find("warm up a@example.com", lang)
 
-    groups = {"web text (CCNet sample, en)": list(range(n_web)),
-              "PII-dense (labelled set, 8 languages)": list(range(n_web, len(docs)))}
+    groups = {"web text (CCNet sample, en)": list(range(n_web)), "PII-dense (labelled set, 8 languages)": list(range(n_web, len(docs)))}
     ours_s: dict[str, float] = {}
     found: list = [None] * len(docs)
     for group, members in groups.items():
@@ -134,33 +135,50 @@ def main() -> None:
     peer_python = PEER_PYTHON if Path(PEER_PYTHON).exists() else sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         job, result = Path(tmp) / "job.json", Path(tmp) / "result.json"
-        job.write_text(json.dumps({"docs": docs, "groups": groups, "repeat": args.repeat, "regions": {l: list(regions_for(l)) for l in langs}}))
+        job.write_text(
+            json.dumps(
+                {
+                    "docs": docs,
+                    "groups": groups,
+                    "repeat": args.repeat,
+                    "regions": {l: list(regions_for(l)) for l in langs},
+                    "home": {l: list(home_regions(l)) for l in langs},
+                }
+            )
+        )
         subprocess.run([peer_python, "-c", PEER_SCRIPT, str(job), str(result), str(ROOT)], check=True)
         peer = json.loads(result.read_text())
 
     lost = extra = peer_total = 0
     for mine, theirs in zip(found, peer["findings"]):
         peer_total += len(theirs)
-        for kind, start, end, _ in theirs:
+        for _kind, start, end, _ in theirs:
             if not any(f.start <= start and end <= f.end for f in mine):
                 lost += 1
         merged = resolve_overlaps([Finding(k, s, e, sc) for k, s, e, sc in theirs])
         extra += len(set(mine) ^ set(merged))
     total_chars = sum(len(t) for t, _ in docs)
-    print(f"PII stage: {len(docs)} documents (~{total_chars // len(docs)} chars, {len(langs)} languages), best of {args.repeat} passes, one core")
+    print(
+        f"PII stage: {len(docs)} documents (~{total_chars // len(docs)} chars, {len(langs)} languages), best of {args.repeat} passes, one core"
+    )
     print(f"  {'docs/s':>50s}  {'presidio':>9s} {'ours':>7s} {'speed-up':>8s}  {'with candidate':>14s} {'text analysed':>13s}")
     for group, members in groups.items():
         with_candidates = sum(1 for i in members if candidate_windows(docs[i][0]))
         chars = sum(len(docs[i][0]) for i in members)
         analysed = sum(hi - lo for i in members for lo, hi in candidate_windows(docs[i][0]))
-        print(f"  {group:>50s}  {len(members) / peer['seconds'][group]:9.0f} {len(members) / ours_s[group]:7.0f} "
-              f"{peer['seconds'][group] / ours_s[group]:7.1f}x  {with_candidates:6d}/{len(members):<7d} {analysed / chars:12.0%}")
+        print(
+            f"  {group:>50s}  {len(members) / peer['seconds'][group]:9.0f} {len(members) / ours_s[group]:7.0f} "
+            f"{peer['seconds'][group] / ours_s[group]:7.1f}x  {with_candidates:6d}/{len(members):<7d} {analysed / chars:12.0%}"
+        )
     peer_all, ours_all = sum(peer["seconds"].values()), sum(ours_s.values())
     print(f"  {'all':>50s}  {len(docs) / peer_all:9.0f} {len(docs) / ours_all:7.0f} {peer_all / ours_all:7.1f}x")
     print(f"  presidio = AnalyzerEngine.analyze + AnonymizerEngine.anonymize on whole documents (peer: {peer_python})")
     print("  ours     = pre-check + analyzer on candidate windows + typed redaction (filters.pii)")
-    print(f"  findings: presidio {peer_total}, ours {sum(map(len, found))} after merging overlaps; "
-          f"{lost} of presidio's lost, {extra} differ after the same merge -> {'EQUAL' if lost == 0 and extra == 0 else 'DIFFERENT'}")
+    print(
+        f"  findings: presidio {peer_total}, ours {sum(map(len, found))} after merging overlaps; "
+        f"{lost} of presidio's lost, {extra} differ after the same merge -> {'EQUAL' if lost == 0 and extra == 0 else 'DIFFERENT'}"
+    )
+
 
 if __name__ == "__main__":
     main()

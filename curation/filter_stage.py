@@ -123,7 +123,11 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
             name = f"{entry.id}.{str(rel.with_suffix('')).replace('/', '.')}"
             tasks.append(
                 shard_task(
-                    layout, NAME, name, [shard], config_hash,
+                    layout,
+                    NAME,
+                    name,
+                    [shard],
+                    config_hash,
                     entry=entry.model_dump(mode="json"),
                     filter=filter_config.model_dump(mode="json"),
                     out=str(layout.filtered(entry.id) / rel),
@@ -133,10 +137,10 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
     return tasks, problems
 
 
-def _to_batch(rb: pa.RecordBatch, declared: tuple[str, ...]) -> tuple[Batch, list[str | None]]:
+def _to_batch(rb: pa.RecordBatch, declared: tuple[str, ...]) -> Batch:
     cols = rb.to_pydict()
     signals = [dict(s) if s else {} for s in cols["signals"]]
-    batch = Batch(
+    return Batch(
         ids=cols["id"],
         sources=cols["source"],
         urls=cols["url"],
@@ -145,20 +149,21 @@ def _to_batch(rb: pa.RecordBatch, declared: tuple[str, ...]) -> tuple[Batch, lis
         lang_scores=cols["lang_score"],
         signals=signals,
         declared=[declared] * rb.num_rows,
+        metas=cols["meta"],
     )
-    return batch, cols["meta"]
 
 
-def _rows_table(batch: Batch, metas: list[str | None], rows: list[int], extra: list[tuple[str, str, str]] | None = None) -> pa.Table:
+def _rows_table(batch: Batch, extra: list[tuple[str, str, str]] | None = None) -> pa.Table:
+    """The batch's documents as a shard table; with `extra` (stage, reason, detail per row), removed documents."""
     data = {
-        "id": [batch.ids[i] for i in rows],
-        "source": [batch.sources[i] for i in rows],
-        "url": [batch.urls[i] for i in rows],
-        "text": [batch.texts[i] for i in rows],
-        "lang": [batch.langs[i] for i in rows],
-        "lang_score": [batch.lang_scores[i] for i in rows],
-        "meta": [metas[i] for i in rows],
-        "signals": [sorted(batch.signals[i].items()) for i in rows],
+        "id": batch.ids,
+        "source": batch.sources,
+        "url": batch.urls,
+        "text": batch.texts,
+        "lang": batch.langs,
+        "lang_score": batch.lang_scores,
+        "meta": batch.metas,
+        "signals": [sorted(s.items()) for s in batch.signals],
     }
     if extra is None:
         return pa.table(data, schema=DOCUMENT_SCHEMA)
@@ -187,7 +192,7 @@ def _apply_safely(f: Filter, batch: Batch, counts: Counts) -> tuple[Batch, list[
             removals.append((i, (FILTER_ERROR, f"{type(exc).__name__} in {f.name}")))
             continue
         counts.merge(trial)
-        for name in ("texts", "langs", "lang_scores", "signals"):
+        for name in ("texts", "urls", "metas", "langs", "lang_scores", "signals"):
             getattr(batch, name)[i] = getattr(one, name)[0]
         removals.extend((i, verdict) for _, verdict in rem)
     return batch, removals
@@ -202,36 +207,31 @@ def filter_shard(task: Task) -> TaskResult:
     result = TaskResult(task=task.name)
     kept_writer = ShardWriter(Path(task.payload["out"]))
     removed_writers: dict[str, ShardWriter] = {}
-    # documents removed before the PII filter would reach removed/ unredacted: redact them on the way out
-    pii = next((f for f in chain if f.name == "pii" and f.defaults.policy != "keep"), None)
+    # documents removed before the PII filter would reach removed/ unredacted (text, url and meta): redact them on the way out
+    pii = next((f for f in chain if f.name == "pii"), None)
     try:
         for rb in read_batches(Path(task.inputs[0]), batch_size=config.batch_rows):
-            batch, metas = _to_batch(rb, declared)
-            alive = list(range(len(batch)))  # positions in the record batch of `batch`'s rows
+            batch = _to_batch(rb, declared)
             for f in chain:
                 if not len(batch):
                     break
                 batch, removals = _apply_safely(f, batch, counts)
                 if not removals:
                     continue
-                gone = {i for i, _ in removals}
-                removed_rows = [i for i, _ in removals]
-                table = _rows_table(batch, [metas[alive[i]] for i in range(len(batch))], removed_rows, [(f.name, r, d) for _, (r, d) in removals])
+                removed = batch.take([i for i, _ in removals])
                 if pii is not None and f is not pii:
                     pii.ensure_setup()
-                    texts = pii.redact_texts(table.column("text").to_pylist(), table.column("lang").to_pylist())
-                    table = table.set_column(table.schema.get_field_index("text"), "text", pa.array(texts, pa.string()))
+                    removed = pii.redacted(removed)
                 if f.name not in removed_writers:
                     removed_writers[f.name] = ShardWriter(Path(task.payload["removed"][f.name]), REMOVED_SCHEMA)
-                removed_writers[f.name].write(table)
+                removed_writers[f.name].write(_rows_table(removed, [(f.name, r, d) for _, (r, d) in removals]))
                 for i, (reason, _detail) in removals:
                     counts.add(NAME, batch.langs[i], batch.sources[i], reason, batch.texts[i])
-                keep = [i for i in range(len(batch)) if i not in gone]
-                batch = batch.take(keep)
-                alive = [alive[i] for i in keep]
+                gone = {i for i, _ in removals}
+                batch = batch.take([i for i in range(len(batch)) if i not in gone])
             for i in range(len(batch)):
                 counts.add(NAME, batch.langs[i], batch.sources[i], KEPT, batch.texts[i])
-            kept_writer.write(_rows_table(batch, [metas[j] for j in alive], list(range(len(batch)))))
+            kept_writer.write(_rows_table(batch))
         for name in sorted(removed_writers):
             result.outputs.append(str(removed_writers[name].close()))
         stats = {"stage": NAME, "task": task.name, "skipped_filters": skipped, "counts": counts.to_json()}

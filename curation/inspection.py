@@ -2,7 +2,8 @@
 
 Samples are chosen by a hash of (seed, document id): the same run and seed give the
 same samples, spread uniformly over all shards. Every shown string (text, URL,
-detail, metadata) is passed through the redactor first.
+detail, metadata) is passed through the redactor (`curation.redact`, the PII filter's
+patterns) first, with the document's language.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pyarrow.parquet as pq
 
 from curation.counts import KEPT
 from curation.layout import Layout
-from curation.redact import redact, redact_value
+from curation.redact import redact, redact_url, redact_value
 from curation.shards import list_shards, shard_order
 
 
@@ -172,19 +173,20 @@ def _sample(row: dict, stage: str, chars: int) -> Sample:
         meta = json.loads(row["meta"]) if row.get("meta") else {}
     except ValueError:
         meta = {"meta": row["meta"]}
+    lang = row.get("lang")
     return Sample(
         id=row["id"],
         source=redact(row["source"]),
-        lang=row.get("lang"),
+        lang=lang,
         stage=redact(row.get("stage") or stage),
         reason=redact(row.get("reason") or KEPT),
-        detail=redact(row["detail"]) if row.get("detail") else None,
-        url=redact(row["url"]) if row.get("url") else None,
+        detail=redact(row["detail"], lang) if row.get("detail") else None,
+        url=redact_url(row["url"], lang) if row.get("url") else None,
         signals=signals,
-        meta=redact_value(meta),
+        meta=redact_value(meta, lang),
         chars=len(text),
         # redact the whole text before cutting, so a cut cannot split an address out of reach of the patterns
-        text=redact(text)[:chars],
+        text=redact(text, lang)[:chars],
     )
 
 

@@ -1,66 +1,45 @@
-"""A small regex redactor: the last line of defence before text is shown to a person.
+"""The one redactor for everything shown to a person: the PII filter's own patterns.
 
-The PII filter (presidio) rewrites documents inside the pipeline; this module is
-independent of it and applied to everything the auditor tools display (samples,
-URLs, details, catalog fields), so a document the filter missed or a removed
-document that was never rewritten still shows no e-mail address, phone number,
-IP address, card-like number or IBAN. It prefers over-redaction: a population
-figure written `123 456 789` is hidden too.
+Samples, URLs, details and metadata in `curation inspect`, the report and data cards,
+the notebooks, bad-record details in `stats/errors-ingest.jsonl`, catalog messages: all
+pass through here, and here is `filters.pii.PiiRedaction` with its default entities
+(e-mail, obfuscated e-mail, phone, IP, card, IBAN, user handle, API key) and typed
+placeholders (`<EMAIL>`, `<PHONE>`, `<IP_ADDRESS>` ...). A document the filter
+missed, or one removed before the filter ran, shows no more than the filter would
+have let through. Give the text's language when it is known: phone numbers written
+in a language's national format (`06 12 34 56 78` in French) need it; without it
+only phone-shaped evidence counts (`+33`, `Tél.`, `(0)`...).
+
+The filter and its analyzers are built once per process, on first use.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
 from typing import Any
 
-_EMAIL = r"[A-Za-z0-9._%+\-]+\s?(?:@|\(at\)|\[at\])\s?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-_IBAN = r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b"
-_IPV4 = r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]\d)"
-_IPV6 = r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])"
-_CARD = r"(?<![\w+])(?:\d[ \-]?){12,18}\d(?!\w)"
-# a phone: optional + or 00, digits with spaces, dots, dashes or brackets; 8-15 digits (checked below)
-_PHONE = r"(?<![\w+])(?:\+|00)?\(?\d[\d \t().\-/]{6,}\d(?!\w)"
 
-_PATTERN = re.compile(
-    "|".join(f"(?P<{name}>{rx})" for name, rx in (("EMAIL", _EMAIL), ("IBAN", _IBAN), ("IP", _IPV4), ("IP6", _IPV6), ("CARD", _CARD), ("PHONE", _PHONE)))
-)
+@cache
+def _redactor():
+    from filters.pii import PiiRedaction
 
-PLACEHOLDERS = {"EMAIL": "<EMAIL>", "IBAN": "<IBAN>", "IP": "<IP>", "IP6": "<IP>", "CARD": "<CARD>", "PHONE": "<PHONE>"}
+    return PiiRedaction()
 
 
-def _replace(match: re.Match) -> str:
-    kind = match.lastgroup
-    text = match.group()
-    if kind == "PHONE":
-        digits = sum(c.isdigit() for c in text)
-        if not 8 <= digits <= 15 or _looks_like_date_or_range(text) or _DECIMAL.match(text.strip()):
-            return text
-    if kind == "IBAN" and not any(c.isdigit() for c in text[4:]):
-        return text
-    return PLACEHOLDERS[kind]
-
-
-_DECIMAL = re.compile(r"^[+-]?\d+[.,]\d+$")  # 0.0009785: a measurement, not a phone number
-_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$|^\d{4}\s?[-/]\s?\d{4}$")
-
-
-def _looks_like_date_or_range(text: str) -> bool:
-    return bool(_DATE.match(text.strip()))
-
-
-def redact(text: str | None) -> str:
-    """The text with every e-mail, phone, IP, card-like number and IBAN replaced by a placeholder."""
+def redact(text: str | None, lang: str | None = None) -> str:
+    """The text with every entity the PII filter finds replaced by its placeholder."""
     if not text:
         return text or ""
-    return _PATTERN.sub(_replace, text)
+    return _redactor().redact_text(text, lang)
 
 
-def redact_value(value: Any) -> Any:
-    """Redact every string inside a JSON-like value (dict keys included)."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {redact(str(k)): redact_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [redact_value(v) for v in value]
-    return value
+def redact_url(url: str | None, lang: str | None = None) -> str:
+    """A URL with the PII in its parts replaced (host, path and query keys stay readable)."""
+    if not url:
+        return url or ""
+    return _redactor().redact_url(url, lang)
+
+
+def redact_value(value: Any, lang: str | None = None) -> Any:
+    """Every string inside a JSON-like value redacted (dict keys included)."""
+    return _redactor().redact_value(value, lang)

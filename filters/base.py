@@ -8,8 +8,9 @@ without rerunning models.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,11 +35,16 @@ class Batch:
     lang_scores: list[float | None]
     signals: list[dict[str, float]]
     declared: list[tuple[str, ...]]  # languages the catalog entry declares, per document
+    metas: list[str | None] | None = None  # the `meta` JSON strings (None: no metadata for any)
+
+    def __post_init__(self) -> None:
+        if self.metas is None:
+            self.metas = [None] * len(self.ids)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def take(self, rows: Sequence[int]) -> "Batch":
+    def take(self, rows: Sequence[int]) -> Batch:
         return Batch(*([getattr(self, f)[i] for i in rows] for f in self.__dataclass_fields__))
 
 
@@ -51,6 +57,8 @@ class Scores:
     lang_scores: Sequence[float | None] | None = None
     details: Sequence[str | None] | None = None  # per document: safe text added to a removal's detail (e.g. the matched blocklist domain)
     texts: Sequence[str] | None = None  # rewritten text (e.g. PII redaction)
+    urls: Sequence[str | None] | None = None  # rewritten urls (PII redaction)
+    metas: Sequence[str | None] | None = None  # rewritten meta JSON strings (PII redaction)
     # per document: number of rewrites made, or rewrites per kind (e.g. {"email": 2}); counted, never logged
     rewrites: Sequence[int | Mapping[str, int]] | None = None
 
@@ -172,6 +180,10 @@ def apply_filter(f: Filter, batch: Batch, counts: Counts, stage_prefix: str = "f
         batch.lang_scores = list(scores.lang_scores)
     if scores.texts is not None:
         batch.texts = list(scores.texts)
+    if scores.urls is not None:
+        batch.urls = list(scores.urls)
+    if scores.metas is not None:
+        batch.metas = list(scores.metas)
     names = list(scores.signals)
     columns = [scores.signals[n] for n in names]
     stage = f"{stage_prefix}:{f.name}"

@@ -3,23 +3,34 @@
 E-mail, phone (python-phonenumbers, regions by language), IP, credit card (Luhn)
 and IBAN (mod 97) come from presidio-analyzer; user handles and API-key-like
 secrets are the categories ROOTS added. Patterns are language-neutral, so every
-pipeline language gets them (phone regions follow the language); NER entities
-(PERSON ...) are an option per language when a spaCy model is installed.
+pipeline language gets them (phone regions follow the language, and a phone number
+needs phone-shaped evidence: `filters.pii_phone`); NER entities (PERSON ...) are an
+option per language when a spaCy model is installed.
+
+Every column that reaches the corpus or a person is covered: `text`, `url` (part by
+part, so the URL stays usable) and `meta` (every JSON string), see `filters.pii_fields`.
+The signals `pii_<kind>` count a document's entities over the three columns.
 
 Speed: the analyzer only sees candidate windows (see `filters.pii_patterns`), so
 documents without a candidate cost one regex scan. Default action: redact with
 typed placeholders (`<EMAIL>`); per source the policy may be `drop` (remove the
-document, reason `contains_pii`, its stored text redacted too) or `keep` (count only).
+document, reason `contains_pii`, its stored columns redacted too) or `keep` (count only).
 Counts and details carry entity types and numbers, never the PII itself.
+
+`redact_text`, `redact_url` and `redact_value` are also the one redactor of everything
+shown to a person (`curation.redact`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from typing import Literal, Mapping
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.pii_fields import redact_json, redact_meta, redact_url
 from filters.pii_patterns import (
     ENTITIES,
     KIND_TO_ENTITY,
@@ -31,6 +42,7 @@ from filters.pii_patterns import (
     redact,
     resolve_overlaps,
 )
+from filters.pii_phone import MOBILE_EVERYWHERE
 
 # tldextract (presidio's e-mail check) reads this when it is imported: its bundled suffix list, never the network
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
@@ -63,16 +75,23 @@ LANGUAGE_REGIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def home_regions(lang: str | None) -> tuple[str, ...]:
+    """The regions whose national formats the language's documents use (`zh-Hant` -> zh's)."""
+    return LANGUAGE_REGIONS.get((lang or "").split("-")[0], ())
+
+
 def regions_for(lang: str | None) -> tuple[str, ...]:
-    extra = LANGUAGE_REGIONS.get(lang or "", ())
-    return tuple(dict.fromkeys(PRESIDIO_DEFAULT_REGIONS + extra))
+    """The regions scanned: presidio's defaults, the language's own, and those whose mobiles count everywhere."""
+    return tuple(dict.fromkeys(PRESIDIO_DEFAULT_REGIONS + home_regions(lang) + MOBILE_EVERYWHERE))
 
 
 class PiiParams(Params):
     # what to do with a document that holds PII; per source from the catalog (filters: {pii: drop})
     policy: Literal["redact", "drop", "keep"] = "redact"
     entities: tuple[str, ...] = PATTERN_KINDS
-    phone_regions: tuple[str, ...] | None = None  # None: presidio's defaults plus the language's regions
+    # phone regions, scanned and all taken as the language's own; None: `regions_for(lang)` scanned,
+    # `home_regions(lang)` (LANGUAGE_REGIONS) the language's own (see filters.pii_phone)
+    phone_regions: tuple[str, ...] | None = None
     score_threshold: float = 0.0
     # analyse candidate windows only (False: whole documents, as plain presidio does)
     windows: bool = True
@@ -103,19 +122,20 @@ def build_analyzer(lang: str, params: PiiParams):
     """A presidio AnalyzerEngine for one language: pattern recognizers, no NLP model unless NER is on."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+
     _quiet_presidio()
     unknown = set(params.entities) - set(PATTERN_KINDS) - set(NER_KINDS)
     if unknown:
         raise ValueError(f"pii filter: unknown entities {sorted(unknown)}; known: {', '.join(PATTERN_KINDS + NER_KINDS)}")
     registry = RecognizerRegistry(supported_languages=[lang])
-    regions = params.phone_regions or regions_for(lang)
-    for recognizer in pattern_recognizers(lang, regions):
+    regions, home = (params.phone_regions, params.phone_regions) if params.phone_regions else (regions_for(lang), home_regions(lang))
+    for recognizer in pattern_recognizers(lang, regions, home):
         registry.add_recognizer(recognizer)
     if params.ner_model:
-        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+        from pathlib import Path
 
         import spacy
-        from pathlib import Path
+        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
         # presidio would try to download a missing model; this machine kind has no network for it
         if not (spacy.util.is_package(params.ner_model) or Path(params.ner_model).exists()):
@@ -138,7 +158,7 @@ class PiiRedaction(Filter):
     """Signals `pii_<kind>` (entities found per kind); text rewritten under redact/drop."""
 
     name = "pii"
-    version = "1"
+    version = "2"  # 2: phone numbers need evidence; url and meta covered
     Params = PiiParams
     natural_language_only = False  # keys and e-mails in code are PII too
 
@@ -177,30 +197,51 @@ class PiiRedaction(Filter):
                 findings.append(Finding(ENTITIES[r.entity_type][0], lo + r.start, lo + r.end, r.score))
         return resolve_overlaps(findings)
 
-    def redact_texts(self, texts: list[str], langs: list[str | None]) -> list[str]:
-        """Redacted copies, for text that leaves the filter some other way (removed shards, samples)."""
-        return [redact(t, self.find(t, l)) for t, l in zip(texts, langs)]
+    def redact_text(self, text: str, lang: str | None) -> str:
+        """The text with every finding replaced by its typed placeholder."""
+        return redact(text, self.find(text, lang)) if text else text
+
+    def redact_url(self, url: str | None, lang: str | None) -> str | None:
+        """The URL with the PII in its parts replaced (host, path and query keys kept)."""
+        return redact_url(self.find, url, lang)[0]
+
+    def redact_value(self, value: Any, lang: str | None) -> Any:
+        """Every string inside a JSON-like value (dict keys included), structure kept."""
+        return redact_json(self.find, value, lang, Counter())
+
+    def _document(self, text: str, url: str | None, meta: str | None, lang: str | None) -> tuple[str, str | None, str | None, Counter]:
+        """The document's redacted text, url and meta, and the entities found per kind in all three."""
+        findings = self.find(text, lang)
+        found = Counter(f.kind for f in findings)
+        url, in_url = redact_url(self.find, url, lang)
+        meta, in_meta = redact_meta(self.find, meta, lang)
+        return redact(text, findings), url, meta, found + in_url + in_meta
+
+    def redacted(self, batch: Batch) -> Batch:
+        """A copy with text, url and meta redacted where the policy is not `keep`: for documents that
+        leave the filter some other way (removed by an earlier filter)."""
+        out = batch.take(range(len(batch)))
+        for i, lang in enumerate(batch.langs):
+            if self.params_for(lang).policy != "keep":
+                out.texts[i], out.urls[i], out.metas[i], _ = self._document(batch.texts[i], batch.urls[i], batch.metas[i], lang)
+        return out
 
     def score(self, batch: Batch) -> Scores:
         # the same signal columns for every document of the batch, in a fixed order
         present = {k for lang in [None, *batch.langs] for k in self.kinds(lang)}
         kinds = tuple(k for k in PATTERN_KINDS + NER_KINDS if k in present)
         signals: dict[str, list[float]] = {f"pii_{k}": [] for k in kinds}
-        texts, rewrites = [], []
-        for text, lang in zip(batch.texts, batch.langs):
-            findings = self.find(text, lang)
-            found: dict[str, int] = {}
-            for f in findings:
-                found[f.kind] = found.get(f.kind, 0) + 1
+        texts, urls, metas, rewrites = list(batch.texts), list(batch.urls), list(batch.metas), []
+        for i, lang in enumerate(batch.langs):
+            text, url, meta, found = self._document(batch.texts[i], batch.urls[i], batch.metas[i], lang)
             for k in kinds:
                 signals[f"pii_{k}"].append(float(found.get(k, 0)))
-            if findings and self.params_for(lang).policy != "keep":
-                texts.append(redact(text, findings))
+            if found and self.params_for(lang).policy != "keep":
+                texts[i], urls[i], metas[i] = text, url, meta
                 rewrites.append(dict(sorted(found.items())))
             else:
-                texts.append(text)
                 rewrites.append({})
-        return Scores(signals=signals, texts=texts, rewrites=rewrites)
+        return Scores(signals=signals, texts=texts, urls=urls, metas=metas, rewrites=rewrites)
 
     def decide(self, signals: Mapping[str, float], lang: str | None) -> Verdict | None:
         if self.params_for(lang).policy != "drop":

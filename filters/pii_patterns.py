@@ -2,7 +2,7 @@
 
 presidio's phone recognizer walks every document once per phone region; that is
 most of its cost, and almost all of it is spent on text that holds no PII. A single
-regex finds every place where an entity *could* start (an `@`, a digit cluster of
+regex finds every place where an entity *could* start (an `@` or `(at)`, a digit cluster of
 5+ digits or an IPv4 shape, an IBAN country+check prefix, hex with colons, a long
 key-like token); the analyzer then runs only on windows around those places. The
 windows keep a margin and end at whitespace (or CJK punctuation), where no pattern
@@ -17,6 +17,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+
+from filters.pii_phone import CLUSTER, MIN_PHONE_DIGITS, phone_recognizer
 
 # presidio entity type -> (short kind used in signals and counts, placeholder)
 ENTITIES: dict[str, tuple[str, str]] = {
@@ -37,17 +39,16 @@ KIND_TO_ENTITY = {kind: entity for entity, (kind, _) in ENTITIES.items()}
 PATTERN_KINDS = ("email", "phone", "ip", "credit_card", "iban", "user", "secret")
 NER_KINDS = ("person", "location", "organization", "nrp")
 
-# python-phonenumbers' punctuation inside numbers (phonenumberutil._VALID_PUNCTUATION) and plus signs
-_PHONE_PUNCT = "\\-x\u2010-\u2015\u2212\u30FC\uFF0D-\uFF0F \u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D.\\[\\]/~\u2053\u223C\uFF5E"
-# a run of digits with the separators phone numbers, cards, IBAN groups and IPv4 use between them
-CLUSTER = re.compile(r"[+\uFF0B(\uFF08]?\d[\d\s+\uFF0B" + _PHONE_PUNCT + r"]*")
+# obfuscated e-mails: contact(at)domain.org, john [at] mail [dot] com
+AT_WORD = r"[(\[{]at[)\]}]"
+DOT_WORD = r"[(\[{]dot[)\]}]"
 _IPV4_SHAPE = re.compile(r"\d{1,3}[.\uFF0E]\d{1,3}[.\uFF0E]\d{1,3}[.\uFF0E]\d{1,3}")
 _DIGIT = re.compile(r"\d")
-MIN_PHONE_DIGITS = 5  # a shorter run is a year or a count (see PhoneRecognizer below)
 MIN_CARD_DIGITS = 13  # presidio's card pattern needs 4+3+3+3 digits
 # each entity's trigger: text every finding of that entity contains (the recognizers' own anchors)
 _TRIGGERS = (
     (re.compile(r"@"), ("EMAIL_ADDRESS", "USER_HANDLE")),
+    (re.compile(AT_WORD, re.IGNORECASE), ("EMAIL_ADDRESS",)),  # contact(at)domain.org
     (re.compile(r"[A-Z]{2}\d{2}"), ("IBAN_CODE",)),
     (re.compile(r"[0-9A-Fa-f]*:[0-9A-Fa-f]*:"), ("IP_ADDRESS",)),  # IPv6 has two colons or more
     (re.compile(r"[A-Za-z0-9_\-+/=]{20,}"), ("SECRET_KEY",)),
@@ -137,24 +138,6 @@ def candidate_windows(text: str, margin: int = 64) -> list[tuple[int, int]]:
     return merged
 
 
-def phone_recognizer(lang: str, regions: tuple[str, ...]):
-    """presidio's PhoneRecognizer, minus matches without a run of 5+ digits.
-
-    Some numbering plans make short runs valid numbers (in the DE plan 1640-1699 are, so
-    plain presidio reports the year 1650 as a phone number); a run that short is not a
-    phone number anyone can be reached at, and the rule keeps the pre-check exact."""
-    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
-
-    class RunPhoneRecognizer(PhoneRecognizer):
-        def analyze(self, text, entities, nlp_artifacts=None):
-            return [
-                r for r in super().analyze(text, entities, nlp_artifacts)
-                if max((len(_DIGIT.findall(m.group())) for m in CLUSTER.finditer(text, r.start, r.end)), default=0) >= MIN_PHONE_DIGITS
-            ]
-
-    return RunPhoneRecognizer(supported_language=lang, supported_regions=regions)
-
-
 # --- ROOTS's extra categories (bigscience PII: USER and KEY), as presidio recognizers ---
 
 # ASCII look-arounds, not \b: in unspaced scripts (zh, ja, th) a handle sits right next to letters
@@ -165,10 +148,12 @@ KNOWN_KEY_PATTERN = (
     r"|github_pat_[A-Za-z0-9_]{40,}"
     r"|xox[abposr]-[A-Za-z0-9\-]{15,}"  # Slack
     r"|sk-[A-Za-z0-9_\-]{20,}"  # OpenAI-style secret keys
+    r"|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"  # Stripe
     r"|AIza[0-9A-Za-z_\-]{35})"  # Google API key
     r"(?![A-Za-z0-9_\-])"
 )
-GENERIC_KEY_PATTERN = r"(?<![A-Za-z0-9_\-+/=])[A-Za-z0-9_\-+/=]{24,}(?![A-Za-z0-9_\-+/=])"
+# base64-like: `=` only as padding at the end, so `api_key=` in front of a key stays
+GENERIC_KEY_PATTERN = r"(?<![A-Za-z0-9_\-+/])[A-Za-z0-9_\-+/]{24,}={0,2}(?![A-Za-z0-9_\-+/=])"
 MIN_KEY_ENTROPY = 4.0  # bits per character; English words and slugs stay well below
 
 
@@ -193,17 +178,34 @@ def looks_like_secret(token: str) -> bool:
 # presidio anchors e-mails, IPs and cards with \b; between a CJK character and a digit or
 # ASCII letter there is no \b (both are \w), so "请联系jean@example.com获取" or "IP地址192.168.1.1"
 # escape it. The variants anchor on ASCII look-arounds instead; same validation (tldextract,
-# ipaddress, Luhn) applies.
+# ipaddress, Luhn) applies. presidio compiles patterns with the `regex` module (\p{...} works).
 _ASCII_WORD = "0-9A-Za-z_"
+# e-mail local parts: RFC 5322's atext minus the characters that delimit URL parts (/ = ? &), so an
+# address in a query string (?email=jane@x.org) is found without the URL in front of it
+_ATEXT = r"!#$%'*+\-^_`{|}~"
+_LOCAL = rf"[\w{_ATEXT}](?:[\w{_ATEXT}.]*[\w{_ATEXT}])?"
+_DOMAIN = r"\w+(?:-+\w+)*(?:\.\w+(?:-+\w+)*)+"
+EMAIL_SPACED = rf"\b({_LOCAL}@{_DOMAIN})\b"
+# unspaced scripts: a local part may hold letters of spaced scripts (jürgen.müller) but not CJK or Thai,
+# which belong to the sentence around it
+_LOCAL_CHAR = rf"(?![\p{{Han}}\p{{Hiragana}}\p{{Katakana}}\p{{Hangul}}\p{{Thai}}])[\p{{L}}\p{{M}}\p{{N}}{_ATEXT}]"
 EMAIL_UNSPACED = (
-    r"(?<![0-9A-Za-z!#$%&'*+\-/=?^_`{|}~.])"
-    r"([0-9A-Za-z!#$%&'*+\-/=?^_`{|}~](?:[0-9A-Za-z!#$%&'*+\-/=?^_`{|}~.]*[0-9A-Za-z!#$%&'*+\-/=?^_`{|}~])?"
+    rf"(?<!{_LOCAL_CHAR}|\.)({_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?"
     r"@[0-9A-Za-z_]+(?:-+[0-9A-Za-z_]+)*(?:\.[0-9A-Za-z_]+(?:-+[0-9A-Za-z_]+)*)+)(?![0-9A-Za-z_])"
 )
+# written to escape harvesters: contact(at)domain.org, john [at] mail [dot] com
+_AT = rf"\s?{AT_WORD}\s?"
+_DOT = rf"(?:\.|\s?{DOT_WORD}\s?)"
+EMAIL_OBFUSCATED = rf"(?<![\w{_ATEXT}.])({_LOCAL}{_AT}\w+(?:-+\w+)*(?:{_DOT}\w+(?:-+\w+)*)+)(?!\w)"
 CARD_UNSPACED = (
     r"(?<![0-9A-Za-z_])(?!1\d{12}(?!\d))((4\d{3})|(5[0-5]\d{2})|(6\d{3})|(1\d{3})|(3\d{3}))"
     r"[- ]?(\d{3,4})[- ]?(\d{3,4})[- ]?(\d{3,5})(?![0-9A-Za-z_])"
 )
+
+
+def deobfuscate_email(text: str) -> str:
+    """contact(at)domain[dot]org -> contact@domain.org"""
+    return re.sub(rf"\s?{DOT_WORD}\s?", ".", re.sub(_AT, "@", text, flags=re.I), flags=re.I)
 
 
 def ascii_bounded(regex: str) -> str:
@@ -216,22 +218,58 @@ def ascii_bounded(regex: str) -> str:
     return regex
 
 
-def pattern_recognizers(lang: str, regions: tuple[str, ...]) -> list:
-    """Every pattern recognizer of one language: presidio's five (with the unspaced-script
-    variants), the phone recognizer without short runs, and ROOTS's two."""
+def pattern_recognizers(lang: str, regions: tuple[str, ...], home_regions: tuple[str, ...] = ()) -> list:
+    """Every pattern recognizer of one language: e-mail (with the unspaced-script and obfuscated
+    variants), phone numbers with phone-shaped evidence (`filters.pii_phone`; `regions` scanned,
+    `home_regions` the language's own), presidio's IP, card and IBAN recognizers, and ROOTS's two."""
     from presidio_analyzer import Pattern
-    from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, EmailRecognizer, IbanRecognizer, IpRecognizer
+    from presidio_analyzer.predefined_recognizers import IbanRecognizer, IpRecognizer
 
     ip_patterns = list(IpRecognizer.PATTERNS)
     ip_patterns += [Pattern(f"{p.name} (unspaced scripts)", ascii_bounded(p.regex), p.score) for p in IpRecognizer.PATTERNS]
     return [
-        EmailRecognizer(supported_language=lang, patterns=[*EmailRecognizer.PATTERNS, Pattern("Email (unspaced scripts)", EMAIL_UNSPACED, 0.5)]),
-        phone_recognizer(lang, regions),
+        email_recognizer(lang),
+        phone_recognizer(lang, regions, home_regions),
         IpRecognizer(supported_language=lang, patterns=ip_patterns),
-        CreditCardRecognizer(supported_language=lang, patterns=[*CreditCardRecognizer.PATTERNS, Pattern("Cards (unspaced scripts)", CARD_UNSPACED, 0.3)]),
+        card_recognizer(lang),
         IbanRecognizer(supported_language=lang),
         *extra_recognizers(lang),
     ]
+
+
+def email_recognizer(lang: str):
+    """E-mail addresses: spaced text, unspaced scripts, obfuscated; the domain checked by tldextract."""
+    from presidio_analyzer import Pattern
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    class AnyEmailRecognizer(EmailRecognizer):
+        """presidio's (tldextract checks the domain), also for obfuscated and unspaced-script addresses."""
+
+        def validate_result(self, pattern_text: str):
+            return super().validate_result(deobfuscate_email(pattern_text))
+
+    patterns = [
+        Pattern("Email", EMAIL_SPACED, 0.5),
+        Pattern("Email (unspaced scripts)", EMAIL_UNSPACED, 0.5),
+        Pattern("Email (obfuscated)", EMAIL_OBFUSCATED, 0.5),
+    ]
+    return AnyEmailRecognizer(supported_language=lang, patterns=patterns)
+
+
+def card_recognizer(lang: str):
+    """Card numbers (presidio's patterns and Luhn check, plus the unspaced-script variant)."""
+    from presidio_analyzer import Pattern
+    from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
+
+    class CardRecognizer(CreditCardRecognizer):
+        """presidio's (Luhn), minus digits written after a plus sign: +4915112345678 is a phone number."""
+
+        def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+            found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+            return [r for r in found if not text[: r.start].endswith(("+", "\uff0b"))]
+
+    patterns = [*CreditCardRecognizer.PATTERNS, Pattern("Cards (unspaced scripts)", CARD_UNSPACED, 0.3)]
+    return CardRecognizer(supported_language=lang, patterns=patterns)
 
 
 def extra_recognizers(lang: str) -> list:

@@ -35,17 +35,19 @@ Decisions a working group should know:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import langcodes
 from pydantic import ValidationError
 
-from filters import FILTERS
 from curation.catalog.entry import CatalogEntry, read_raw
+from curation.redact import redact
 from curation.yaml_safe import shown
+from filters import FILTERS
 from sources import ADAPTERS
 from sources.base import PATH_OPTIONS, escape_problem
 
@@ -59,22 +61,72 @@ PII_MODES = ("redact", "drop", "keep")
 FILTER_KEYS = ("skip", "pii", "thresholds")
 UNKNOWN_LOOKALIKES = {"unknown", "n/a", "na", "none", "unclear", "?", "tbd", "unk", "not known"}
 ORG_WORDS = {
-    "wg", "group", "working", "team", "university", "institute", "institution", "lab", "laboratory",
-    "foundation", "library", "archive", "museum", "association", "society", "project", "workshop",
-    "community", "committee", "council", "center", "centre", "department", "ministry", "agency",
-    "government", "organization", "organisation", "consortium", "network", "school", "college",
-    "company", "corporation", "inc", "ltd", "gmbh", "sample", "bigscience", "nonprofit", "ngo",
-    "commercial", "entity", "custodian", "private", "individual", "sourcing", "data", "research",
+    "wg",
+    "group",
+    "working",
+    "team",
+    "university",
+    "institute",
+    "institution",
+    "lab",
+    "laboratory",
+    "foundation",
+    "library",
+    "archive",
+    "museum",
+    "association",
+    "society",
+    "project",
+    "workshop",
+    "community",
+    "committee",
+    "council",
+    "center",
+    "centre",
+    "department",
+    "ministry",
+    "agency",
+    "government",
+    "organization",
+    "organisation",
+    "consortium",
+    "network",
+    "school",
+    "college",
+    "company",
+    "corporation",
+    "inc",
+    "ltd",
+    "gmbh",
+    "sample",
+    "bigscience",
+    "nonprofit",
+    "ngo",
+    "commercial",
+    "entity",
+    "custodian",
+    "private",
+    "individual",
+    "sourcing",
+    "data",
+    "research",
 }
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem; its entry label and message pass the PII redactor (`curation.redact`): they reach
+    the console and `run.log`, and quote what the entry says (a homepage, a location, YAML lines)."""
+
     file: str
     entry: str
     field: str
     message: str
     index: int | None = None  # 0-based position in `sources`, None for file-level problems
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entry", redact(self.entry))
+        object.__setattr__(self, "message", redact(self.message))
 
     def __str__(self) -> str:
         return f"{self.file}: entry {self.entry!r}: field {self.field!r}: {self.message}"
@@ -146,6 +198,7 @@ def type_message(err: dict) -> str:
 
 # ------------------------------------------------------------------ rules
 # Each rule takes (value, whole item) and yields (field path, message).
+
 
 def check_id(value: str, item: dict):
     if not ID_RE.match(value):
@@ -239,7 +292,8 @@ def check_proposed_by(value: str, item: dict):
     elif EMAIL_RE.search(text) or "@" in text:
         yield "proposed_by", "contains an e-mail address; name the working group or custodian type instead"
     elif looks_like_personal_name(text):
-        yield "proposed_by", f"{value!r} looks like a personal name; name the working group or custodian type instead"
+        # not quoted: a personal name is what must not reach the console or run.log
+        yield "proposed_by", "looks like a personal name (two or three capitalised words); name the working group or custodian type instead"
 
 
 def looks_like_personal_name(text: str) -> bool:
@@ -330,4 +384,3 @@ def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], mode
             )
             warnings.append(Problem(file, entry.id, "languages", message))
     return warnings
-

@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from curation.atomic import write_json_atomic
 from curation.counts import KEPT, Counts
 from curation.layout import part_name
+from curation.redact import redact
 from curation.runner import TaskResult
 from curation.schema import doc_id, documents_table, dump_meta
 from curation.shards import ShardWriter, stats_path
@@ -52,9 +53,7 @@ class SourceOutput:
         self.shard_counts.add(NAME, lang, self.source, outcome, text, docs=docs)
 
     def bad(self, record: BadRecord) -> None:
-        self.errors.append(
-            {"source": self.source, "path": record.path, "offset": record.offset, "problem": record.problem, "detail": record.detail}
-        )
+        self.errors.append(error_record(self.source, record))
         self.count(self.declared, f"bad_record_{record.problem}")
 
     def skipped(self, skipped: Counter) -> None:
@@ -109,6 +108,18 @@ class SourceOutput:
     def abort(self) -> None:
         if self.writer is not None:
             self.writer.abort()
+
+
+def error_record(source: str, record: BadRecord) -> dict:
+    """A bad record as auditors see it (stats files, `stats/errors-ingest.jsonl`): its location and
+    detail redacted, since both may quote a page URL or text with an e-mail, phone number or IP."""
+    return {
+        "source": source,
+        "path": redact(record.path),
+        "offset": record.offset,
+        "problem": record.problem,
+        "detail": redact(record.detail),
+    }
 
 
 def guarded(records: Iterator[RawDocument | BadRecord], path: Path) -> Iterator[RawDocument | BadRecord]:

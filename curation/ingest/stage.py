@@ -12,19 +12,19 @@ import inspect
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from curation.catalog import Catalog, CatalogEntry, load_selection
 from curation.config import IngestConfig, RunConfig, json_digest
 from curation.ingest.crawl_routing import UNMATCHED, ingest_routed, plan_routed
-from curation.layout import Layout
-from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.ingest.source_output import NAME, SourceOutput, guarded
+from curation.layout import Layout
+from curation.redact import redact
+from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.stage import Stage, StageResult
 from sources import get_adapter
 from sources.base import PATH_OPTIONS, BadRecord, RawDocument
-
 
 
 def input_folders(entry: CatalogEntry, root: Path) -> list[tuple[str, Path]]:
@@ -43,12 +43,16 @@ def input_folders(entry: CatalogEntry, root: Path) -> list[tuple[str, Path]]:
 def check_output_outside_inputs(entries: list[CatalogEntry], root: Path, config: RunConfig) -> None:
     """Refuse an output folder inside a folder a source reads: the next run would ingest its own outputs."""
     out = Path(config.output_dir).resolve()
-    crawl = [("ingest.crawl_archives", (Path(root) / re.split(r"[*?\[]", a, maxsplit=1)[0]).resolve()) for a in config.ingest.crawl_archives]
+    crawl = [
+        ("ingest.crawl_archives", (Path(root) / re.split(r"[*?\[]", a, maxsplit=1)[0]).resolve()) for a in config.ingest.crawl_archives
+    ]
     for entry in entries:
         for field, folder in input_folders(entry, root) + (crawl if entry.kind == "pseudo_crawl" else []):
             if out == folder or out.is_relative_to(folder):
-                raise ValueError(f"output folder {out} is inside {folder}, which source {entry.id!r} reads ({field}): "
-                                 "a run would read its own outputs as documents; write to a folder outside it (--out)")
+                raise ValueError(
+                    f"output folder {out} is inside {folder}, which source {entry.id!r} reads ({field}): "
+                    "a run would read its own outputs as documents; write to a folder outside it (--out)"
+                )
 
 
 def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tuple[list[Task], list[dict]]:
@@ -62,7 +66,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
         try:
             files = adapter.list_files(entry, catalog.root, config.ingest)
         except Exception as exc:  # a broken source is reported, the others still run
-            problems.append({"source": entry.id, "problem": "unlistable_source", "detail": str(exc)})
+            problems.append({"source": entry.id, "problem": "unlistable_source", "detail": redact(str(exc))})
             continue
         if entry.kind == "pseudo_crawl":  # read once per archive for all such sources
             routed.append((entry, files))
@@ -72,8 +76,14 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
             name = f"{entry.id}.{index:05d}"
             tasks.append(
                 shard_task(
-                    layout, NAME, name, paths, f"{config_hash}:{json_digest(entry_json)}",
-                    entry=entry_json, index=index, out_dir=str(layout.ingested(entry.id)),
+                    layout,
+                    NAME,
+                    name,
+                    paths,
+                    f"{config_hash}:{json_digest(entry_json)}",
+                    entry=entry_json,
+                    index=index,
+                    out_dir=str(layout.ingested(entry.id)),
                     options=config.ingest.model_dump(mode="json"),
                 )
             )

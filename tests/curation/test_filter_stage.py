@@ -19,8 +19,14 @@ from curation.shards import list_shards, read_stats
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "filters" / "catalog.yaml"
 LID_TOP = r"( top=[A-Za-z0-9-]+:[\d.]+(,[A-Za-z0-9-]+:[\d.]+){0,2})?"  # langid names its top labels, never text
-SAFE_DETAIL = re.compile(r"^(detected=\S+ score=[\d.]+" + LID_TOP + r"|lang=\S+ score=[\d.]+ min=[\d.]+" + LID_TOP + r"|words=\d+ min=\d+|ratio=[\d.]+ (max|min)=[\d.]+( n=\d+)?"
-                         r"|listed domain \(UT1 adult\) domain=[a-z0-9.-]+|listed URL prefix \(UT1 adult\)|banned word in URL)$")
+SAFE_DETAIL = re.compile(
+    r"^(detected=\S+ score=[\d.]+"
+    + LID_TOP
+    + r"|lang=\S+ score=[\d.]+ min=[\d.]+"
+    + LID_TOP
+    + r"|words=\d+ min=\d+|ratio=[\d.]+ (max|min)=[\d.]+( n=\d+)?"
+    r"|listed domain \(UT1 adult\) domain=[a-z0-9.-]+|listed URL prefix \(UT1 adult\)|banned word in URL)$"
+)
 
 
 def run(out: Path, workers: int = 1, **overrides):
@@ -179,3 +185,79 @@ def test_a_filter_failing_on_one_document_removes_only_that_document():
     assert removals == [(2, ("filter_error", "ValueError in quality"))]
     assert counts.docs("filter:quality") == 3 and counts.docs("filter:quality", "filter_error") == 1
     assert "words" in b.signals[0] and b.signals[2] == {}
+
+
+def test_pii_policy_covers_url_and_meta_of_kept_and_removed_documents(tmp_path):
+    """Issue 11: e-mails, phone numbers and keys in URLs and in meta (a page title, copied contact fields)
+    reach neither filtered/ nor removed/ in clear, also for documents removed before the PII filter;
+    URLs keep their host and path; a source whose policy is `drop` loses documents with PII only there."""
+    import gzip
+    import json
+
+    pud = {r["id"]: r for r in map(json.loads, gzip.open(CATALOG.parent / "pud_docs.jsonl.gz", "rt", encoding="utf-8"))}
+    docs = [
+        {
+            "id": "p1",
+            "text": pud["en-n01002"]["text"],
+            "url": "https://forum.example.org/u/jane.doe@example.org?tel=+4915112345678",
+            "title": "Contact Jane – jane.doe@example.org",
+            "email": "jane.doe@example.org",
+            "phone": "030 1234567",
+        },
+        {"id": "p2", "text": pud["en-n01003"]["text"], "url": "https://forum.example.org/api?api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc"},
+        {
+            "id": "p3",
+            "text": "Selling my bike, see my profile.",
+            "url": "https://forum.example.org/user/+4915112345678",
+            "contact": "jane.doe@example.org",
+        },  # too short: quality removes it before the PII filter runs
+        {"id": "p4", "text": pud["en-n01005"]["text"], "url": "https://forum.example.org/t/4412", "views": "168 000"},
+    ]
+    (tmp_path / "forum.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    entry = "{{id: {id}, name: Forum, languages: [en], license: CC BY 4.0, kind: jsonl, location: forum.jsonl, proposed_by: test, status: approved{extra}}}"
+    (tmp_path / "catalog.yaml").write_text(
+        "sources:\n  - "
+        + entry.format(id="forum", extra="")
+        + "\n  - "
+        + entry.format(id="forum_strict", extra=", filters: {pii: drop}")
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    config = load_config(
+        None, {"catalog": str(tmp_path / "catalog.yaml"), "output_dir": str(out), "workers": 1, "filter.chain": ["quality", "pii"]}
+    )
+    catalog = load_catalog(config.catalog)
+    run_ingest(catalog, list(catalog.entries), config, progress=False)
+    run_filter(catalog, list(catalog.entries), config, progress=False)
+
+    layout = Layout(out)
+    stored = [r for p in list_shards(layout.filtered()) + list_shards(layout.removed()) for r in pq.read_table(p).to_pylist()]
+    everything = json.dumps(stored, ensure_ascii=False, default=str)
+    for secret in ("jane.doe", "4915112345678", "1234567", "sk_live_"):
+        assert secret not in everything
+    forum = [r for r in stored if r["source"] == "forum"]
+    urls = sorted(r["url"] for r in forum)
+    assert urls == [
+        "https://forum.example.org/api?api_key=<SECRET>",
+        "https://forum.example.org/t/4412",
+        "https://forum.example.org/u/<EMAIL>?tel=<PHONE>",
+        "https://forum.example.org/user/<PHONE>",
+    ]
+    metas = {r["url"]: json.loads(r["meta"]) if r["meta"] else None for r in forum}
+    assert metas["https://forum.example.org/u/<EMAIL>?tel=<PHONE>"] == {
+        "email": "<EMAIL>",
+        "phone": "<PHONE>",
+        "title": "Contact Jane – <EMAIL>",
+    }
+    assert metas["https://forum.example.org/user/<PHONE>"] == {"contact": "<EMAIL>"}  # removed by quality, redacted on the way out
+    assert metas["https://forum.example.org/t/4412"] == {"views": "168 000"}  # a number, not a phone
+    assert {r["reason"] for r in forum if "reason" in r} == {"too_few_words"}
+    # the strict source drops every document with PII in any column; the clean one stays
+    strict = {r["url"]: r.get("reason") for r in stored if r["source"] == "forum_strict"}
+    assert strict == {
+        "https://forum.example.org/u/<EMAIL>?tel=<PHONE>": "contains_pii",
+        "https://forum.example.org/api?api_key=<SECRET>": "contains_pii",
+        "https://forum.example.org/user/<PHONE>": "too_few_words",
+        "https://forum.example.org/t/4412": None,
+    }
