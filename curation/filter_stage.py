@@ -29,6 +29,7 @@ from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_tas
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, read_batches
 from curation.stage import Stage, StageResult
+from curation.stats import sources_losing
 from filters import get_filter_class
 from filters.base import Batch, Filter, apply_filter
 
@@ -256,6 +257,9 @@ def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
     result = StageResult.of_tasks(results, problems)
     kept = result.counts.docs(stage=NAME, outcome=KEPT)
     result.facts |= {"kept": kept, "removed": result.counts.docs(stage=NAME) - kept}
+    losing = sources_losing(result.counts, f"{NAME}:langid")
+    if losing:  # most often a language the model cannot output: say so, never lose a source silently
+        result.facts["sources losing over half at langid"] = ", ".join(f"{s} ({lost:,} of {n:,})" for s, (lost, n) in losing.items())
     return result
 
 

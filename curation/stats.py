@@ -59,6 +59,20 @@ def write_stats(layout: Layout) -> Path:
     return path
 
 
+def sources_losing(counts: Counts, stage: str, share: float = 0.5) -> dict[str, tuple[int, int]]:
+    """Sources of which `stage` removed more than `share` of the documents it saw: source → (removed, seen).
+
+    How a source whose language the language-ID model cannot output shows up (`filter:langid`)."""
+    seen: dict[str, list[int]] = {}
+    for (st, _lang, source, outcome), values in counts.rows.items():
+        if st == stage:
+            slot = seen.setdefault(source, [0, 0])
+            slot[1] += values[0]
+            if outcome != KEPT:
+                slot[0] += values[0]
+    return {src: (lost, total) for src, (lost, total) in sorted(seen.items()) if total and lost / total > share}
+
+
 @dataclass(frozen=True)
 class Mismatch:
     stage: str

@@ -14,7 +14,7 @@ from curation.counts import KEPT, Counts
 from curation.dedup import REASONS
 from curation.layout import Layout
 from curation.pipeline import counted_stages
-from curation.stats import Mismatch, collect, reconcile
+from curation.stats import Mismatch, collect, reconcile, sources_losing
 
 # shown for every language, even at zero; other dedup reasons (already_indexed) where they occur
 DUPLICATE_OUTCOMES = tuple(REASONS[step] for step in ("exact", "url", "near"))
@@ -80,6 +80,7 @@ class RunFacts:
     filter_steps: list[FilterStep]
     duplicates: dict[str, Duplicates]
     mismatches: list[Mismatch] = field(default_factory=list)
+    langid_losses: dict[str, tuple[int, int]] = field(default_factory=dict)  # source → (removed, seen) over half
 
     def final_stage(self) -> str | None:
         return self.present[-1] if self.present else None
@@ -173,6 +174,7 @@ def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
         filter_steps=filter_steps,
         duplicates=duplicates,
         mismatches=reconcile(counts),
+        langid_losses=sources_losing(counts, "filter:langid"),
     )
 
 

@@ -237,6 +237,14 @@ def section_sources(f: RunFacts, catalog: Catalog | None, catalog_problem: str |
     parts = ['<h2 id="sources">Sources</h2>']
     if catalog_problem:
         parts.append(missing(f"Catalog not available, licenses unknown: {catalog_problem}"))
+    if f.langid_losses:
+        lost = ", ".join(f"{src} ({n_lost:,} of {n:,})" for src, (n_lost, n) in f.langid_losses.items())
+        parts.append(
+            missing(
+                f"Language ID removed more than half of these sources' documents: {lost}. "
+                "Check that the model can output their declared languages (`curation catalog validate`)."
+            )
+        )
     entries = {en.id: en for en in catalog.entries} if catalog else {}
     header = (
         ["source", "name", "license", "kind", "languages"] + [f"docs {stage_labels()[s]}" for s in f.present] + ["bytes final", "tokens"]

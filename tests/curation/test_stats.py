@@ -38,3 +38,19 @@ def test_stats_table_and_cli_over_an_ingest_run(tmp_path: Path, make_jsonl_sourc
     assert result.exit_code == 0, result.output
     assert "ccnet,kept,30," in result.stdout
     assert "counts reconcile" in result.output
+
+
+def test_sources_losing_over_half_at_langid_are_named_in_the_filter_summary_and_the_report():
+    from curation.report.facts import compute_facts
+    from curation.report.html import section_sources
+    from curation.stats import sources_losing
+
+    c = Counts()
+    for _ in range(9):
+        c.add("filter:langid", "en", "zulu_news", "lang_not_declared", "x")  # a language the model lacks
+    c.add("filter:langid", "zu", "zulu_news", "kept", "x")
+    for outcome in ("kept", "kept", "lang_not_declared"):
+        c.add("filter:langid", "en", "english_web", outcome, "x")
+    assert sources_losing(c, "filter:langid") == {"zulu_news": (9, 10)}
+    html = section_sources(compute_facts(c), None, None)
+    assert "more than half" in html and "zulu_news (9 of 10)" in html and "english_web (" not in html
