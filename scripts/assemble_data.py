@@ -155,6 +155,7 @@ COPIES = {
     "samples/data/web/dolma/sample-0001.warc.gz": "web-archives/dolma/sample-0001.warc.gz",
     # tests/data/
     "tests/data/core/cc_en_head-0091.jsonl.gz": "web-archives/dolma/cc_en_head-0091.jsonl.gz",
+    "tests/data/filters/cc_en_head-0091.jsonl.gz": "web-archives/dolma/cc_en_head-0091.jsonl.gz",
     "tests/data/lid/SOURCES.tsv": "lid/ud-pud/SOURCES.tsv",
     "tests/data/dedup/ud-pud/SOURCES.tsv": "lid/ud-pud/SOURCES.tsv",
     **{f"tests/data/dedup/ud-pud/{lang}.tsv": f"lid/ud-pud/{lang}.tsv" for lang in "ar de en es fr hi ja ru th zh".split()},
