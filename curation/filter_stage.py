@@ -250,11 +250,11 @@ def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
     tasks, problems = plan(catalog, entries, config)
     results = run_tasks(tasks, filter_shard, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
-    remove_stale(_written_folders(entries, layout), [o for r in results for o in r.outputs])
+    result = StageResult.of_tasks(results, problems)
+    remove_stale(_written_folders(entries, layout), result.outputs)
     errors_path = layout.errors(NAME)
     errors_path.parent.mkdir(parents=True, exist_ok=True)
     errors_path.write_text("".join(json.dumps(p, sort_keys=True) + "\n" for p in problems), encoding="utf-8")
-    result = StageResult.of_tasks(results, problems)
     kept = result.counts.docs(stage=NAME, outcome=KEPT)
     result.facts |= {"kept": kept, "removed": result.counts.docs(stage=NAME) - kept}
     losing = sources_losing(result.counts, f"{NAME}:langid")

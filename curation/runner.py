@@ -220,10 +220,3 @@ class _progress:
     def __exit__(self, *exc) -> None:
         if self.enabled:
             self._bar.__exit__(*exc)
-
-
-def merge_counts(results: Iterable[TaskResult]) -> Counts:
-    total = Counts()
-    for r in results:
-        total.merge(r.counts)
-    return total

@@ -79,7 +79,7 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
         raise FileNotFoundError(f"dedup: no input shards in {[str(d) for d in input_dirs(config)]}")
     if priorities is None:
         priorities = catalog_priorities(config)
-    config_hash = json_digest({"dedup": config.section_hash("dedup"), "priorities": sorted(priorities.items())})
+    config_hash = json_digest({"dedup": config.section_hash(STAGE.section), "priorities": sorted(priorities.items())})
     task = shard_task(layout, NAME, "all", paths, config_hash)
     done = run_job(task, functools.partial(_run_job, config, spark, priorities, log))
     kept = done.counts.docs(outcome=KEPT)

@@ -33,19 +33,18 @@ def input_folders(entry: CatalogEntry, root: Path) -> list[tuple[str, Path]]:
     for name in PATH_OPTIONS.get(entry.kind, ()):
         value = entry.options.get(name) or []
         texts += [(f"options.{name}", t) for t in ([value] if isinstance(value, str) else value)]
-    folders = []
-    for field, text in texts:
-        fixed = re.split(r"[*?\[]", str(text), maxsplit=1)[0]
-        folders.append((field, (Path(root) / fixed).resolve()))
-    return folders
+    return [(field, _fixed_folder(root, text)) for field, text in texts]
+
+
+def _fixed_folder(root: Path, pattern: str) -> Path:
+    """The part of a path or glob before its first wildcard, resolved under `root`."""
+    return (Path(root) / re.split(r"[*?\[]", str(pattern), maxsplit=1)[0]).resolve()
 
 
 def check_output_outside_inputs(entries: list[CatalogEntry], root: Path, config: RunConfig) -> None:
     """Refuse an output folder inside a folder a source reads: the next run would ingest its own outputs."""
     out = Path(config.output_dir).resolve()
-    crawl = [
-        ("ingest.crawl_archives", (Path(root) / re.split(r"[*?\[]", a, maxsplit=1)[0]).resolve()) for a in config.ingest.crawl_archives
-    ]
+    crawl = [("ingest.crawl_archives", _fixed_folder(root, a)) for a in config.ingest.crawl_archives]
     for entry in entries:
         for field, folder in input_folders(entry, root) + (crawl if entry.kind == "pseudo_crawl" else []):
             if out == folder or out.is_relative_to(folder):
@@ -59,7 +58,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
     """Tasks for every file of every selected entry, plus sources that could not be listed."""
     check_output_outside_inputs(entries, catalog.root, config)
     layout = Layout(config.output_dir)
-    config_hash = config.section_hash("ingest")
+    config_hash = config.section_hash(STAGE.section)
     tasks, problems, routed = [], [], []
     for entry in entries:
         adapter = get_adapter(entry.kind)

@@ -89,7 +89,7 @@ def run_train(config: RunConfig, progress: bool = True) -> StageResult:
     shards = list_shards(input_dir)
     if not may_hold_documents(shards):  # every document was removed upstream: nothing to learn from, nothing stale kept
         return StageResult(facts={"tokenizer": f"not trained: no documents in {input_dir}"})
-    task = shard_task(layout, NAME, "tokenizer", shards, config.section_hash("tokenizer"), input_dir=str(input_dir))
+    task = shard_task(layout, NAME, "tokenizer", shards, config.section_hash(STAGE.section), input_dir=str(input_dir))
     result = run_job(task, functools.partial(_train_job, config))
     return StageResult(tasks=1, resumed=int(result.skipped), outputs=result.outputs, facts=result.facts)
 

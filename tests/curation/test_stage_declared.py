@@ -52,7 +52,7 @@ def run_toy(config, progress: bool = True) -> StageResult:
             "toy",
             str(shard.relative_to(source).with_suffix("")).replace("/", "."),
             [shard],
-            config.section_hash("toy"),
+            config.section_hash(TOY.section),
             out=str(toy_output(layout) / shard.relative_to(source)),
             min_chars=config.toy.min_chars,
         )
