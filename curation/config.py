@@ -111,7 +111,8 @@ BLOOM_SPECIAL_TOKENS = ["<unk>", "<s>", "</s>", "<pad>"]
 class TokenizerConfig(Section):
     # documents to sample from (default: OUT/deduped)
     input_dir: Path | None = None
-    vocab_size: int = Field(250_680, ge=300, description="BLOOM: 250,680 (special tokens included)")
+    # special tokens included; unset: scales with the training sample (curation.tokenizer.train.default_vocab_size)
+    vocab_size: int | None = Field(None, ge=300, description="BLOOM: 250,680; unset: one entry per 2 KiB of sample")
     min_frequency: int = Field(0, ge=0)
     special_tokens: list[str] = Field(default_factory=lambda: list(BLOOM_SPECIAL_TOKENS))
     # transformers roles (bos/eos/unk/pad) of some special tokens, written to tokenizer_config.json
@@ -122,6 +123,8 @@ class TokenizerConfig(Section):
     split_regex: str = BLOOM_SPLIT_REGEX
     alpha: float = Field(0.3, gt=0, le=1, description="sampling exponent: p_l ∝ n_l^alpha")
     sample_bytes: int | None = Field(None, ge=1, description="sample size in bytes (default: the corpus size)")
+    # every language with text gets at least this many bytes (or all it has) and 20 documents (or all) in the sample
+    min_language_bytes: int = Field(1 << 20, ge=0)
     seed: int = 0
     # held-out parallel text (TSV with a header naming `lang` and `text` columns) for the fertility report
     fertility_text: Path | None = None
@@ -145,7 +148,15 @@ class TokenizeConfig(Section):
     group_by: Literal["lang", "source"] = "lang"
     # a dataset's .bin is closed before it would pass this size (a larger document gets a file of its own)
     max_bin_bytes: int = Field(4 << 30, ge=1)
-    alpha: float = Field(0.3, gt=0, le=1, description="blend weights: group share ∝ tokens^alpha")
+    alpha: float = Field(0.3, gt=0, le=1, description="blend weights: group share ∝ bytes^alpha")
+    # no dataset is read more than this many times in one pass over the train blend (or in train_tokens)
+    max_epochs: float = Field(4.0, ge=1)
+    # the training budget in tokens that max_epochs is counted against (default: one pass over the train split)
+    train_tokens: int | None = Field(None, ge=1)
+    # documents held out per group (by a hash of their id), only in groups of at least heldout_min_docs documents
+    valid_fraction: float = Field(0.01, ge=0, lt=0.5)
+    test_fraction: float = Field(0.01, ge=0, lt=0.5)
+    heldout_min_docs: int = Field(100, ge=1)
     batch_docs: int = Field(1024, ge=1)
     # word pieces whose ids each worker keeps (≈ 250 bytes each); speed only, never the output
     piece_cache: int = Field(500_000, ge=0)

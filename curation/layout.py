@@ -76,17 +76,21 @@ class Layout:
         """Per-input-shard token intermediates of `curation tokenize` (merged into the datasets)."""
         return self.tokens() / "_parts"
 
-    def token_docs(self, name: str, index: int) -> Path:
+    def token_split_dir(self, split: str) -> Path:
+        """Datasets of a split: the train split's in tokens/ itself, valid's and test's in tokens/<split>/."""
+        return self.tokens() if split == "train" else self.tokens() / split
+
+    def token_docs(self, name: str, index: int, split: str = "train") -> Path:
         """Side table of a dataset: each document's id, source, language and token offset."""
-        return self.tokens() / f"{name}_{index:05d}.docs.parquet"
+        return self.token_split_dir(split) / f"{name}_{index:05d}.docs.parquet"
 
-    def token_stats(self, name: str, index: int) -> Path:
-        """Counts (stage × language × source) of one dataset, like a shard's stats sidecar."""
-        return self.tokens() / f"{name}_{index:05d}.stats.json"
+    def token_stats(self, name: str, index: int, split: str = "train") -> Path:
+        """Counts of one token dataset (language × source × outcome, with tokens)."""
+        return self.token_split_dir(split) / f"{name}_{index:05d}.stats.json"
 
-    def token_prefix(self, name: str, index: int) -> Path:
-        """Megatron dataset prefix; `.bin` and `.idx` are added by the writer."""
-        return self.tokens() / f"{name}_{index:05d}"
+    def token_prefix(self, name: str, index: int, split: str = "train") -> Path:
+        """Megatron dataset prefix: `<prefix>.bin` and `<prefix>.idx`."""
+        return self.token_split_dir(split) / f"{name}_{index:05d}"
 
     def token_manifest(self) -> Path:
         return self.tokens() / "manifest.json"

@@ -224,6 +224,7 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
                 by_lang_tokens[lang] = by_lang_tokens.get(lang, 0) + n
                 by_source_tokens[row["source"]] = by_source_tokens.get(row["source"], 0) + n
             write_json_atomic(layout.tokens() / f"{lang}_00000.stats.json", {"stage": "tokenize", "counts": counts.to_json()})
+        from curation.config import TokenizeConfig
         from curation.megatron.manifest import DatasetInfo, build_manifest
 
         infos = [
@@ -231,6 +232,7 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
                 f"{lang}_00000",
                 lang,
                 tokens=n,
+                bytes=sum(len(r["text"].encode()) for r in final if r["lang"] == lang),
                 docs=sum(1 for r in final if r["lang"] == lang),
                 langs={lang: [0, n]},
                 sources={
@@ -240,7 +242,7 @@ def _build_audit_run(root: Path, stages=AUDIT_STAGES) -> Path:
             )
             for lang, n in sorted(by_lang_tokens.items())
         ]
-        write_json_atomic(layout.token_manifest(), build_manifest(infos, {"sha256": "0" * 64}, "lang", 0.3, {}, 0))
+        write_json_atomic(layout.token_manifest(), build_manifest(infos, {"sha256": "0" * 64}, TokenizeConfig(), {}, 0))
     write_stats(layout)
     return out
 

@@ -1,10 +1,10 @@
 """`tokens/manifest.json`: what a trainer and an auditor need to trust and use the token datasets.
 
 The tokenizer's hash, per-language and per-source document and token counts, every
-file's checksum, and a data blend in the form Megatron's `--data-path` takes
-(`weight prefix weight prefix ...`). Blend weights use the same α-smoothing as the
-tokenizer's sample: a group (language or source) gets a share ∝ tokens^α, split
-among its datasets by their tokens.
+file's checksum, and one blend per split (train, valid, test) in the form Megatron's
+`--train-data-path` / `--valid-data-path` / `--test-data-path` take (`weight prefix ...`),
+each listing only that split's non-empty datasets, so no dataset has an empty split for
+Megatron to wait on. Weights: `curation.megatron.blend` (bytes^α per group, epochs capped).
 """
 
 from __future__ import annotations
@@ -12,15 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from curation.tokenizer.sampling import smoothed_shares
+from curation.megatron import blend
+
+SPLITS = ("train", "valid", "test")
+MEGATRON_FLAGS = {"train": "--train-data-path", "valid": "--valid-data-path", "test": "--test-data-path"}
 
 
 @dataclass
 class DatasetInfo:
-    name: str  # the prefix's file name, e.g. `en_00000`
+    name: str  # the prefix relative to tokens/, e.g. `en_00000` or `valid/en_00000`
     group: str  # the language or source it holds
+    split: str = "train"
     docs: int = 0
     tokens: int = 0
+    bytes: int = 0  # UTF-8 bytes of its documents' text
+    chars: int = 0
     langs: dict[str, list[int]] = field(default_factory=dict)  # lang → [docs, tokens]
     sources: dict[str, list[int]] = field(default_factory=dict)
     files: dict[str, dict] = field(default_factory=dict)  # kind → {"name", "bytes", "sha256"}
@@ -29,32 +35,35 @@ class DatasetInfo:
         return {
             "name": self.name,
             "group": self.group,
+            "split": self.split,
             "docs": self.docs,
             "tokens": self.tokens,
+            "bytes": self.bytes,
+            "chars": self.chars,
             "langs": {k: {"docs": v[0], "tokens": v[1]} for k, v in sorted(self.langs.items())},
             "sources": {k: {"docs": v[0], "tokens": v[1]} for k, v in sorted(self.sources.items())},
             "files": dict(sorted(self.files.items())),
         }
 
 
-def blend(datasets: Iterable[DatasetInfo], alpha: float) -> list[tuple[float, str]]:
-    """(weight, prefix) pairs: group share ∝ tokens^α, divided among the group's datasets by tokens."""
-    datasets = list(datasets)
-    group_tokens: dict[str, int] = {}
-    for d in datasets:
-        group_tokens[d.group] = group_tokens.get(d.group, 0) + d.tokens
-    shares = smoothed_shares(group_tokens, alpha)
-    pairs = []
-    for d in datasets:
-        weight = shares[d.group] * d.tokens / group_tokens[d.group] if group_tokens[d.group] else 0.0
-        pairs.append((float(f"{weight:.12g}"), d.name))
-    return pairs
+def split_blends(datasets: list[DatasetInfo], alpha: float, max_epochs: float, train_tokens: int | None) -> dict:
+    """Per split: its token budget, weights with epochs, and Megatron's data-path value."""
+    out = {}
+    for split in SPLITS:
+        parts = [blend.BlendPart(d.name, d.group, d.bytes, d.tokens) for d in datasets if d.split == split]
+        budget = train_tokens if split == "train" else None
+        rows = blend.weights(parts, alpha, max_epochs, budget)
+        out[split] = {
+            "tokens_per_pass": int(budget or sum(p.tokens for p in parts)),
+            "weights": rows,
+            "data_path": blend.data_path(rows),
+        }
+    return out
 
 
-def data_path(pairs: Iterable[tuple[float, str]], directory: str = "") -> str:
-    """Megatron's `--data-path` value; prefixes are relative to the manifest unless a directory is given."""
-    prefix = directory.rstrip("/") + "/" if directory else ""
-    return " ".join(f"{w!r} {prefix}{name}" for w, name in pairs)
+def megatron_arguments(blends: dict) -> str:
+    """The data arguments of Megatron-LM's pretrain_gpt.py, run from tokens/ (no --split: one blend per split)."""
+    return " ".join(f"{MEGATRON_FLAGS[s]} {blends[s]['data_path']}" for s in SPLITS if blends[s]["weights"])
 
 
 def _totals(datasets: Iterable[DatasetInfo], attr: str) -> dict[str, dict[str, int]]:
@@ -67,19 +76,13 @@ def _totals(datasets: Iterable[DatasetInfo], attr: str) -> dict[str, dict[str, i
     return {k: {"docs": v[0], "tokens": v[1]} for k, v in sorted(out.items())}
 
 
-def build_manifest(
-    datasets: list[DatasetInfo],
-    tokenizer: dict,
-    group_by: str,
-    alpha: float,
-    skipped: dict[str, int],
-    errors: int,
-) -> dict:
-    pairs = blend(datasets, alpha)
+def build_manifest(datasets: list[DatasetInfo], tokenizer: dict, options, skipped: dict[str, int], errors: int) -> dict:
+    """`options`: the tokenize config (group_by, alpha, max_epochs, train_tokens, split fractions)."""
+    blends = split_blends(datasets, options.alpha, options.max_epochs, options.train_tokens)
     return {
         "format": "megatron-indexed-dataset (MMIDIDX v1), one sequence per document, end-of-document token appended",
         "tokenizer": tokenizer,
-        "group_by": group_by,
+        "group_by": options.group_by,
         "totals": {"docs": sum(d.docs for d in datasets), "tokens": sum(d.tokens for d in datasets)},
         "langs": _totals(datasets, "langs"),
         "sources": _totals(datasets, "sources"),
@@ -87,8 +90,11 @@ def build_manifest(
         "errors": errors,
         "datasets": [d.to_json() for d in datasets],
         "blend": {
-            "alpha": alpha,
-            "weights": [{"dataset": name, "weight": w} for w, name in pairs],
-            "data_path": data_path(pairs),
+            "alpha": options.alpha,
+            "weight_by": "bytes",
+            "max_epochs": options.max_epochs,
+            "heldout": {"valid": options.valid_fraction, "test": options.test_fraction, "min_group_docs": options.heldout_min_docs},
+            "splits": blends,
+            "megatron_args": megatron_arguments(blends),
         },
     }

@@ -30,19 +30,23 @@ from curation.atomic import write_json_atomic
 from curation.config import RunConfig, TokenizeConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
+from curation.megatron.blend import BlendError
 from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_table
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
-from curation.megatron.manifest import DatasetInfo, build_manifest
+from curation.megatron.manifest import SPLITS, DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.shards import list_shards, may_hold_documents, read_batches, sha256_file
 from curation.stage import Stage, StageResult, default_input
+from curation.tokenizer.folder import load_encoding_tokenizer, special_ids
+from curation.tokenizer.sampling import uniform
 
 NAME = "tokenize"
 UNDETERMINED = "und"
 EMPTY = "empty_text"
 UNREADABLE = "unreadable_shard"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+HELDOUT_SEED = 957  # not the tokenizer sample's seed: held-out documents are not the ones it favoured
 
 
 class TokenizeError(RuntimeError):
@@ -68,21 +72,19 @@ _TOKENIZERS: dict[tuple[str, str], tuple] = {}
 
 
 def load_tokenizer(path: str | Path, sha256: str, eod_token: str) -> tuple:
-    """(tokenizer, eod id, token dtype); special-token strings inside documents are encoded as text."""
+    """(tokenizer, eod id, token dtype, special ids); special-token strings inside documents are text
+    (the policy of `curation.tokenizer.folder`, the same as the shipped tokenizer folder's)."""
     key = (str(path), sha256)
     if key not in _TOKENIZERS:
-        from tokenizers import Tokenizer
-
         actual = sha256_file(Path(path))
         if actual != sha256:
             raise TokenizeError(f"{path}: changed during the run (sha256 {actual[:12]}…, expected {sha256[:12]}…)")
-        tokenizer = Tokenizer.from_file(str(path))
-        # a document containing the text "</s>" must not get an end-of-document id in the middle
-        tokenizer.encode_special_tokens = True
+        tokenizer = load_encoding_tokenizer(path)
         eod = tokenizer.token_to_id(eod_token)
         if eod is None:
             raise TokenizeError(f"{path}: the end-of-document token {eod_token!r} is not in the vocabulary")
-        _TOKENIZERS[key] = (tokenizer, eod, token_dtype(tokenizer.get_vocab_size(with_added_tokens=True)))
+        specials = np.array(sorted(special_ids(tokenizer)), dtype=np.int64)
+        _TOKENIZERS[key] = (tokenizer, eod, token_dtype(tokenizer.get_vocab_size(with_added_tokens=True)), specials)
     return _TOKENIZERS[key]
 
 
@@ -135,18 +137,27 @@ class _Group:
         self.tables: list[pa.Table] = []  # side-table slices, one per batch run
 
 
-def _encode(encoder: Encoder, texts: list[str], eod: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenated tokens of the texts, each followed by `eod`, and each document's length."""
+class SpecialIdInText(TokenizeError):
+    """A document's text encoded to a special id: the tokenizer breaks the special-token policy."""
+
+
+def _encode(encoder: Encoder, texts: list[str], eod: int, dtype: np.dtype, specials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated tokens of the texts, each followed by `eod`, and each document's length.
+    A special id from a document's own text (a tokenizer whose merges rebuild `</s>`) is an error."""
     ids = encoder(texts)
     lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
     flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=dtype, count=int(lengths.sum()))
+    bad = np.flatnonzero(np.isin(flat, specials))
+    if len(bad):
+        doc = int(np.searchsorted(np.cumsum(lengths), bad[0], side="right"))
+        raise SpecialIdInText(doc, int(flat[bad[0]]))
     return np.insert(flat, np.cumsum(lengths), dtype.type(eod)), lengths + 1
 
 
 def encode_shard(task: Task) -> TaskResult:
     """Encode one shard into per-group parts; an unreadable shard is reported, not fatal."""
     options = TokenizeConfig.model_validate(task.payload["options"])
-    _tokenizer, eod, dtype = load_tokenizer(task.payload["tokenizer"], task.payload["tokenizer_sha256"], options.eod_token)
+    _tokenizer, eod, dtype, specials = load_tokenizer(task.payload["tokenizer"], task.payload["tokenizer_sha256"], options.eod_token)
     encoder = load_encoder(task.payload["tokenizer"], task.payload["tokenizer_sha256"], options.eod_token, options.piece_cache)
     shard = Path(task.inputs[0])
     part_dir = Path(task.payload["part_dir"])
@@ -155,7 +166,9 @@ def encode_shard(task: Task) -> TaskResult:
     groups: dict[str, _Group] = {}
     try:
         for batch in read_batches(shard, columns=["id", "source", "lang", "text"], batch_size=options.batch_docs):
-            _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result)
+            _encode_batch(batch, encoder, eod, dtype, specials, options, part_dir, groups, result)
+    except SpecialIdInText as exc:  # the tokenizer's fault, not the shard's: stops the run
+        raise SpecialIdInText(f"{shard}: {exc}") from None
     except Exception as exc:  # corrupt Parquet, missing column: report this shard, keep the run going
         for g in groups.values():
             g.writer.abort()
@@ -189,7 +202,7 @@ def _count(counts: Counts, table: pa.Table, outcome: str) -> None:
         row[3] += r["tokens_sum"] or 0
 
 
-def _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result) -> None:
+def _encode_batch(batch, encoder, eod, dtype, specials, options, part_dir, groups, result) -> None:
     text = batch.column("text")
     nbytes = pc.binary_length(text).fill_null(0)
     keep = pc.greater(nbytes, 0)
@@ -214,7 +227,15 @@ def _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result)
         text = batch.column("text")
     if batch.num_rows == 0:
         return
-    tokens, lengths = _encode(encoder, text.to_pylist(), eod, dtype)
+    try:
+        tokens, lengths = _encode(encoder, text.to_pylist(), eod, dtype, specials)
+    except SpecialIdInText as exc:
+        doc, token = exc.args
+        raise SpecialIdInText(
+            f"document {batch.column('id')[doc].as_py()}: field 'text' encodes to special id {token}: the tokenizer's merges "
+            "rebuild a special-token string, so a literal special token in text would become a special id; retrain it with "
+            "`curation tokenizer train` (which never learns special-token strings)"
+        ) from None
     side = pa.table(
         [
             batch.column("id"),
@@ -246,12 +267,13 @@ def _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result)
 
 
 class _Output:
-    """The dataset being filled for one group."""
+    """The dataset being filled for one group and split."""
 
-    def __init__(self, layout: Layout, group: str, index: int, dtype: np.dtype):
-        self.layout, self.group, self.index = layout, group, index
-        self.name = f"{group}_{index:05d}"
-        self.writer = IndexedWriter(layout.token_prefix(group, index), dtype)
+    def __init__(self, layout: Layout, group: str, index: int, dtype: np.dtype, split: str):
+        self.layout, self.group, self.index, self.split = layout, group, index, split
+        self.prefix = layout.token_prefix(group, index, split)
+        self.name = self.prefix.relative_to(layout.tokens()).as_posix()
+        self.writer = IndexedWriter(self.prefix, dtype)
         self.tables: list[pa.Table] = []
 
     def add(self, reader: IndexedReader, table: pa.Table, first: int, last: int) -> None:
@@ -262,10 +284,11 @@ class _Output:
     def close(self) -> DatasetInfo:
         self.writer.close()
         part = pa.concat_tables(self.tables) if self.tables else PART_SCHEMA.empty_table()
-        docs_path = self.layout.token_docs(self.group, self.index)
+        docs_path = self.layout.token_docs(self.group, self.index, self.split)
         table = finish_table(part)
         write_doc_table(docs_path, table)
-        info = DatasetInfo(name=self.name, group=self.group, docs=self.writer.documents, tokens=self.writer.tokens)
+        info = DatasetInfo(name=self.name, group=self.group, split=self.split, docs=self.writer.documents, tokens=self.writer.tokens)
+        info.bytes, info.chars = (int(pc.sum(table.column(c)).as_py() or 0) for c in ("bytes", "chars"))
         counts = Counts()
         _count(counts, table, KEPT)
         for (_stage, lang, source, _outcome), (docs, _b, _c, tokens) in counts.rows.items():
@@ -273,20 +296,63 @@ class _Output:
                 entry = getattr(info, attr).setdefault(key, [0, 0])
                 entry[0] += docs
                 entry[1] += tokens
-        stats = self.layout.token_stats(self.group, self.index)
+        stats = self.layout.token_stats(self.group, self.index, self.split)
         write_json_atomic(stats, {"stage": NAME, "dataset": self.name, "counts": counts.to_json()})
-        prefix = self.layout.token_prefix(self.group, self.index)
+        files = {"bin": bin_path(self.prefix), "idx": idx_path(self.prefix), "docs": docs_path, "stats": stats}
+        sha = {"bin": self.writer.sha256["bin"], "idx": self.writer.sha256["idx"]}
         info.files = {
-            "bin": {"name": bin_path(prefix).name, "bytes": self.writer.bin_bytes, "sha256": self.writer.sha256["bin"]},
-            "idx": {"name": idx_path(prefix).name, "bytes": idx_path(prefix).stat().st_size, "sha256": self.writer.sha256["idx"]},
-            "docs": {"name": docs_path.name, "bytes": docs_path.stat().st_size, "sha256": sha256_file(docs_path)},
-            "stats": {"name": stats.name, "bytes": stats.stat().st_size, "sha256": sha256_file(stats)},
+            kind: {
+                "name": path.relative_to(self.layout.tokens()).as_posix(),
+                "bytes": path.stat().st_size,
+                "sha256": sha.get(kind) or sha256_file(path),
+            }
+            for kind, path in files.items()
         }
         return info
 
 
+class _GroupWriter:
+    """One group's datasets, per split, each closed before it would pass `max_bin_bytes`."""
+
+    def __init__(self, layout: Layout, group: str, dtype: np.dtype, max_bin_bytes: int):
+        self.layout, self.group, self.dtype, self.max_bin_bytes = layout, group, dtype, max_bin_bytes
+        self.current: dict[str, _Output] = {}
+        self.count: dict[str, int] = {}
+        self.infos: list[DatasetInfo] = []
+
+    def add(self, split: str, reader: IndexedReader, table: pa.Table, first: int, last: int) -> None:
+        sizes = reader.sizes[first:last].astype(np.int64) * self.dtype.itemsize
+        i = first
+        while i < last:
+            current = self.current.get(split)
+            if current is None:
+                index = self.count[split] = self.count.get(split, -1) + 1
+                current = self.current[split] = _Output(self.layout, self.group, index, self.dtype, split)
+            room = self.max_bin_bytes - current.writer.bin_bytes
+            fit = int(np.searchsorted(np.cumsum(sizes[i - first :]), room, side="right"))
+            if fit == 0 and current.writer.documents == 0:
+                fit = 1  # a document larger than the cap gets a file of its own
+            if fit == 0:
+                self.infos.append(self.current.pop(split).close())
+                continue
+            current.add(reader, table, i, i + fit)
+            i += fit
+
+    def close(self) -> list[DatasetInfo]:
+        self.infos += [self.current.pop(split).close() for split in SPLITS if split in self.current]
+        return sorted(self.infos, key=lambda info: (SPLITS.index(info.split), info.name))
+
+
+def split_labels(ids: list[str], options: TokenizeConfig) -> np.ndarray:
+    """Each document's split (index into SPLITS), from a seeded hash of its id: the same on every run."""
+    u = np.array([uniform(HELDOUT_SEED, i) for i in ids])
+    return np.where(u < options.valid_fraction, 1, np.where(u < options.valid_fraction + options.test_fraction, 2, 0))
+
+
 def merge(results: list[TaskResult], layout: Layout, options: TokenizeConfig, dtype: np.dtype) -> list[DatasetInfo]:
-    """Parts → datasets, group by group, in task (sorted shard) order."""
+    """Parts → datasets, group by group, in task (sorted shard) order; each group's documents of all shards
+    go to one dataset per split (more only past `max_bin_bytes`). Only a group of at least
+    `heldout_min_docs` documents gives documents to valid and test."""
     parts: dict[str, list[Path]] = {}
     for r in results:
         for out in r.outputs:
@@ -295,39 +361,29 @@ def merge(results: list[TaskResult], layout: Layout, options: TokenizeConfig, dt
                 parts.setdefault(prefix.name, []).append(prefix)
     infos = []
     for group in sorted(parts):
-        index = 0
-        current: _Output | None = None
-        for prefix in parts[group]:
-            reader = IndexedReader(prefix)
+        readers = [IndexedReader(prefix) for prefix in parts[group]]
+        heldout = sum(len(r) for r in readers) >= options.heldout_min_docs
+        writer = _GroupWriter(layout, group, dtype, options.max_bin_bytes)
+        for prefix, reader in zip(parts[group], readers):
             if reader.dtype != dtype:
                 raise TokenizeError(f"{prefix}: part has dtype {reader.dtype}, expected {dtype}")
             table = pq.read_table(Path(f"{prefix}.docs.parquet"))
-            sizes = reader.sizes.astype(np.int64) * dtype.itemsize
-            i, n = 0, len(reader)
-            while i < n:
-                if current is None:
-                    current = _Output(layout, group, index, dtype)
-                    index += 1
-                room = options.max_bin_bytes - current.writer.bin_bytes
-                fit = int(np.searchsorted(np.cumsum(sizes[i:]), room, side="right"))
-                if fit == 0 and current.writer.documents == 0:
-                    fit = 1  # a document larger than the cap gets a file of its own
-                if fit == 0:
-                    infos.append(current.close())
-                    current = None
-                    continue
-                current.add(reader, table, i, i + fit)
-                i += fit
-        if current is not None:
-            infos.append(current.close())
-    return infos
+            labels = split_labels(table.column("id").to_pylist(), options) if heldout else np.zeros(len(reader), dtype=np.int64)
+            first = 0
+            for label, run in itertools.groupby(labels.tolist()):
+                last = first + sum(1 for _ in run)
+                writer.add(SPLITS[label], reader, table, first, last)
+                first = last
+        infos += writer.close()
+    return sorted(infos, key=lambda info: (SPLITS.index(info.split), info.name))
 
 
 def _remove_stale(layout: Layout, infos: list[DatasetInfo]) -> None:
     """Dataset files of an earlier run that this run did not produce, and temporary leftovers."""
     produced = [layout.tokens() / f["name"] for info in infos for f in info.files.values()]
-    remove_stale([layout.tokens()], produced, pattern="*_[0-9][0-9][0-9][0-9][0-9].*")
-    remove_stale([layout.tokens()], [], pattern=".*.tmp-*")
+    folders = [layout.token_split_dir(split) for split in SPLITS]
+    remove_stale(folders, produced, pattern="*_[0-9][0-9][0-9][0-9][0-9].*")
+    remove_stale(folders, [], pattern=".*.tmp-*")
 
 
 def _clear(layout: Layout) -> None:
@@ -354,7 +410,7 @@ def run_tokenize(config: RunConfig, progress: bool = True) -> StageResult:
     tasks = plan(config, input_dir, tokenizer_path)
     if not tasks:
         raise TokenizeError(f"{input_dir}: no Parquet shards to tokenize")
-    tokenizer, eod, dtype = load_tokenizer(tokenizer_path, tasks[0].payload["tokenizer_sha256"], options.eod_token)
+    tokenizer, eod, dtype, _specials = load_tokenizer(tokenizer_path, tasks[0].payload["tokenizer_sha256"], options.eod_token)
     results = run_tasks(tasks, encode_shard, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
     layout.tokens().mkdir(parents=True, exist_ok=True)
     # no manifest while datasets are being replaced: its presence means the set is complete
@@ -377,7 +433,10 @@ def run_tokenize(config: RunConfig, progress: bool = True) -> StageResult:
         "eod_id": eod,
         "dtype": dtype.name,
     }
-    manifest = build_manifest(infos, tokenizer_info, options.group_by, options.alpha, skipped, len(result.errors))
+    try:
+        manifest = build_manifest(infos, tokenizer_info, options, skipped, len(result.errors))
+    except BlendError as exc:
+        raise TokenizeError(f"tokenize.train_tokens: {exc}") from None
     write_json_atomic(layout.token_manifest(), manifest)
     if not options.keep_parts:
         shutil.rmtree(layout.token_parts(), ignore_errors=True)

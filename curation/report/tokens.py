@@ -42,8 +42,8 @@ def read_token_manifest(layout: Layout) -> TokenMix | None:
     """The manifest's token counts and blend, or None when the corpus is not tokenized yet.
 
     Shape (written by `curation.megatron.manifest`): `langs` and `sources` map a name to
-    `{"docs", "tokens"}`; `datasets` lists each dataset's `name` and `group`; `blend.weights`
-    lists `{"dataset", "weight"}`; `tokenizer.sha256`.
+    `{"docs", "tokens"}`; `datasets` lists each dataset's `name` and `group`; `blend.splits.train.weights`
+    (the train blend) lists `{"dataset", "weight", "epochs"}`; `tokenizer.sha256`.
     """
     path = layout.token_manifest()
     if not path.exists():
@@ -56,7 +56,7 @@ def read_token_manifest(layout: Layout) -> TokenMix | None:
         mix.tokenizer = data["tokenizer"]["sha256"]
         groups = {d["name"]: d.get("group") for d in data["datasets"]}
         langs_of = {d["name"]: sorted(d.get("langs", {})) for d in data["datasets"]}
-        for w in data["blend"]["weights"]:
+        for w in data["blend"]["splits"]["train"]["weights"]:
             name = w["dataset"]
             lang = groups.get(name) if data.get("group_by", "lang") == "lang" else (langs_of.get(name) or [None])[0]
             mix.blend.append(BlendEntry(name, float(w["weight"]), lang))

@@ -1,7 +1,8 @@
 """The tokenizer's training sample: per language, with exponent-smoothed probabilities.
 
 A language with n_l bytes gets a share p_l ∝ n_l^α of the sample (α = 1 keeps the
-corpus proportions, smaller α lifts small languages so they are not drowned). Each
+corpus proportions, smaller α lifts small languages so they are not drowned), and never
+less than a floor (`language_floor`): every language with text is in the sample. Each
 document's number of copies in the sample is decided from a seeded hash of its id,
 so the sample is streamed shard by shard, never held in memory, and is the same on
 every run and for every shard order or worker count. Rates above 1 repeat a
@@ -64,8 +65,24 @@ def smoothed_shares(sizes: Mapping[str, float], alpha: float) -> dict[str, float
     return {lang: w / total for lang, w in weights.items()}
 
 
-def plan_sample(sizes: Mapping[str, tuple[int, int]], alpha: float, budget_bytes: int | None = None) -> dict[str, LanguageSample]:
-    """The sampling table: each language's share of a sample of `budget_bytes` (default: the corpus size)."""
+MIN_LANGUAGE_DOCS = 20  # a language's expected sampled documents, when it has that many
+
+
+def language_floor(docs: int, nbytes: int, min_bytes: int) -> float:
+    """The least rate of a language with text: its first `min_bytes` bytes and at least MIN_LANGUAGE_DOCS
+    documents in expectation; a language smaller than either is taken whole (rate 1: every document,
+    so none is dropped by chance). With n ≥ 20 documents at rate 20/n, missing them all has
+    probability (1 - 20/n)^n < e^-20."""
+    if not nbytes or not docs:
+        return 0.0
+    return min(1.0, max(min_bytes / nbytes, MIN_LANGUAGE_DOCS / docs))
+
+
+def plan_sample(
+    sizes: Mapping[str, tuple[int, int]], alpha: float, budget_bytes: int | None = None, min_language_bytes: int = 0
+) -> dict[str, LanguageSample]:
+    """The sampling table: each language's share of a sample of `budget_bytes` (default: the corpus size),
+    each language with text kept at least at its floor (`language_floor`), which may add to the budget."""
     byte_sizes = {lang: nbytes for lang, (_docs, nbytes) in sizes.items()}
     total = sum(byte_sizes.values())
     budget = total if budget_bytes is None else budget_bytes
@@ -79,7 +96,7 @@ def plan_sample(sizes: Mapping[str, tuple[int, int]], alpha: float, budget_bytes
             bytes=nbytes,
             corpus_share=nbytes / total if total else 0.0,
             sample_share=shares[lang],
-            rate=rate,
+            rate=max(rate, language_floor(docs, nbytes, min_language_bytes)),
         )
     return table
 
@@ -116,17 +133,24 @@ def stream_sample(shards: Sequence[Path], table: Mapping[str, LanguageSample], s
                     yield text
 
 
+def expected_bytes(table: Mapping[str, LanguageSample]) -> int:
+    """About how many bytes `stream_sample` yields (sizes the default vocabulary)."""
+    return int(round(sum(row.bytes * row.rate for row in table.values())))
+
+
 def expected_docs(table: Mapping[str, LanguageSample]) -> int:
     """About how many texts `stream_sample` yields (for the trainer's progress)."""
     return int(round(sum(row.docs * row.rate for row in table.values())))
 
 
-def table_json(table: Mapping[str, LanguageSample], alpha: float, seed: int, budget_bytes: int | None) -> dict:
+def table_json(table: Mapping[str, LanguageSample], alpha: float, seed: int, budget_bytes: int | None, min_language_bytes: int = 0) -> dict:
     rows: Iterable[LanguageSample] = sorted(table.values(), key=lambda r: (-r.bytes, r.lang))
     return {
         "alpha": alpha,
         "seed": seed,
         "budget_bytes": budget_bytes,
+        "min_language_bytes": min_language_bytes,
+        "min_language_docs": MIN_LANGUAGE_DOCS,
         "corpus_bytes": sum(r.bytes for r in table.values()),
         "sample_bytes": sum(r.sample_bytes for r in table.values()),
         "languages": [r.to_json() for r in rows],

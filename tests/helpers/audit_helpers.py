@@ -9,8 +9,8 @@ def expected_blend_pct(layout) -> dict[str, float]:
 
     m = json.loads(layout.token_manifest().read_text())
     groups = {d["name"]: d["group"] for d in m["datasets"]}
-    total = sum(w["weight"] for w in m["blend"]["weights"])
+    total = sum(w["weight"] for w in m["blend"]["splits"]["train"]["weights"])
     out: dict[str, float] = {}
-    for w in m["blend"]["weights"]:
+    for w in m["blend"]["splits"]["train"]["weights"]:
         out[groups[w["dataset"]]] = out.get(groups[w["dataset"]], 0.0) + w["weight"] / total
     return {k: round(100 * v, 2) for k, v in sorted(out.items())}

@@ -93,12 +93,14 @@ def test_megatron_core_reads_every_document_as_the_tokenizer_encodes_it(small_sh
 def test_datasets_are_split_at_the_cap_in_shard_order(small_shards, tokenized):
     out, summary = tokenized
     datasets = manifest_of(summary)["datasets"]
-    en = [d["name"] for d in datasets if d["group"] == "en"]
+    en = [d["name"] for d in datasets if d["group"] == "en" and d["split"] == "train"]
     assert len(en) > 1 and en == [f"en_{i:05d}" for i in range(len(en))]
     assert all(d["files"]["bin"]["bytes"] <= 20_000 for d in datasets)
-    # documents keep the input order (shards sorted, rows in order) across the split
+    # documents keep the input order (shards sorted, rows in order) across the cap and the held-out splits
     merged = [i for n in range(len(en)) for i in pq.read_table(Layout(out).token_docs("en", n)).column("id").to_pylist()]
-    assert merged == read_table(list_shards(small_shards / "en"), columns=["id"]).column("id").to_pylist()
+    heldout = [i for s in ("valid", "test") for i in pq.read_table(Layout(out).token_docs("en", 0, s)).column("id").to_pylist()]
+    every = read_table(list_shards(small_shards / "en"), columns=["id"]).column("id").to_pylist()
+    assert merged == [i for i in every if i not in heldout] and 0 < len(heldout) < 20
 
 
 def test_manifest_counts_checksums_and_blend(tokenized):
@@ -115,15 +117,21 @@ def test_manifest_counts_checksums_and_blend(tokenized):
     assert manifest["sources"]["ud_pud_tr"] == manifest["langs"]["tr"]
     assert sum(v["tokens"] for v in manifest["langs"].values()) == manifest["totals"]["tokens"]
     assert manifest["tokenizer"]["sha256"] == manifest_of(summary)["tokenizer"]["sha256"]
-    # blend: a language's weight ∝ tokens^0.3, shared by its datasets in proportion to their tokens
-    weights = {w["dataset"]: w["weight"] for w in manifest["blend"]["weights"]}
+    # train blend: a language's weight ∝ bytes^0.3 (no language is over the epoch cap here), shared by its
+    # datasets in proportion to their tokens
+    train = manifest["blend"]["splits"]["train"]
+    weights = {w["dataset"]: w["weight"] for w in train["weights"]}
     assert sum(weights.values()) == pytest.approx(1.0)
     lang_weight = lambda lang: sum(w for name, w in weights.items() if name.startswith(lang + "_"))  # noqa: E731
-    t = {lang: v["tokens"] for lang, v in manifest["langs"].items()}
-    assert lang_weight("tr") / lang_weight("en") == pytest.approx((t["tr"] / t["en"]) ** 0.3, rel=1e-6)
-    parts = manifest["blend"]["data_path"].split()
-    assert parts[1::2] == [w["dataset"] for w in manifest["blend"]["weights"]]
-    assert [float(x) for x in parts[0::2]] == [w["weight"] for w in manifest["blend"]["weights"]]
+    b = {}
+    for d in manifest["datasets"]:
+        if d["split"] == "train":
+            b[d["group"]] = b.get(d["group"], 0) + d["bytes"]
+    assert lang_weight("tr") / lang_weight("en") == pytest.approx((b["tr"] / b["en"]) ** 0.3, rel=1e-6)
+    assert max(w["epochs"] for w in train["weights"]) <= manifest["blend"]["max_epochs"]
+    parts = train["data_path"].split()
+    assert parts[1::2] == [w["dataset"] for w in train["weights"]]
+    assert [float(x) for x in parts[0::2]] == [w["weight"] for w in train["weights"]]
 
 
 def test_every_token_traces_back_to_its_document(tokenized):
@@ -142,7 +150,7 @@ def test_every_token_traces_back_to_its_document(tokenized):
 def test_group_by_source_and_worker_count_give_the_same_bytes(small_shards, trained_tokenizer, tmp_path):
     one = run_tokenize(make_config(tmp_path / "a", small_shards, trained_tokenizer, 1, group_by="source"), progress=False)
     two = run_tokenize(make_config(tmp_path / "b", small_shards, trained_tokenizer, 2, group_by="source"), progress=False)
-    names = [d["name"] for d in manifest_of(one)["datasets"]]
+    names = [d["name"] for d in manifest_of(one)["datasets"] if d["split"] == "train"]
     assert names == [f"ud_pud_{lang}_00000" for lang in ("ar", "de", "en", "fi", "fr", "hi", "ru", "tr", "zh")]
     assert dataset_files(tmp_path / "a") == dataset_files(tmp_path / "b")
     assert manifest_of(one) == manifest_of(two)
