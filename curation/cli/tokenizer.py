@@ -60,6 +60,8 @@ def train(
     facts = result.facts
     again = " (unchanged: same input shards and parameters as the last training)" if result.resumed else ""
     out.print(f"tokenizer: {facts['tokenizer']} (vocabulary {facts['vocabulary']:,}, sha256 {facts['sha256']}){again}")
+    if "warning" in facts:
+        console.print(f"[yellow]warning: {facts['warning']}[/]")
 
 
 @app.command("fertility")

@@ -78,9 +78,12 @@ def split_at_special_strings(texts: Iterable[str], specials: Sequence[str]) -> I
         yield from (piece for piece in pattern.split(text) if piece) if pattern.search(text) else (text,)
 
 
-def vocabulary_check(requested: int, reached: int, auto: bool) -> dict:
-    """The requested and reached vocabulary, with a warning when training stopped short."""
-    check = {"requested": requested, "reached": reached, "rule": "default_vocab_size" if auto else "configured"}
+def vocabulary_check(requested: int, reached: int, sample_bytes: int | None) -> dict:
+    """The requested and reached vocabulary, with a warning when training stopped short;
+    `sample_bytes`: what the default rule was given (None: the size was configured)."""
+    check = {"requested": requested, "reached": reached, "rule": "configured" if sample_bytes is None else "6·√(sample bytes)"}
+    if sample_bytes is not None:
+        check["sample_bytes"] = sample_bytes
     if reached < requested:
         check["warning"] = (
             f"vocabulary {reached:,} of the {requested:,} requested: the training sample has no more pairs to merge; "
@@ -100,7 +103,8 @@ def train(shards: Sequence[Path], cfg: TokenizerConfig):
     if not any(nbytes for _docs, nbytes in sizes.values()):
         raise TrainingError(f"the {len(shards)} input shards hold no text")
     table = plan_sample(sizes, cfg.alpha, cfg.sample_bytes, cfg.min_language_bytes)
-    vocab_size = cfg.vocab_size or default_vocab_size(expected_bytes(table))
+    rule_bytes = None if cfg.vocab_size else expected_bytes(table)
+    vocab_size = cfg.vocab_size or default_vocab_size(rule_bytes)
     tokenizer = build_tokenizer(cfg.split_regex)
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
@@ -112,7 +116,7 @@ def train(shards: Sequence[Path], cfg: TokenizerConfig):
     texts = split_at_special_strings(stream_sample(shards, table, cfg.seed), cfg.special_tokens)
     tokenizer.train_from_iterator(texts, trainer=trainer, length=expected_docs(table))
     sampling = table_json(table, cfg.alpha, cfg.seed, cfg.sample_bytes, cfg.min_language_bytes)
-    sampling["vocabulary"] = check = vocabulary_check(vocab_size, tokenizer.get_vocab_size(with_added_tokens=True), cfg.vocab_size is None)
+    sampling["vocabulary"] = check = vocabulary_check(vocab_size, tokenizer.get_vocab_size(with_added_tokens=True), rule_bytes)
     if "warning" in check:
         warnings.warn(check["warning"], VocabularyShortfall, stacklevel=2)
     return tokenizer, sampling
