@@ -202,27 +202,18 @@ def _count(counts: Counts, table: pa.Table, outcome: str) -> None:
         row[3] += r["tokens_sum"] or 0
 
 
+def _count_empty(counts: Counts, empty) -> None:
+    zeros = pa.array(np.zeros(empty.num_rows, dtype=np.int64))
+    columns = {name: empty.column(name) for name in ("id", "lang", "source")} | {"bytes": zeros, "chars": zeros, "tokens": zeros}
+    _count(counts, pa.table(columns), EMPTY)
+
+
 def _encode_batch(batch, encoder, eod, dtype, specials, options, part_dir, groups, result) -> None:
     text = batch.column("text")
     nbytes = pc.binary_length(text).fill_null(0)
     keep = pc.greater(nbytes, 0)
     if not pc.all(keep).as_py():  # empty or null text: counted, not written
-        empty = batch.filter(pc.invert(keep))
-        zeros = pa.array(np.zeros(empty.num_rows, dtype=np.int64))
-        _count(
-            result.counts,
-            pa.table(
-                {
-                    "id": empty.column("id"),
-                    "lang": empty.column("lang"),
-                    "source": empty.column("source"),
-                    "bytes": zeros,
-                    "chars": zeros,
-                    "tokens": zeros,
-                }
-            ),
-            EMPTY,
-        )
+        _count_empty(result.counts, batch.filter(pc.invert(keep)))
         batch, nbytes = batch.filter(keep), nbytes.filter(keep)
         text = batch.column("text")
     if batch.num_rows == 0:
