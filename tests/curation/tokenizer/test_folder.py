@@ -16,7 +16,7 @@ from curation.layout import Layout
 from curation.megatron.indexed import IndexedReader
 from curation.megatron.tokenize_stage import SpecialIdInText, run_tokenize
 from curation.schema import documents_table
-from curation.shards import list_shards, write_shard
+from curation.shards import list_shards, read_table, write_shard
 from curation.tokenizer.folder import hf_arguments, load_encoding_tokenizer, save, special_ids
 from curation.tokenizer.train import VocabularyShortfall, build_tokenizer, default_vocab_size, train
 
@@ -143,6 +143,7 @@ def test_a_vocabulary_the_sample_cannot_reach_is_a_warning(deduped_dir, tmp_path
         tok, sampling = train(shards, TokenizerConfig(vocab_size=250_680))
     check = sampling["vocabulary"]
     assert check["requested"] == 250_680 and check["reached"] == tok.get_vocab_size(with_added_tokens=True) < 250_680
+    assert longest_zh_token(tok, deduped_dir) > 30  # the symptom: whole Chinese sentences learnt as one token
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
@@ -173,3 +174,11 @@ def test_the_default_vocabulary_scales_with_the_sample(deduped_dir):
     check = sampling["vocabulary"]
     assert check["rule"] == "6·√(sample bytes)" and check["requested"] == default_vocab_size(check["sample_bytes"])
     assert tok.get_vocab_size(with_added_tokens=True) == check["requested"] == check["reached"]
+    assert longest_zh_token(tok, deduped_dir) <= 8
+
+
+def longest_zh_token(tok, deduped_dir: Path) -> int:
+    """Characters of the longest token in the encoding of the corpus's Chinese documents."""
+    texts = [r["text"] for r in read_table(list_shards(deduped_dir), columns=["lang", "text"]).to_pylist() if r["lang"] == "zh"]
+    assert len(texts) > 50
+    return max(len(tok.decode([i])) for e in tok.encode_batch(texts) for i in e.ids)
