@@ -161,6 +161,9 @@ def write_datacards(
     signals = distributions(read_signals(layout) if signals is None else signals, thresholds)  # one grouping pass for every card
     mix = read_token_manifest(layout)
     paths = []
+    stale = set(layout.datacard("x").parent.glob("*.md")) - {layout.datacard(lang) for lang in f.langs}
+    for path in sorted(stale):  # languages no longer in the run (or now under their normal code: sh → sr-Latn)
+        path.unlink()
     for lang in f.langs:
         path = layout.datacard(lang)
         path.parent.mkdir(parents=True, exist_ok=True)
