@@ -74,6 +74,11 @@ class RunRecord:
         except ValueError as exc:
             raise RunRecordError(f"{self.path}: field 'config' is not a config this version reads: {exc}") from None
 
+    def summary(self) -> str:
+        """One line: when, which version, config and catalog (what `curation stats` and `inspect` print first)."""
+        sha = (self.catalog.sha256 or "unreadable")[:16]
+        return f"run of {self.date()} ({self.status}), curation {self.version}, config {self.config_hash}, catalog {self.catalog.path} (sha256 {sha})"
+
     def date(self) -> str:
         """The day and minute the run started, UTC."""
         return self.started.replace("T", " ")[:16] + " UTC"

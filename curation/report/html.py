@@ -24,7 +24,7 @@ from curation.pipeline import stage_labels
 from curation.report import charts
 from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.fertility import Fertility, read_fertility
-from curation.report.languages import language_sections, overview
+from curation.report.languages import language_sections
 from curation.report.markup import details, e, missing, pct, table
 from curation.report.signals import language_quantiles, read_signals, signal_views
 from curation.report.tokens import TokenMix, read_token_manifest
@@ -113,7 +113,6 @@ def section_languages(f: RunFacts, signals: pd.DataFrame, views, mix: TokenMix |
     parts = ['<h2 id="languages">Languages</h2>']
     if not f.langs:
         return "".join(parts) + missing("No statistics found: run a stage first (e.g. `curation ingest`).")
-    parts.append(overview(f))
     quantiles = language_quantiles(signals, [v.signal for v in views], f.langs) if not signals.empty else {}
     parts.append(language_sections(f, quantiles, mix, fertility, thresholds))
     return "".join(parts)

@@ -93,12 +93,13 @@ def language_sections(
     """A `<details>` per language with enough documents, then one for all the small ones."""
     blend = mix.blend_by_lang() if mix else {}
     fert = {x.lang: x for x in fertility}
-    big = [lang for lang in f.langs if f.base(lang).docs >= MIN_DOCS_OWN_SECTION]
-    small = [lang for lang in f.langs if lang not in big]
+    big, small = sized(f)
     parts = [
-        f"<p>One section per language with at least {MIN_DOCS_OWN_SECTION} documents (click to open); the {len(small)} smaller ones share the last.</p>"
+        f"<p>The {len(big)} languages with at least {MIN_DOCS_OWN_SECTION} documents, largest first; "
+        f"the {len(small)} smaller ones share the last section.</p>",
+        overview(f, big),
+        "<p>Open a language: " + " ".join(f'<a href="#lang-{e(lang)}">{e(lang)}</a>' for lang in big) + "</p>",
     ]
-    parts.append("<p>" + " ".join(f'<a href="#lang-{e(lang)}">{e(lang)}</a>' for lang in big) + "</p>")
     for lang in big:
         final, base = f.final(lang), f.base(lang)
         summary = f"<b>{e(lang)}</b> {e(language_name(lang))}: {base.docs:,} documents → {final.docs:,} kept ({pct(final.docs, base.docs)})"
