@@ -113,7 +113,7 @@ def run_pipeline(
                 record.finish(ok=False)
                 raise StageError(name, exc) from exc
             summaries.append(StageSummary(name, time.perf_counter() - start, result))
-            record.stage_done(name, summaries[-1].seconds)
+            record.stage_done(name, summaries[-1].seconds, resumed_all=0 < result.tasks == result.resumed)
             log.write(f"{_now()} stage={name} seconds={summaries[-1].seconds:.1f} {summaries[-1].line()}\n")
         record.finish(ok=True)
     return summaries

@@ -77,11 +77,21 @@ class RunRecord:
     def summary(self) -> str:
         """One line: when, which version, config and catalog (what `curation stats` and `inspect` print first)."""
         sha = (self.catalog.sha256 or "unreadable")[:16]
-        return f"run of {self.date()} ({self.status}), curation {self.version}, config {self.config_hash}, catalog {self.catalog.path} (sha256 {sha})"
+        return f"run of {self.date()} ({self.status}, outputs of {self.outputs_date()}), curation {self.version}, config {self.config_hash}, catalog {self.catalog.path} (sha256 {sha})"
 
     def date(self) -> str:
         """The day and minute the run started, UTC."""
-        return self.started.replace("T", " ")[:16] + " UTC"
+        return _minute(self.started)
+
+    def outputs_date(self) -> str:
+        """When the outputs were last made: the latest end of a configured stage that did work (a rerun that only
+        resumed changes nothing, so neither this date), else the run's start."""
+        ends = [e.finished for e in self.stages.values() if e.config_hash is not None and e.finished and e.status == "complete"]
+        return _minute(max(ends)) if ends else self.date()
+
+
+def _minute(stamp: str) -> str:
+    return stamp.replace("T", " ").rstrip("Z")[:16] + " UTC"
 
 
 def file_sha256(path: Path) -> str | None:
@@ -136,7 +146,14 @@ class RunRecorder:
     def start(self) -> None:
         self._write()
 
-    def stage_done(self, name: str, seconds: float | None, ok: bool = True) -> None:
+    def stage_done(self, name: str, seconds: float | None, ok: bool = True, resumed_all: bool = False) -> None:
+        """Record a stage's end. A stage that only resumed completed tasks under the same configuration changed no
+        output: its entry keeps the date its outputs were made (so a rerun gives the same report bytes)."""
+        before = self.data["stages"].get(name)
+        unchanged = before and before.get("status") == "complete" and before.get("config_hash") == self.hashes.get(name)
+        if ok and resumed_all and unchanged:
+            self._write()
+            return
         self.data["stages"][name] = {
             "config_hash": self.hashes.get(name),
             "status": "complete" if ok else "failed",

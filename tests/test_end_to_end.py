@@ -71,11 +71,11 @@ def _run(config: Path) -> subprocess.CompletedProcess:
 
 
 def _outputs(out: Path) -> dict[str, str]:
-    """Digest of every output file; markers and logs are bookkeeping, not outputs."""
+    """Digest of every output file; markers, logs and the run record (its start and end times) are bookkeeping, not outputs."""
     return {
         str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not ({"_markers", "logs"} & set(p.relative_to(out).parts))
+        if p.is_file() and not ({"_markers", "logs"} & set(p.relative_to(out).parts)) and p.name != "run.json"
     }
 
 

@@ -61,7 +61,10 @@ TOKEN_CHART_LANGS = 15
 
 
 def provenance(layout: Layout) -> str:
-    """Date, version, config and catalog of the run, from `run.json`; a note when there is none."""
+    """Date, version, config and catalog of the run, from `run.json`; a note when there is none.
+
+    The date is when the outputs were made, not when the last (perhaps only resuming) run started: a rerun that
+    changes nothing gives the same page."""
     try:
         record = read_run_record(layout.root)
     except RunRecordError as exc:
@@ -70,7 +73,7 @@ def provenance(layout: Layout) -> str:
         return missing("No run record (run.json): stages were run one by one, so the config, catalog and version are not known.")
     catalog = record.catalog
     parts = [
-        f"Run started <b>{e(record.date())}</b> ({e(record.status)})",
+        f"Outputs of <b>{e(record.outputs_date())}</b>",
         f"curation <b>{e(record.version)}</b>",
         f"config <code>{e(record.config_hash)}</code>",
         f"catalog <code>{e(Path(catalog.path).name)}</code> sha256 <code>{e((catalog.sha256 or 'unreadable')[:16])}</code>",

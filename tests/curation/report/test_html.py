@@ -49,15 +49,18 @@ def _report(run: Path, thresholds=THRESHOLDS) -> Path:
 def test_report_is_self_contained_and_has_every_section(audit_run):
     html = _report(audit_run).read_text(encoding="utf-8")
     assert external_references(html) == []
-    for anchor in ("overview", "funnel", "reasons", "signals", "duplicates", "tokens", "sources"):
+    for anchor in ("totals", "languages", "reasons", "signals", "duplicates", "tokens", "sources"):
         assert f'<h2 id="{anchor}">' in html
-    assert html.count("<svg") == 2 + 2 + 3 * 2 + 1 + 1  # funnels, reasons, 3 signals × 2 langs, duplicates, token mix
+    # totals, reasons, 3 signals (en and fr under 100 documents share one panel), duplicates, token mix
+    assert html.count("<svg") == 1 + 1 + 3 + 1 + 1
     assert "Counts reconcile" in html and "Not run yet" not in html
     assert "<td>pud_fr</td><td>UD French PUD</td><td>CC BY-SA 3.0</td>" in html
-    assert '<td>fr</td><td>dedup</td><td>exact_duplicate</td><td class="n">3</td><td class="n">18.8%</td>' in html
+    fr = html[html.index('<details id="lang-fr">') :].split("</details>")[0]  # fr's own section
+    assert '<td>dedup</td><td>exact_duplicate</td><td class="n">3</td><td class="n">18.8%</td>' in fr
     assert "<td>fr_00000</td><td>fr</td>" in html  # the blend beside the token counts
-    # the threshold line is drawn where a threshold is given, and only there
-    assert html.count("threshold 0.6</text>") == 2 and html.count("threshold 50</text>") == 1
+    # the threshold line is drawn where the panel's languages share one (alpha_ratio), not where they differ (words)
+    assert html.count("threshold 0.6</text>") == 1 and html.count("threshold 50</text>") == 0
+    assert '<td>words</td><td class="n">27</td><td class="n">50</td>' in fr  # fr's own threshold in its section
 
 
 def test_report_bytes_are_deterministic(audit_run):
@@ -69,6 +72,7 @@ def test_report_bytes_are_deterministic(audit_run):
 def test_a_partial_run_says_what_is_missing(make_audit_run):
     html = build_report(Layout(make_audit_run(("ingest",))))
     assert "Not run yet (no statistics): filter, dedup, tokenize" in html
+    assert "No run record (run.json)" in html
     assert "No signals: the filter stage has not run" in html
     assert "Not deduplicated yet" in html and "Not tokenized yet" in html
     assert "<td>ccnet_en</td><td>(not in catalog)</td><td>unknown</td>" in html
