@@ -35,7 +35,8 @@ def size_category(docs: int) -> str:
 def hub_licenses(licenses: Iterable[str]) -> tuple[list[str], list[str]]:
     """(Hub license ids, sorted; the license texts that are no SPDX id and so become `other`).
 
-    An SPDX expression joined by AND gives each of its ids (the data carries all of them)."""
+    An SPDX expression joined by AND gives each of its ids (the data carries all of them); a name written with
+    spaces for hyphens ("CC BY-SA 3.0") is read as its SPDX id."""
     from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
     ids, others = set(), set()
@@ -44,9 +45,14 @@ def hub_licenses(licenses: Iterable[str]) -> tuple[list[str], list[str]]:
         if text.lower() == "unknown" or not text:
             ids.add("unknown")
             continue
-        try:
-            expression = canonicalize_license_expression(text)
-        except InvalidLicenseExpression:
+        expression = None
+        for spelling in (text, "-".join(text.split())):  # "CC BY-SA 3.0" is CC-BY-SA-3.0
+            try:
+                expression = canonicalize_license_expression(spelling)
+                break
+            except InvalidLicenseExpression:
+                continue
+        if expression is None:
             others.add(text)
             continue
         parts = expression.split(" AND ")
