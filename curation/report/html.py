@@ -102,7 +102,7 @@ def section_totals(f: RunFacts) -> str:
     parts.append(f"<p>Documents, bytes and tokens of the whole run after each stage ({e(langs)}).</p>")
     chart = charts.bar_chart(items, "documents kept after each stage, all languages", notes=notes, width=520)
     tbl = table(["after", "docs", "docs %", "bytes", "bytes %", "tokens"], rows, numeric={1, 2, 3, 4, 5})
-    parts.append(f'<div class="totals">{tbl}{chart}</div>')
+    parts.append(f'<div class="totals"><div id="totals-table">{tbl}</div><div id="totals-chart">{chart}</div></div>')
     if f.missing:
         parts.append(missing(f"Not run yet (no statistics): {', '.join(f.missing)}. Their sections below say so."))
     if f.mismatches:

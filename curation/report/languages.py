@@ -21,6 +21,10 @@ from curation.report.tokens import TokenMix
 MIN_DOCS_OWN_SECTION = 20
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _signed(n: int | None) -> str:
     return "–" if n is None else f"{n:+,}" if n else "0"
 
@@ -95,8 +99,8 @@ def language_sections(
     fert = {x.lang: x for x in fertility}
     big, small = sized(f)
     parts = [
-        f"<p>The {len(big)} languages with at least {MIN_DOCS_OWN_SECTION} documents, largest first; "
-        f"the {len(small)} smaller ones share the last section.</p>",
+        f"<p>{_count(len(big), 'language')} with at least {MIN_DOCS_OWN_SECTION} documents, largest first; "
+        f"{_count(len(small), 'smaller one')} in the last section.</p>",
         overview(f, big),
         "<p>Open a language: " + " ".join(f'<a href="#lang-{e(lang)}">{e(lang)}</a>' for lang in big) + "</p>",
     ]
@@ -124,7 +128,9 @@ def language_sections(
     if small:
         parts.append(
             details(
-                f"<b>{len(small)} small languages</b> (under {MIN_DOCS_OWN_SECTION} documents each)", _small_table(f, small), "lang-small"
+                f"<b>{_count(len(small), 'small language')}</b> (under {MIN_DOCS_OWN_SECTION} documents each)",
+                _small_table(f, small),
+                "lang-small",
             )
         )
     if not f.langs:

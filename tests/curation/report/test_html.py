@@ -137,3 +137,50 @@ def test_chromium_renders_the_plots_offline(audit_run, tmp_path):
     assert count.get((0x3B, 0x6E, 0xA5), 0) > 5000  # kept bars and histograms
     assert count.get((0xE0, 0x82, 0x3D), 0) > 1000  # removed bars
     assert count.get((0xC0, 0x18, 0x18), 0) > 50  # a threshold line
+
+
+def _layout_probe(page: Path, out: Path, ids: tuple[str, ...], size=(1280, 800)) -> dict:
+    """Where the elements `ids` land in a window of `size`: a copy of the page with a script that writes their
+    boxes into the DOM, which headless Chromium dumps (the report itself has no script)."""
+    probe = out / "probe.html"
+    script = (
+        "<script>document.body.setAttribute('data-boxes', JSON.stringify(Object.fromEntries("
+        + json.dumps(list(ids))
+        + ".map(i => { const r = document.getElementById(i).getBoundingClientRect(); return [i, [r.top, r.bottom]]; }))));</script>"
+    )
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", script + "</body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={out / 'probe-profile'}",
+            f"--window-size={size[0]},{size[1]}",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    return json.loads(re.search(r"data-boxes=\"([^\"]*)\"", dom).group(1).replace("&quot;", '"'))
+
+
+@pytest.mark.browser
+def test_the_top_of_the_page_shows_the_totals(audit_run, tmp_path):
+    """Before: the page opened on a per-language table and a wall of per-language charts, no totals, no provenance."""
+    from audit_helpers import record_run
+    from PIL import Image
+
+    record_run(audit_run)
+    report = _report(audit_run)
+    shot, requested = _chromium(report, tmp_path, (1280, 800))
+    shutil.copy(shot, "/tmp/report-top.png")  # looked at by a person: header, provenance, totals table and chart
+    assert requested == []
+    boxes = _layout_probe(report, tmp_path, ("totals", "totals-table", "totals-chart"))
+    assert boxes["totals"][0] < 200 and boxes["totals-table"][1] < 800 and boxes["totals-chart"][1] < 800  # all in the first screen
+    top = Image.open(shot).convert("RGB").crop((0, int(boxes["totals-chart"][0]), 1280, int(boxes["totals-chart"][1])))
+    kept = sum(n for n, rgb in top.getcolors(maxcolors=1 << 20) if rgb == (0x3B, 0x6E, 0xA5))
+    assert kept > 2000  # the totals bars are drawn
