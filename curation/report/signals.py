@@ -278,7 +278,10 @@ def _view(signal: str, part: pd.DataFrame, thresholds, bins: int) -> SignalView:
     groups = _groups(part)
     drawn = {label: _group_threshold(thresholds, signal, langs) for label, langs in groups}
     values = part["value"].to_numpy()
-    lines = [t for t in drawn.values() if t is not None]
+    # the axis spans the values and the thresholds drawn; a threshold of 0 does not turn a long-tailed
+    # positive signal (bytes, words, perplexity) from a logarithmic axis into a linear one
+    wide = values.min() > 0 and values.max() / values.min() > 1000
+    lines = [t for t in drawn.values() if t is not None and (t > 0 or not wide)]
     edges, log_x = bin_edges(np.concatenate([values, lines]) if lines else values, None, bins)
     panels = []
     for label, langs in groups:

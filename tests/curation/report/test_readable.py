@@ -138,3 +138,11 @@ def test_fertility_per_character_where_the_script_has_no_spaces(tmp_path):
         "th": ("character", 0.8),
         "zh-Hant": ("character", 0.8),
     }
+
+
+def test_a_long_tailed_signal_keeps_its_logarithmic_axis_beside_a_zero_threshold():
+    values = np.geomspace(20, 170_000, 300)
+    df = pd.DataFrame({"id": [f"d{i}" for i in range(300)], "signal": "bytes", "lang": "en", "source": "s", "value": values})
+    df = df.assign(removed=False, reason=None)
+    views, _ = signal_views(df, {"bytes": {"*": 0.0}})
+    assert views[0].log_x and round(views[0].edges[0], 6) == 20.0
