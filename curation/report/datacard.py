@@ -46,6 +46,35 @@ def language_name(lang: str) -> str:
         return lang
 
 
+def _sources_section(f: RunFacts, lang: str, entries: dict) -> str:
+    """`## Sources`: each source that gave this language documents, its license and documents after each stage."""
+    rows = []
+    for src in f.sources:
+        sfun = {
+            s: sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang and k[2] == src and k[3] == "kept")
+            for s in f.present
+        }
+        if not any(sfun.values()):
+            continue
+        en = entries.get(src)
+        rows.append([src, en.name if en else "(not in catalog)", en.license if en else "unknown"] + [sfun[s] for s in f.present])
+    header = ["source", "name", "license"] + [f"docs {stage_labels()[s]}" for s in f.present]
+    return "## Sources\n\n" + (md_table(header, rows) if rows else "No documents.\n")
+
+
+def _funnel_section(f: RunFacts, lang: str) -> str:
+    """`## Processing funnel`, shares of what language ID put in this language (the ingest row, declared, has none)."""
+    funnel, base = f.funnel.get(lang, {}), f.base(lang)
+    rows = []
+    for s in f.present:
+        t = funnel.get(s, Totals())
+        declared = s == "ingest" and LANGUAGE_DECIDED_AT in f.present
+        share_docs = "–" if declared else _pct(t.docs, base.docs)
+        rows.append([stage_labels()[s], t.docs, share_docs, t.bytes, "–" if declared else _pct(t.bytes, base.bytes)])
+    note = f"Shares are of the {base.docs:,} documents language ID put in this language (declared ones at ingest may differ).\n"
+    return "## Processing funnel\n\n" + note + "\n" + md_table(["stage", "documents", "share", "bytes", "share"], rows)
+
+
 def _kept_in(f: RunFacts, lang: str, source: str) -> bool:
     """Whether the source gave this language any document its last stage kept."""
     stage = f.final_stage()
@@ -65,7 +94,6 @@ def datacard(
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
 ) -> str:
     funnel = f.funnel.get(lang, {})
-    base = f.base(lang)
     final = f.final(lang)
     entries = {en.id: en for en in catalog.entries} if catalog else {}
     licenses = [entries[src].license if src in entries else "unknown" for src in f.sources if _kept_in(f, lang, src)]
@@ -85,37 +113,8 @@ def datacard(
         )
     )
 
-    out.append("## Sources\n")
-    rows = []
-    for src in f.sources:
-        sfun = {
-            s: sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang and k[2] == src and k[3] == "kept")
-            for s in f.present
-        }
-        if not any(sfun.values()):
-            continue
-        en = entries.get(src)
-        rows.append([src, en.name if en else "(not in catalog)", en.license if en else "unknown"] + [sfun[s] for s in f.present])
-    out.append(
-        md_table(["source", "name", "license"] + [f"docs {stage_labels()[s]}" for s in f.present], rows) if rows else "No documents.\n"
-    )
-
-    out.append("## Processing funnel\n")
-    out.append(f"Shares are of the {base.docs:,} documents language ID put in this language (declared ones at ingest may differ).\n")
-    rows = []
-    for s in f.present:
-        t = funnel.get(s, Totals())
-        declared = s == "ingest" and LANGUAGE_DECIDED_AT in f.present  # before language ID: no share
-        rows.append(
-            [
-                stage_labels()[s],
-                t.docs,
-                "–" if declared else _pct(t.docs, base.docs),
-                t.bytes,
-                "–" if declared else _pct(t.bytes, base.bytes),
-            ]
-        )
-    out.append(md_table(["stage", "documents", "share", "bytes", "share"], rows))
+    out.append(_sources_section(f, lang, entries))
+    out.append(_funnel_section(f, lang))
 
     out.append("## Removed documents\n")
     reasons = [r for r in f.reasons if r.lang == lang]
