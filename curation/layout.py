@@ -105,6 +105,10 @@ class Layout:
     def report(self) -> Path:
         return self.root / "report.html"
 
+    def run_record(self) -> Path:
+        """Which config, catalog and code produced this folder (`curation.run_record`)."""
+        return self.root / "run.json"
+
     def datacard(self, lang: str) -> Path:
         return self.root / "datacards" / f"{lang}.md"
 

@@ -1,8 +1,9 @@
 """Helpers the auditor notebooks import, so the notebooks stay a few short cells.
 
 They read only the statistics and the shards of a run directory (the `CURATION_OUT`
-environment variable, else `./out`), and return pandas DataFrames that display as
-tables. Everything shown passes through the same facts and redactor as the report.
+environment variable, else `./out`), and the run's own record (`run.json`: its config,
+catalog and version), and return pandas DataFrames that display as tables. Everything
+shown passes through the same facts and redactor as the report.
 """
 
 from __future__ import annotations
@@ -14,15 +15,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from curation.config import RunConfig
 from curation.layout import Layout
 from curation.pipeline import stage_labels
 from curation.redact import redact
 from curation.report.facts import RunFacts, Totals, load_counts, run_facts
-from curation.report.signals import QUANTILES, distribution, read_signals, signal_names, threshold_sweep
+from curation.report.signals import QUANTILES, distribution, has_distribution, read_signals, signal_names, threshold_sweep
+from curation.report.thresholds import directions_for
 from curation.report.tokens import read_token_manifest
+from curation.run_record import read_run_record
 
 __all__ = [
     "run_layout",
+    "provenance",
+    "run_config",
+    "starting_threshold",
     "facts",
     "missing_stages",
     "stats_frame",
@@ -46,6 +53,36 @@ def run_layout(path: str | Path | None = None) -> Layout:
     if not load_counts(layout).rows:
         raise FileNotFoundError(f"{root}: no statistics found; run a stage first or set CURATION_OUT to a run directory")
     return layout
+
+
+def run_config(layout: Layout) -> RunConfig | None:
+    """The config the run recorded in `run.json` (None when its stages were run one by one)."""
+    record = read_run_record(layout.root)
+    return record.run_config(layout.root) if record else None
+
+
+def provenance(layout: Layout) -> str:
+    record = read_run_record(layout.root)
+    return record.summary() if record else "no run record (run.json): config, catalog and version unknown"
+
+
+def starting_threshold(signals: pd.DataFrame, layout: Layout | None = None) -> tuple[str | None, float | None, str]:
+    """(signal, threshold, "below"/"above") for the explorer to open on: a signal with a distribution (those the
+    run's filters cut first), at its median, on the side its filter removes, so the first view removes something."""
+    directions = directions_for(run_config(layout)) if layout is not None and run_config(layout) else {}
+    names = sorted(signal_names(signals), key=lambda s: (s not in directions, s))
+    first = None
+    for name in names:
+        values = signals[signals["signal"] == name]["value"].to_numpy()
+        if not has_distribution(values):
+            continue
+        median, side = float(np.median(values)), directions.get(name, "below")
+        first = first or (name, median, side)
+        if ((values < median) if side == "below" else (values > median)).any():
+            return name, median, side
+    if first:
+        return first
+    return (names[0], float(signals[signals["signal"] == names[0]]["value"].median()), "below") if names else (None, None, "below")
 
 
 def facts(layout: Layout) -> RunFacts:
@@ -104,9 +141,13 @@ def reasons_table(layout: Layout) -> pd.DataFrame:
 
 
 def source_table(layout: Layout, catalog_path: str | Path | None = None) -> pd.DataFrame:
-    """One row per source: license (from the catalog, when given) and documents after each stage."""
+    """One row per source: license (from the catalog: `catalog_path`, else the run's own from `run.json`) and
+    documents after each stage."""
     f = run_facts(layout)
     entries = {}
+    if catalog_path is None:
+        config = run_config(layout)
+        catalog_path = config.catalog if config else None
     if catalog_path:
         from curation.catalog import load_catalog
 

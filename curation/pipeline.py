@@ -90,11 +90,16 @@ class StageSummary:
 def run_pipeline(
     config: RunConfig, stages: list[str], progress: bool = True, on_stage: Callable[[str], None] | None = None
 ) -> list[StageSummary]:
-    """Run the stages in order; each stage's summary (counts and paths, never document text) goes to `logs/run.log`."""
+    """Run the stages in order; each stage's summary (counts and paths, never document text) goes to `logs/run.log`,
+    and `run.json` (`curation.run_record`) records the config, catalog and version, stage by stage."""
+    from curation.run_record import RunRecorder
+
     log_path = Layout(config.output_dir).logs() / "run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     summaries = []
     with output_lock(config.output_dir), open(log_path, "a", encoding="utf-8") as log:
+        record = RunRecorder(config, stages)
+        record.start()
         log.write(f"{_now()} run stages={','.join(stages)} config_output={config.output_dir}\n")
         for name in stages:
             if on_stage:
@@ -104,9 +109,13 @@ def run_pipeline(
                 result = stage_named(name).run(config, progress)
             except Exception as exc:
                 log.write(f"{_now()} stage={name} failed: {type(exc).__name__}: {exc}\n")
+                record.stage_done(name, time.perf_counter() - start, ok=False)
+                record.finish(ok=False)
                 raise StageError(name, exc) from exc
             summaries.append(StageSummary(name, time.perf_counter() - start, result))
+            record.stage_done(name, summaries[-1].seconds, resumed_all=0 < result.tasks == result.resumed)
             log.write(f"{_now()} stage={name} seconds={summaries[-1].seconds:.1f} {summaries[-1].line()}\n")
+        record.finish(ok=True)
     return summaries
 
 

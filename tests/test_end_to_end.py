@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from curation.layout import Layout
-from curation.pipeline import counted_stages
+from curation.pipeline import STAGES, counted_stages
 from curation.stats import collect, reconcile
 
 pytestmark = [pytest.mark.spark, pytest.mark.kenlm]  # `curation run`: dedup on Spark, perplexity models trained with KenLM
@@ -71,11 +71,11 @@ def _run(config: Path) -> subprocess.CompletedProcess:
 
 
 def _outputs(out: Path) -> dict[str, str]:
-    """Digest of every output file; markers and logs are bookkeeping, not outputs."""
+    """Digest of every output file; markers, logs and the run record (its start and end times) are bookkeeping, not outputs."""
     return {
         str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not ({"_markers", "logs"} & set(p.relative_to(out).parts))
+        if p.is_file() and not ({"_markers", "logs"} & set(p.relative_to(out).parts)) and p.name != "run.json"
     }
 
 
@@ -89,9 +89,10 @@ def sample_run(tmp_path_factory):
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     out = base / "out"
     digests = _outputs(out)
+    record = json.loads(Layout(out).run_record().read_text(encoding="utf-8"))
     second = _run(samples / "run.yaml")
     assert second.returncode == 0, second.stderr[-3000:]
-    return {"out": out, "first": first, "second": second, "digests": digests, "samples": samples}
+    return {"out": out, "first": first, "second": second, "digests": digests, "samples": samples, "record": record}
 
 
 def test_run_produces_token_shards_report_and_datacards(sample_run):
@@ -110,6 +111,24 @@ def test_run_produces_token_shards_report_and_datacards(sample_run):
 def test_second_run_changes_no_output_byte(sample_run):
     assert _outputs(sample_run["out"]) == sample_run["digests"]
     assert "trained: none" in sample_run["second"].stdout
+    # the run record: a new run, the same provenance of every stage that only resumed
+    first, second = sample_run["record"], json.loads(Layout(sample_run["out"]).run_record().read_text(encoding="utf-8"))
+    assert first["status"] == second["status"] == "complete" and first["config_hash"] == second["config_hash"]
+    configured = [s.name for s in STAGES if s.section]
+    assert {k: first["stages"][k] for k in configured} == {k: second["stages"][k] for k in configured}
+
+
+# what a person can read: a page of this size, not 3.5 MB and 1,300 histograms
+REPORT_MAX_BYTES = 500_000
+REPORT_MAX_CHARTS = 120
+
+
+def test_the_sample_report_is_small_with_few_charts(sample_run):
+    html = Layout(sample_run["out"]).report().read_text(encoding="utf-8")
+    size, charts = len(html.encode("utf-8")), html.count("<svg")
+    print(f"sample report: {size:,} bytes, {charts} charts (targets: under {REPORT_MAX_BYTES:,} bytes and {REPORT_MAX_CHARTS} charts)")
+    assert size < REPORT_MAX_BYTES and charts < REPORT_MAX_CHARTS
+    assert html.index('<h2 id="totals">') < html.index('<h2 id="languages">') and "Outputs of <b>" in html
 
 
 def test_counts_reconcile_across_all_stages(sample_run):

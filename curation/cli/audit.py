@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from curation.cli.common import ConfigOpt, OutOpt, console, fail, resolve_config
+from curation.cli.common import ConfigOpt, OutOpt, console, fail, print_run_provenance, resolve_recorded_config
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +21,9 @@ def report(
     catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file for licenses (overrides catalog)."),
     datacards: bool = typer.Option(True, "--datacards/--no-datacards", help="Also write datacards/<lang>.md."),
 ) -> None:
-    """Write OUT/report.html (self-contained, opens offline) and a markdown data card per language."""
+    """Write OUT/report.html (self-contained, opens offline) and a markdown data card per language.
+
+    Without --config, the run's own config and catalog come from OUT/run.json when `curation run` wrote one."""
     from curation.catalog import CatalogError, load_catalog
     from curation.layout import Layout
     from curation.report.datacard import write_datacards
@@ -31,7 +33,7 @@ def report(
     from curation.report.thresholds import thresholds_for
     from curation.stats import collect, write_stats
 
-    cfg = resolve_config(config, out_dir, catalog=str(catalog) if catalog else None)
+    cfg = resolve_recorded_config(config, out_dir, catalog=str(catalog) if catalog else None)
     layout = Layout(cfg.output_dir)
     if collect(layout).rows:
         write_stats(layout)
@@ -80,8 +82,9 @@ def inspect(
 
     if fmt not in ("text", "json"):
         fail(f"--format: expected text or json, got {fmt!r}", code=2)
-    cfg = resolve_config(config, out_dir)
+    cfg = resolve_recorded_config(config, out_dir)
     layout = Layout(cfg.output_dir)
+    print_run_provenance(layout)
     try:
         selection = select(layout, stage, reason, lang, source, kept, n, seed, chars)
     except InspectError as exc:

@@ -43,6 +43,41 @@ def resolve_config(
         fail(str(exc), code=2)
 
 
+def resolve_recorded_config(config: Path | None, out_dir: Path | None = None, **overrides) -> RunConfig:
+    """For commands that read a finished run (report, stats, inspect): an explicit `--config` as usual, else the
+    config the run itself recorded in `OUT/run.json` (its catalog, thresholds...), else the default config.
+
+    OUT is `--out`, else the default config's output folder."""
+    from curation.run_record import RunRecordError, read_run_record
+
+    if config is not None:
+        return resolve_config(config, out_dir, **overrides)
+    folder = out_dir if out_dir is not None else resolve_config(None).output_dir
+    try:
+        record = read_run_record(folder)
+        if record is None:
+            return resolve_config(None, out_dir, **overrides)
+        return record.run_config(folder, **overrides)
+    except RunRecordError as exc:
+        fail(str(exc), code=2)
+
+
+def print_run_provenance(layout) -> None:
+    """The run record's line (stderr, so csv and json stay clean)."""
+    from rich.markup import escape
+
+    from curation.run_record import RunRecordError, read_run_record
+
+    try:
+        record = read_run_record(layout.root)
+    except RunRecordError as exc:
+        console.print(f"[yellow]{escape(str(exc))}[/]", highlight=False)
+        return
+    console.print(
+        escape(record.summary()) if record else "no run record (run.json): stages run one by one", highlight=False, soft_wrap=True
+    )
+
+
 def print_config(config: RunConfig) -> None:
     """The resolved config as YAML that loads back (never wrapped to the terminal's width)."""
     import yaml

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from curation.cli.common import ConfigOpt, OutOpt, console, fail, out, resolve_config
+from curation.cli.common import ConfigOpt, OutOpt, console, fail, out, print_run_provenance, resolve_recorded_config
 
 
 def register(app: typer.Typer) -> None:
@@ -29,12 +29,13 @@ def stats(
     from curation.layout import Layout
     from curation.stats import collect, reconcile, write_stats
 
-    cfg = resolve_config(config, out_dir)
+    cfg = resolve_recorded_config(config, out_dir)
     layout = Layout(cfg.output_dir)
     counts = collect(layout)
     if not counts.rows:
         fail(f"no statistics under {layout.root}: run a stage first (e.g. `curation ingest`)")
     write_stats(layout)
+    print_run_provenance(layout)
     keys = [k.strip() for k in by.split(",") if k.strip()]
     unknown = set(keys) - {"stage", "lang", "source", "outcome"}
     if unknown:

@@ -106,19 +106,25 @@ def paired_bars(
 
 def histogram(
     edges: Sequence[float],
-    kept: Sequence[int],
-    removed: Sequence[int],
+    kept: Sequence[float],
+    removed: Sequence[float],
     title: str,
     threshold: float | None = None,
     log_x: bool = False,
     width: int = 380,
     height: int = 200,
+    ymax: float | None = None,
+    shares: bool = False,
 ) -> str:
-    """Stacked histogram (kept below, removed on top) with the threshold as a red line."""
+    """Stacked histogram (kept below, removed on top) with the threshold as a red line.
+
+    `ymax` fixes the vertical scale (charts meant to be compared share one); `shares`: the bars are
+    fractions of the documents, labelled in percent."""
     left, right, top, bottom = 44, 10, 24, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [k + r for k, r in zip(kept, removed)]
-    ymax = max(totals, default=0) or 1
+    ymax = ymax or max(totals, default=0) or 1
+    top_label = f"{100 * ymax:.3g}%" if shares else human(ymax)
     lo, hi = edges[0], edges[-1]
 
     def x_of(v: float) -> float:
@@ -131,7 +137,7 @@ def histogram(
     body = [
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>',
-        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" {FONT}>{_t(human(ymax))}</text>',
+        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" {FONT}>{_t(top_label)}</text>',
         f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" {FONT}>0</text>',
         f'<text x="{left}" y="{height - 18}" {FONT}>{_t(human(lo))}</text>',
         f'<text x="{left + plot_w}" y="{height - 18}" text-anchor="end" {FONT}>{_t(human(hi))}</text>',

@@ -16,7 +16,8 @@ from curation.catalog import Catalog
 from curation.layout import Layout
 from curation.pipeline import stage_labels
 from curation.redact import redact
-from curation.report.facts import RunFacts, Totals, run_facts
+from curation.report.facts import LANGUAGE_DECIDED_AT, RunFacts, Totals, run_facts
+from curation.report.hub_card import front_matter
 from curation.report.signals import Distribution, distributions, read_signals
 from curation.report.thresholds import threshold_of
 from curation.report.tokens import TokenMix, read_token_manifest
@@ -45,6 +46,41 @@ def language_name(lang: str) -> str:
         return lang
 
 
+def _sources_section(f: RunFacts, lang: str, entries: dict) -> str:
+    """`## Sources`: each source that gave this language documents, its license and documents after each stage."""
+    rows = []
+    for src in f.sources:
+        sfun = {
+            s: sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang and k[2] == src and k[3] == "kept")
+            for s in f.present
+        }
+        if not any(sfun.values()):
+            continue
+        en = entries.get(src)
+        rows.append([src, en.name if en else "(not in catalog)", en.license if en else "unknown"] + [sfun[s] for s in f.present])
+    header = ["source", "name", "license"] + [f"docs {stage_labels()[s]}" for s in f.present]
+    return "## Sources\n\n" + (md_table(header, rows) if rows else "No documents.\n")
+
+
+def _funnel_section(f: RunFacts, lang: str) -> str:
+    """`## Processing funnel`, shares of what language ID put in this language (the ingest row, declared, has none)."""
+    funnel, base = f.funnel.get(lang, {}), f.base(lang)
+    rows = []
+    for s in f.present:
+        t = funnel.get(s, Totals())
+        declared = s == "ingest" and LANGUAGE_DECIDED_AT in f.present
+        share_docs = "–" if declared else _pct(t.docs, base.docs)
+        rows.append([stage_labels()[s], t.docs, share_docs, t.bytes, "–" if declared else _pct(t.bytes, base.bytes)])
+    note = f"Shares are of the {base.docs:,} documents language ID put in this language (declared ones at ingest may differ).\n"
+    return "## Processing funnel\n\n" + note + "\n" + md_table(["stage", "documents", "share", "bytes", "share"], rows)
+
+
+def _kept_in(f: RunFacts, lang: str, source: str) -> bool:
+    """Whether the source gave this language any document its last stage kept."""
+    stage = f.final_stage()
+    return any(v[0] for k, v in f.counts.rows.items() if k[0] == stage and k[1] == lang and k[2] == source and k[3] == "kept")
+
+
 def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "–"
 
@@ -58,9 +94,13 @@ def datacard(
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
 ) -> str:
     funnel = f.funnel.get(lang, {})
-    base = funnel.get("ingest", Totals())
     final = f.final(lang)
-    out = [f"# Data card: {cell(language_name(lang))} (`{cell(lang)}`)\n"]
+    entries = {en.id: en for en in catalog.entries} if catalog else {}
+    licenses = [entries[src].license if src in entries else "unknown" for src in f.sources if _kept_in(f, lang, src)]
+    out = [
+        front_matter(lang, language_name(lang), f.name, final.docs, licenses)
+        + f"# Data card: {cell(language_name(lang))} (`{cell(lang)}`)\n"
+    ]
     out.append(f"Run `{cell(f.name)}`. Stages with statistics: {', '.join(f.present) or 'none'}.\n")
     if f.missing:
         out.append(f"> **Not run yet:** {', '.join(f.missing)}. The figures below stop at the last stage run.\n")
@@ -73,38 +113,8 @@ def datacard(
         )
     )
 
-    out.append("## Sources\n")
-    entries = {en.id: en for en in catalog.entries} if catalog else {}
-    rows = []
-    for src in f.sources:
-        sfun = {
-            s: sum(v[0] for k, v in f.counts.rows.items() if k[0] == s and k[1] == lang and k[2] == src and k[3] == "kept")
-            for s in f.present
-        }
-        if not any(sfun.values()):
-            continue
-        en = entries.get(src)
-        rows.append([src, en.name if en else "(not in catalog)", en.license if en else "unknown"] + [sfun[s] for s in f.present])
-    out.append(
-        md_table(["source", "name", "license"] + [f"docs {stage_labels()[s]}" for s in f.present], rows) if rows else "No documents.\n"
-    )
-
-    out.append("## Processing funnel\n")
-    out.append(
-        md_table(
-            ["stage", "documents", "share", "bytes", "share"],
-            [
-                [
-                    stage_labels()[s],
-                    funnel.get(s, Totals()).docs,
-                    _pct(funnel.get(s, Totals()).docs, base.docs),
-                    funnel.get(s, Totals()).bytes,
-                    _pct(funnel.get(s, Totals()).bytes, base.bytes),
-                ]
-                for s in f.present
-            ],
-        )
-    )
+    out.append(_sources_section(f, lang, entries))
+    out.append(_funnel_section(f, lang))
 
     out.append("## Removed documents\n")
     reasons = [r for r in f.reasons if r.lang == lang]
@@ -161,6 +171,9 @@ def write_datacards(
     signals = distributions(read_signals(layout) if signals is None else signals, thresholds)  # one grouping pass for every card
     mix = read_token_manifest(layout)
     paths = []
+    stale = set(layout.datacard("x").parent.glob("*.md")) - {layout.datacard(lang) for lang in f.langs}
+    for path in sorted(stale):  # languages no longer in the run (or now under their normal code: sh → sr-Latn)
+        path.unlink()
     for lang in f.langs:
         path = layout.datacard(lang)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,27 @@ from curation.stats import Mismatch, collect, reconcile, sources_losing
 # shown for every language, even at zero; other dedup reasons (already_indexed) where they occur
 DUPLICATE_OUTCOMES = tuple(REASONS[step] for step in ("exact", "url", "near"))
 
+# the stage whose language-ID filter decides each document's language: a language's funnel starts from
+# what this stage counted in that language (before it, documents carry the language their source declared)
+LANGUAGE_DECIDED_AT = "filter"
+
+
+def language_key(lang: str) -> str:
+    """One code per language for everything shown (`sh` and `sr-Latn` are one language): `filters.lang_labels`."""
+    from filters.lang_labels import normalise_tag
+
+    return normalise_tag(lang)
+
+
+def normalised_languages(counts: Counts) -> Counts:
+    """The same counts with every language code in its one normal form (rows of synonyms merged)."""
+    out = Counts()
+    for (stage, lang, source, outcome), values in counts.rows.items():
+        row = out.rows.setdefault((stage, language_key(lang), source, outcome), [0, 0, 0, 0])
+        for i, v in enumerate(values):
+            row[i] += v
+    return out
+
 
 @dataclass(frozen=True)
 class Totals:
@@ -75,6 +96,7 @@ class RunFacts:
     langs: list[str]
     sources: list[str]
     funnel: dict[str, dict[str, Totals]]  # lang → stage → kept totals
+    entering: dict[str, dict[str, Totals]]  # lang → stage → every document the stage counted (kept + removed)
     source_funnel: dict[str, dict[str, Totals]]  # source → stage → kept totals
     reasons: list[Reason]
     filter_steps: list[FilterStep]
@@ -88,6 +110,28 @@ class RunFacts:
     def final(self, lang: str) -> Totals:
         stage = self.final_stage()
         return self.funnel.get(lang, {}).get(stage, Totals()) if stage else Totals()
+
+    def base(self, lang: str) -> Totals:
+        """What a language's funnel starts from, counted by the language each stage gives a document: the documents
+        language ID put in this language (`LANGUAGE_DECIDED_AT`), else (not run yet) those ingested under it.
+        A document relabelled from one language to another counts in the second from then on, never in both."""
+        entering = self.entering.get(lang, {})
+        if LANGUAGE_DECIDED_AT in entering:
+            return entering[LANGUAGE_DECIDED_AT]
+        return self.funnel.get(lang, {}).get("ingest", Totals())
+
+    def relabelled(self, lang: str) -> int | None:
+        """Net documents language ID moved into (+) or out of (−) this language; None before language ID ran."""
+        if LANGUAGE_DECIDED_AT not in self.present:
+            return None
+        return self.base(lang).docs - self.funnel.get(lang, {}).get("ingest", Totals()).docs
+
+    def total(self, stage: str) -> Totals:
+        """Kept documents of a stage over every language: the run's funnel (relabelling moves, never adds)."""
+        out = Totals()
+        for stages in self.funnel.values():
+            out = out + stages.get(stage, Totals())
+        return out
 
     def tokens_by(self, key: str) -> dict[str, int]:
         """Token counts of the tokenize stage by `lang` or `source` (the stats' view)."""
@@ -110,11 +154,13 @@ def load_counts(layout: Layout) -> Counts:
 
 
 def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
+    counts = normalised_languages(counts)
     counted = [s.name for s in counted_stages()]
     present = [s for s in counted if any(k[0] == s for k in counts.rows)]
     missing = [s for s in counted if s not in present]
     funnel: dict[str, dict[str, Totals]] = {}
     source_funnel: dict[str, dict[str, Totals]] = {}
+    entering: dict[str, dict[str, Totals]] = {}
     reasons: dict[tuple[str, str, str], list[int]] = {}
     steps: dict[tuple[str, str], list[int]] = {}  # (filter, lang) → in, removed, rewritten
     dups: dict[str, dict[str, int]] = {}
@@ -125,6 +171,8 @@ def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
         if stage in counted:
             langs.add(lang)
             sources.add(source)
+            eslot = entering.setdefault(lang, {})
+            eslot[stage] = eslot.get(stage, Totals()) + Totals(docs, nbytes, chars, tokens)
             if outcome == KEPT:
                 t = Totals(docs, nbytes, chars, tokens)
                 slot = funnel.setdefault(lang, {})
@@ -170,6 +218,7 @@ def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
         sources=sorted(sources),
         funnel=funnel,
         source_funnel=source_funnel,
+        entering=entering,
         reasons=reason_rows,
         filter_steps=filter_steps,
         duplicates=duplicates,

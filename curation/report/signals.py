@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from curation.layout import Layout
+from curation.report.facts import language_key
 from curation.shards import list_shards
 
 COLUMNS = ("id", "signal", "lang", "source", "value", "removed", "reason")
@@ -91,7 +92,11 @@ def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFra
     for name in ("id", "signal", "lang", "source", "reason"):
         i = table.schema.get_field_index(name)
         table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
-    return table.to_pandas()
+    df = table.to_pandas()
+    codes = {str(lang): language_key(str(lang)) for lang in df["lang"].cat.categories}
+    if any(k != v for k, v in codes.items()):  # `sh` and `sr-Latn` are one language
+        df["lang"] = df["lang"].astype(str).map(codes).astype("category")
+    return df
 
 
 @dataclass(frozen=True)
@@ -181,3 +186,144 @@ def threshold_sweep(df: pd.DataFrame, signal: str, lang: str, candidates: list[f
             }
         )
     return pd.DataFrame(rows, columns=["threshold", "docs", "below", "share_below", "above", "share_above"])
+
+
+# a language gets its own chart of a signal from this many measured documents (at most MAX_OWN_PANELS
+# languages, the largest); the others share one chart
+MIN_DOCS_OWN_PANEL = 100
+MAX_OWN_PANELS = 6
+# a signal is drawn only when it has a distribution: 3+ distinct values, its most common one under this share
+MAX_MODE_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart of a signal: a language, or the smaller languages together; bars are shares of its documents."""
+
+    label: str
+    langs: list[str]
+    kept: list[float]
+    removed: list[float]
+    count: int
+    threshold: float | None
+    quantiles: dict[str, float]
+
+
+@dataclass(frozen=True)
+class SignalView:
+    """Every chart of one signal on one scale: the same bins (x) and the same maximum share (y)."""
+
+    signal: str
+    edges: list[float]
+    log_x: bool
+    ymax: float
+    panels: list[Panel]
+
+
+@dataclass(frozen=True)
+class FlatSignal:
+    """A signal without a distribution worth a chart (0/1 flags, constants, almost always one value)."""
+
+    signal: str
+    docs: int
+    distinct: int
+    mode: float
+    mode_share: float
+    removed: int
+
+
+def has_distribution(values: np.ndarray) -> bool:
+    uniques, counts = np.unique(values, return_counts=True)
+    return len(uniques) >= 3 and counts.max() / len(values) < MAX_MODE_SHARE
+
+
+def signal_views(df: pd.DataFrame, thresholds=None, bins: int = 30) -> tuple[list[SignalView], list[FlatSignal]]:
+    """Per signal (sorted): shared-scale panels when it has a distribution, else one summary row."""
+    views, flat = [], []
+    if df.empty:
+        return views, flat
+    for signal, part in df.groupby("signal", sort=True, observed=True):
+        values = part["value"].to_numpy()
+        if has_distribution(values):
+            views.append(_view(str(signal), part, thresholds, bins))
+        else:
+            uniques, counts = np.unique(values, return_counts=True)
+            flat.append(
+                FlatSignal(
+                    str(signal),
+                    len(values),
+                    len(uniques),
+                    float(uniques[counts.argmax()]),
+                    counts.max() / len(values),
+                    int(part["removed"].sum()),
+                )
+            )
+    return views, flat
+
+
+def _groups(part: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """(label, languages) of a signal's panels: the largest languages alone, the rest together."""
+    sizes = part.groupby("lang", observed=True).size().sort_values(ascending=False, kind="stable")
+    own = [str(lang) for lang, n in sizes.items() if n >= MIN_DOCS_OWN_PANEL][:MAX_OWN_PANELS]
+    rest = sorted(str(lang) for lang in sizes.index if str(lang) not in own)
+    groups = [(lang, [lang]) for lang in own]
+    if len(rest) == 1:
+        groups.append((rest[0], rest))
+    elif rest:
+        groups.append((f"{'other' if own else 'all'} {len(rest)} languages", rest))
+    return groups
+
+
+def _view(signal: str, part: pd.DataFrame, thresholds, bins: int) -> SignalView:
+    groups = _groups(part)
+    drawn = {label: _group_threshold(thresholds, signal, langs) for label, langs in groups}
+    values = part["value"].to_numpy()
+    # the axis spans the values and the thresholds drawn; a threshold of 0 does not turn a long-tailed
+    # positive signal (bytes, words, perplexity) from a logarithmic axis into a linear one
+    wide = values.min() > 0 and values.max() / values.min() > 1000
+    lines = [t for t in drawn.values() if t is not None and (t > 0 or not wide)]
+    edges, log_x = bin_edges(np.concatenate([values, lines]) if lines else values, None, bins)
+    panels = []
+    for label, langs in groups:
+        sel = part[part["lang"].isin(langs)]
+        v, removed = sel["value"].to_numpy(), sel["removed"].to_numpy(dtype=bool)
+        kept_counts, _ = np.histogram(v[~removed], bins=edges)
+        removed_counts, _ = np.histogram(v[removed], bins=edges)
+        qs = np.quantile(v, QUANTILES)
+        panels.append(
+            Panel(
+                label=label,
+                langs=langs,
+                kept=[float(c) / len(v) for c in kept_counts],
+                removed=[float(c) / len(v) for c in removed_counts],
+                count=len(v),
+                threshold=drawn[label],
+                quantiles={f"p{int(round(q * 100)):02d}": float(x) for q, x in zip(QUANTILES, qs)},
+            )
+        )
+    ymax = max((k + r for p in panels for k, r in zip(p.kept, p.removed)), default=0.0)
+    return SignalView(signal, [float(e) for e in edges], log_x, ymax, panels)
+
+
+def _group_threshold(thresholds, signal: str, langs: list[str]) -> float | None:
+    """The threshold drawn on a panel: the one its languages share (none when they differ)."""
+    from curation.report.thresholds import threshold_of
+
+    found = {threshold_of(thresholds, signal, lang) for lang in langs}
+    return found.pop() if len(found) == 1 else None
+
+
+def language_quantiles(df: pd.DataFrame, signals: list[str], langs: list[str]) -> dict[str, tuple[dict, dict]]:
+    """lang → ({signal: {p05, p50, p95}}, {signal: documents measured}) for the given signals and languages."""
+    part = df[df["signal"].isin(signals) & df["lang"].isin(langs)]
+    out: dict[str, tuple[dict, dict]] = {}
+    if part.empty:
+        return out
+    grouped = part.groupby(["lang", "signal"], observed=True, sort=True)["value"]
+    table = grouped.quantile([0.05, 0.5, 0.95]).unstack()
+    sizes = grouped.size()
+    for (lang, signal), row in table.iterrows():
+        q, n = out.setdefault(str(lang), ({}, {}))
+        q[str(signal)] = {"p05": float(row[0.05]), "p50": float(row[0.5]), "p95": float(row[0.95])}
+        n[str(signal)] = int(sizes[(lang, signal)])
+    return out

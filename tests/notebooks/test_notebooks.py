@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from audit_helpers import expected_blend_pct
+from audit_helpers import expected_blend_pct, record_run
 from nbclient import NotebookClient
 
 from curation.layout import Layout
@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _execute(name: str, run: Path, monkeypatch) -> list[dict]:
     monkeypatch.setenv("CURATION_OUT", str(run))
-    monkeypatch.setenv("CURATION_CATALOG", str(run.parent / "catalog.yaml"))
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(run.parent)}}).execute()
@@ -36,6 +35,7 @@ def _row_labels(table_html: str) -> list[str]:
 
 
 def test_stats_by_language_shows_the_per_language_table(audit_run, monkeypatch, planted_pii):
+    record_run(audit_run)  # licenses come from the run's own catalog (run.json), no environment variable
     outputs = _execute("stats_by_language.ipynb", audit_run, monkeypatch)
     tables = _html_tables(outputs)
     assert len(tables) == 4  # languages, reasons, sources, tokens
@@ -47,7 +47,7 @@ def test_stats_by_language_shows_the_per_language_table(audit_run, monkeypatch, 
     assert "CC BY-SA 3.0" in tables[2] and _row_labels(tables[2]) == ["ccnet_en", "forum_en", "pud_fr"]
     assert f"{expected_blend_pct(Layout(audit_run))['fr']:.2f}" in tables[3]  # fr blend weight
     everything = str(outputs)
-    assert "stages not run yet: none" in everything
+    assert "stages not run yet: none" in everything and "curation 0." in everything  # the run's provenance
     assert planted_pii[0] not in everything and planted_pii[1] not in everything
 
 
@@ -59,6 +59,8 @@ def test_threshold_explorer_shows_distributions_and_what_a_threshold_removes(aud
     svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) == 2 and all("threshold" in o["data"]["image/svg+xml"] for o in svgs)  # one histogram per language
     assert _row_labels(tables[2]) == ["en", "fr"] and "would remove" in tables[2]
+    would_remove = [int(n) for n in re.findall(r"<td>(\d+)</td>\s*<td>[\d.]+</td>\s*</tr>", tables[2])]
+    assert would_remove and sum(would_remove) > 0  # it opens on a cut that removes something
 
 
 def test_an_ingest_only_run_still_executes(make_audit_run, monkeypatch):

@@ -49,15 +49,18 @@ def _report(run: Path, thresholds=THRESHOLDS) -> Path:
 def test_report_is_self_contained_and_has_every_section(audit_run):
     html = _report(audit_run).read_text(encoding="utf-8")
     assert external_references(html) == []
-    for anchor in ("overview", "funnel", "reasons", "signals", "duplicates", "tokens", "sources"):
+    for anchor in ("totals", "languages", "reasons", "signals", "duplicates", "tokens", "sources"):
         assert f'<h2 id="{anchor}">' in html
-    assert html.count("<svg") == 2 + 2 + 3 * 2 + 1 + 1  # funnels, reasons, 3 signals × 2 langs, duplicates, token mix
+    # totals, reasons, 3 signals (en and fr under 100 documents share one panel), duplicates, token mix
+    assert html.count("<svg") == 1 + 1 + 3 + 1 + 1
     assert "Counts reconcile" in html and "Not run yet" not in html
     assert "<td>pud_fr</td><td>UD French PUD</td><td>CC BY-SA 3.0</td>" in html
-    assert '<td>fr</td><td>dedup</td><td>exact_duplicate</td><td class="n">3</td><td class="n">18.8%</td>' in html
+    fr = html[html.index('<details id="lang-fr">') :].split("</details>")[0]  # fr's own section
+    assert '<td>dedup</td><td>exact_duplicate</td><td class="n">3</td><td class="n">18.8%</td>' in fr
     assert "<td>fr_00000</td><td>fr</td>" in html  # the blend beside the token counts
-    # the threshold line is drawn where a threshold is given, and only there
-    assert html.count("threshold 0.6</text>") == 2 and html.count("threshold 50</text>") == 1
+    # the threshold line is drawn where the panel's languages share one (alpha_ratio), not where they differ (words)
+    assert html.count("threshold 0.6</text>") == 1 and html.count("threshold 50</text>") == 0
+    assert '<td>words</td><td class="n">27</td><td class="n">50</td>' in fr  # fr's own threshold in its section
 
 
 def test_report_bytes_are_deterministic(audit_run):
@@ -69,6 +72,7 @@ def test_report_bytes_are_deterministic(audit_run):
 def test_a_partial_run_says_what_is_missing(make_audit_run):
     html = build_report(Layout(make_audit_run(("ingest",))))
     assert "Not run yet (no statistics): filter, dedup, tokenize" in html
+    assert "No run record (run.json)" in html
     assert "No signals: the filter stage has not run" in html
     assert "Not deduplicated yet" in html and "Not tokenized yet" in html
     assert "<td>ccnet_en</td><td>(not in catalog)</td><td>unknown</td>" in html
@@ -133,3 +137,50 @@ def test_chromium_renders_the_plots_offline(audit_run, tmp_path):
     assert count.get((0x3B, 0x6E, 0xA5), 0) > 5000  # kept bars and histograms
     assert count.get((0xE0, 0x82, 0x3D), 0) > 1000  # removed bars
     assert count.get((0xC0, 0x18, 0x18), 0) > 50  # a threshold line
+
+
+def _layout_probe(page: Path, out: Path, ids: tuple[str, ...], size=(1280, 800)) -> dict:
+    """Where the elements `ids` land in a window of `size`: a copy of the page with a script that writes their
+    boxes into the DOM, which headless Chromium dumps (the report itself has no script)."""
+    probe = out / "probe.html"
+    script = (
+        "<script>document.body.setAttribute('data-boxes', JSON.stringify(Object.fromEntries("
+        + json.dumps(list(ids))
+        + ".map(i => { const r = document.getElementById(i).getBoundingClientRect(); return [i, [r.top, r.bottom]]; }))));</script>"
+    )
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", script + "</body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={out / 'probe-profile'}",
+            f"--window-size={size[0]},{size[1]}",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    return json.loads(re.search(r"data-boxes=\"([^\"]*)\"", dom).group(1).replace("&quot;", '"'))
+
+
+@pytest.mark.browser
+def test_the_top_of_the_page_shows_the_totals(audit_run, tmp_path):
+    """Before: the page opened on a per-language table and a wall of per-language charts, no totals, no provenance."""
+    from audit_helpers import record_run
+    from PIL import Image
+
+    record_run(audit_run)
+    report = _report(audit_run)
+    shot, requested = _chromium(report, tmp_path, (1280, 800))
+    shutil.copy(shot, "/tmp/report-top.png")  # looked at by a person: header, provenance, totals table and chart
+    assert requested == []
+    boxes = _layout_probe(report, tmp_path, ("totals", "totals-table", "totals-chart"))
+    assert boxes["totals"][0] < 200 and boxes["totals-table"][1] < 800 and boxes["totals-chart"][1] < 800  # all in the first screen
+    top = Image.open(shot).convert("RGB").crop((0, int(boxes["totals-chart"][0]), 1280, int(boxes["totals-chart"][1])))
+    kept = sum(n for n, rgb in top.getcolors(maxcolors=1 << 20) if rgb == (0x3B, 0x6E, 0xA5))
+    assert kept > 2000  # the totals bars are drawn
