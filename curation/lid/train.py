@@ -108,16 +108,24 @@ def confusers(base: LanguageId, docs: Mapping[str, list[str]]) -> dict[str, dict
 
 
 def train_model(lines: list[str], cfg: LidConfig, path: Path) -> None:
-    import fasttext
+    """fastText supervised training in a fresh process: in a process that has loaded another fastText model
+    (lid.176), one-thread training with a fixed seed no longer gives the same bytes twice."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     with tempfile.TemporaryDirectory(prefix="lid-", dir=path.parent) as tmp:
         data = Path(tmp) / "train.txt"
         data.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        model = fasttext.train_supervised(
-            input=str(data), dim=cfg.dim, epoch=cfg.epoch, lr=cfg.lr, minn=cfg.minn, maxn=cfg.maxn,
-            bucket=cfg.bucket, wordNgrams=1, loss="softmax", thread=1, seed=0, verbose=0,
-        )  # fmt: skip
-        model.save_model(str(path))
+        params = {"dim": cfg.dim, "epoch": cfg.epoch, "lr": cfg.lr, "minn": cfg.minn, "maxn": cfg.maxn, "bucket": cfg.bucket}
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            pool.submit(fit_and_save, str(data), str(path), params).result()
+
+
+def fit_and_save(data: str, path: str, params: dict) -> None:
+    import fasttext
+
+    model = fasttext.train_supervised(input=data, wordNgrams=1, loss="softmax", thread=1, seed=0, verbose=0, **params)
+    model.save_model(path)
 
 
 def quantile_threshold(scores: list[float], cfg: LidConfig) -> float:
@@ -127,13 +135,18 @@ def quantile_threshold(scores: list[float], cfg: LidConfig) -> float:
     return round(min(cfg.max_threshold, max(cfg.min_threshold, math.floor(value * 100) / 100)), 2)
 
 
-def derive_thresholds(langid: LanguageId, held_out: Mapping[str, list[str]], cfg: LidConfig) -> dict[str, dict]:
-    """Per language: min_score, the removal it gives on its own held-out text, and what it lets through of the others'."""
+def derive_thresholds(
+    langid: LanguageId, held_out: Mapping[str, list[str]], cfg: LidConfig, others_per_language: int | None = None
+) -> dict[str, dict]:
+    """Per language: min_score, the removal it gives on its own held-out text, and what it lets through of the
+    others' (at most `others_per_language` documents of each other language)."""
     derived = {}
     for tag, texts in sorted(held_out.items()):
         scores = langid.declared_scores(texts, tag)
         threshold = quantile_threshold(scores, cfg)
-        others = [t for other, docs in held_out.items() if other != tag and not accepts(tag, other) for t in docs]
+        others = [
+            t for other, docs in held_out.items() if other != tag and not accepts(tag, other) for t in docs[:others_per_language]
+        ]
         passing = sum(s >= threshold for s in langid.declared_scores(others, tag)) if others else 0
         derived[tag] = {
             "min_score": threshold,
