@@ -212,9 +212,7 @@ def lid_files(inp: Inputs) -> dict[str, bytes]:
     """The Zulu sample source and reference text, and the LID test fixtures (UDHR and Bible text)."""
     out = {"samples/data/lm/zu.txt": "".join(line + "\n" for line in udhr_lines(inp, "zul")).encode("utf-8")}
     verses = bible_verses(inp, "zul")[:BIBLE_SAMPLE_VERSES]
-    recs = [
-        {"id": f"zul-{verses[i][0]}", "text": " ".join(t for _, t in verses[i : i + 5])} for i in range(0, len(verses), 5)
-    ]
+    recs = [{"id": f"zul-{verses[i][0]}", "text": " ".join(t for _, t in verses[i : i + 5])} for i in range(0, len(verses), 5)]
     out["samples/data/multilingual/bible_zu.jsonl"] = jsonl(recs)
     rows = [(stem, lang, line) for stem, lang in UDHR_LID_LANGS.items() for line in udhr_lines(inp, stem)]
     out["tests/data/lid/udhr_reference.tsv"] = tsv(rows, ("stem", "lang", "text"))

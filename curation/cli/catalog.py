@@ -80,7 +80,9 @@ def _lid_warnings(entries, path: Path, lid_model: Path | None, config: Path | No
     except (RuntimeError, OSError, ValueError) as exc:
         console.print(f"note: LID coverage not checked: {exc}", highlight=False, markup=False, soft_wrap=True)
         return []
-    name = (lid_model.name if lid_model else "lid.176.ftz") + (f" + the extension on reference {', '.join(sorted(extension))}" if extension else "")
+    name = (lid_model.name if lid_model else "lid.176.ftz") + (
+        f" + the extension on reference {', '.join(sorted(extension))}" if extension else ""
+    )
     return check_lid_coverage(entries, labels | extension, name, str(path))
 
 

@@ -144,9 +144,7 @@ def derive_thresholds(
     for tag, texts in sorted(held_out.items()):
         scores = langid.declared_scores(texts, tag)
         threshold = quantile_threshold(scores, cfg)
-        others = [
-            t for other, docs in held_out.items() if other != tag and not accepts(tag, other) for t in docs[:others_per_language]
-        ]
+        others = [t for other, docs in held_out.items() if other != tag and not accepts(tag, other) for t in docs[:others_per_language]]
         passing = sum(s >= threshold for s in langid.declared_scores(others, tag)) if others else 0
         derived[tag] = {
             "min_score": threshold,
