@@ -51,19 +51,35 @@ class FilterConfig(Section):
 
 
 class LmConfig(Section):
-    """Reference text per language for the perplexity filter's models (`curation run` stage `lm`)."""
-
-    # language -> reference text files (.txt, .jsonl[.gz], Parquet); relative to the config file
-    reference: dict[str, list[Path]] = Field(default_factory=dict)
-
-    @field_validator("reference", mode="before")
-    @classmethod
-    def _one_file_is_a_list(cls, value: Any) -> Any:
-        """`en: en.txt` as well as `en: [en.txt, more.txt]`."""
-        return {k: [v] if isinstance(v, (str, Path)) else v for k, v in value.items()} if isinstance(value, dict) else value
+    """The perplexity filter's models (`curation run` stage `lm`), one per language of the run's `reference` text."""
 
     vocab_size: int = Field(8000, ge=100)
     order: int = Field(5, ge=2, le=9)
+
+
+class LidConfig(Section):
+    """The LID extension (`curation run` stage `lid`, `curation lid train`): a fastText model trained on the
+    run's `reference` text, consulted for a declared language when the base model does not know it or
+    confuses it with another, and per-language thresholds derived from held-out reference text."""
+
+    # fastText supervised training: character n-grams minn..maxn, one thread (the same bytes every run)
+    dim: int = Field(32, ge=8)
+    epoch: int = Field(50, ge=1)
+    lr: float = Field(0.5, gt=0)
+    minn: int = Field(1, ge=1)
+    maxn: int = Field(4, ge=1)
+    bucket: int = Field(100_000, ge=1000)
+    # reference text is cut into documents of about this many characters (whole lines)
+    doc_chars: int = Field(400, ge=50)
+    # every Nth reference document is held out: never trained on, it measures the model and sets thresholds
+    holdout_every: int = Field(5, ge=2)
+    # a language's threshold removes this share of its held-out documents, within [min_threshold, max_threshold]
+    expected_removal: float = Field(0.05, ge=0.0, lt=1.0)
+    # bounded because held-out reference text is small and of one domain: a corpus' text scores lower
+    min_threshold: float = Field(0.2, ge=0.0, le=1.0)
+    max_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    # at most this much reference text per language is read (a large language does not drown a small one)
+    max_bytes_per_lang: int = Field(4 << 20, ge=1000)
 
 
 class DedupConfig(Section):
@@ -174,11 +190,32 @@ class RunConfig(Section):
     statuses: list[str] = Field(default_factory=lambda: ["approved"], description="catalog statuses to run")
     spark: SparkConfig = Field(default_factory=SparkConfig)
     ingest: IngestConfig = Field(default_factory=IngestConfig)
+    # language -> reference text files (.txt: a document a line; .jsonl[.gz]; Parquet), supplied by the language's
+    # working group; relative to the config file. They train the perplexity models (stage `lm`) and the LID
+    # extension with its thresholds (stage `lid`).
+    reference: dict[str, list[Path]] = Field(default_factory=dict)
     lm: LmConfig = Field(default_factory=LmConfig)
+    lid: LidConfig = Field(default_factory=LidConfig)
     filter: FilterConfig = Field(default_factory=FilterConfig)
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
     tokenize: TokenizeConfig = Field(default_factory=TokenizeConfig)
+
+    @field_validator("reference", mode="before")
+    @classmethod
+    def _one_file_is_a_list(cls, value: Any) -> Any:
+        """`en: en.txt` as well as `en: [en.txt, more.txt]`."""
+        return {k: [v] if isinstance(v, (str, Path)) else v for k, v in value.items()} if isinstance(value, dict) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reference_moved(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("lm"), dict) and "reference" in data["lm"]:
+            raise ValueError(
+                "lm.reference moved to the top-level `reference` (one place names a language's reference text: it trains "
+                "the perplexity models and the LID extension); write `reference: {en: [en.txt]}`"
+            )
+        return data
 
     def spark_executor(self) -> SparkConfig | None:
         """The Spark settings when shard tasks run on Spark (`executor: spark`), else None."""

@@ -47,6 +47,10 @@ class Layout:
         """SentencePiece + KenLM models per language, for the perplexity filter."""
         return self.root / "lm"
 
+    def lid_models(self) -> Path:
+        """The LID extension trained on the run's reference text, and the thresholds derived with it."""
+        return self.root / "lid"
+
     def dedup_index(self) -> Path:
         """Signature index of the deduplicated corpus (incremental dedup)."""
         return self.root / "dedup_index"

@@ -16,6 +16,7 @@ from curation.dedup.stage import STAGE as DEDUP
 from curation.filter_stage import STAGE as FILTER
 from curation.ingest.stage import STAGE as INGEST
 from curation.layout import Layout
+from curation.lid.stage import STAGE as LID
 from curation.lm.stage import STAGE as LM
 from curation.lock import output_lock
 from curation.megatron.tokenize_stage import STAGE as TOKENIZE
@@ -24,7 +25,7 @@ from curation.stage import Stage, StageResult
 from curation.stats import STAGE as STATS
 from curation.tokenizer.train import STAGE as TOKENIZER
 
-STAGES: list[Stage] = [INGEST, LM, FILTER, DEDUP, TOKENIZER, TOKENIZE, STATS, REPORT]
+STAGES: list[Stage] = [INGEST, LM, LID, FILTER, DEDUP, TOKENIZER, TOKENIZE, STATS, REPORT]
 
 
 def stage_named(name: str) -> Stage:

@@ -17,19 +17,35 @@ the language's `min_score`. Signals: `lang_score` (the mass), `lang_declared`,
 `lid_top1_p` (the top label's probability) and `lid_lang_p` (that of the label
 naming `lang` itself); a removal's detail names the top three labels
 (`top=hr:0.50,sr-Latn:0.25,sr:0.12`).
+
+Languages the base model lacks or confuses: `extension_path` names a fastText
+extension trained on the run's reference text (`curation lid train`, stage
+`lid`; `filters.lid_extension`). For a declared language it knows, it is read
+when the base model's answer leaves room for that language (its own label, a
+label the base model gave the language's reference text, or a top probability
+under `unsure_below`), and the language's score is the larger of the two
+models' masses. Signal `lid_ext_p`: the extension's probability of `lang`.
+
+Thresholds (`min_score` per language) come from a preset, `thresholds`:
+`derived` (default: per-language values derived from held-out text, in
+`filters/data/lid_thresholds.json`, over ROOTS'), `roots` (BigScience ROOTS'
+values), or the path of a thresholds file `curation lid train` wrote (its
+languages over `derived`). Run, per-language and catalog values still win.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language, with_text_script
+from filters.lid_extension import Extension
+from filters.lid_thresholds import preset_thresholds
 from filters.text_units import dominant_script
-from filters.wordlists import builtin_packs
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
 MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a removal's detail
@@ -41,6 +57,17 @@ class LanguageIdParams(Params):
     max_chars: int = 5000  # characters predicted on (0: the whole text)
     check_declared: bool = True  # remove documents in a language the source does not declare
     top_k: int = 5  # labels read per document: their probabilities add up for the languages that accept them
+    extension_path: str | None = None  # fastText extension from `curation lid train` (`curation run`: OUT/lid/extension.bin)
+    unsure_below: float = 0.5  # a base top-label probability under this leaves the decision to the extension
+    thresholds: str = "derived"  # min_score preset: derived | roots | a thresholds file from `curation lid train`
+
+
+@dataclass
+class LidPrediction:
+    """One document's top-k labels from the base model and, where consulted, from the extension."""
+
+    base: Prediction
+    extended: Prediction | None = None
 
 
 def default_model_path() -> Path:
@@ -67,12 +94,17 @@ class LanguageId(Filter):
     Params = LanguageIdParams
     thresholds = {"lang_score": ("min_score", "min")}
 
-    _worker_state = ("_model",)
+    _worker_state = ("_model", "_extension")
     _model = None
+    _extension: Extension | None = None
 
-    @classmethod
-    def builtin_langs(cls) -> dict[str, dict]:
-        return {lang: {"min_score": p["lang_score_min"]} for lang, p in builtin_packs().items() if lang != "default"}
+    def __init__(self, params=None, langs=None, source=None):
+        self._preset = (source or {}).get("thresholds") or (params or {}).get("thresholds") or LanguageIdParams().thresholds
+        super().__init__(params, langs, source)
+
+    def builtin_langs(self) -> dict[str, dict]:
+        """Per-language `min_score` of the chosen thresholds preset."""
+        return {lang: {"min_score": value} for lang, value in preset_thresholds(self._preset).items()}
 
     def setup(self) -> None:
         import fasttext
@@ -81,11 +113,26 @@ class LanguageId(Filter):
         if not path.exists():
             raise RuntimeError(f"langid: model file {path} not found (filter.params.langid.model_path)")
         self._model = fasttext.load_model(str(path))
+        self._extension = Extension(self.defaults.extension_path) if self.defaults.extension_path else None
 
     def output_labels(self) -> frozenset[str]:
-        """Every tag the model can output, normalised (`catalog validate` names languages outside them)."""
+        """Every tag the base model and the extension can output, normalised (`catalog validate` names languages outside them)."""
         self.ensure_setup()
-        return frozenset(normalise_label(label) for label in self._model.get_labels())
+        labels = {normalise_label(label) for label in self._model.get_labels()}
+        return frozenset(labels | set(self._extension.languages if self._extension else ()))
+
+    def config_key(self) -> dict:
+        """Models by content, not by path: a moved output folder resumes, a retrained extension reruns."""
+        from curation.shards import sha256_file
+
+        key = super().config_key()
+        for part in [key["defaults"], *key["langs"].values()]:
+            for name in ("model_path", "extension_path", "thresholds"):
+                part.pop(name, None)
+        key["models"] = {"base": sha256_file(self.model_file())}
+        if self.defaults.extension_path:
+            key["models"]["extension"] = sha256_file(Path(self.defaults.extension_path))
+        return key
 
     def model_file(self) -> Path:
         return Path(self.defaults.model_path) if self.defaults.model_path else default_model_path()
@@ -110,6 +157,26 @@ class LanguageId(Filter):
             predictions.append(sorted(merged.items(), key=lambda kv: -kv[1]))
         return predictions
 
+    def predict_docs(self, texts: list[str], declared: Sequence[tuple[str, ...]]) -> list[LidPrediction]:
+        """Base predictions, and the extension's for the documents it applies to (one batched call)."""
+        base = self.predict_top(texts)
+        docs = [LidPrediction(b) for b in base]
+        ext = self._extension
+        if ext is None:
+            return docs
+        unsure = self.defaults.unsure_below
+        wanted = []
+        for i, (prediction, langs) in enumerate(zip(base, declared)):
+            langs = real_languages(langs)
+            tags = [t for d in langs if (t := ext.knows(d))]
+            if any(ext.applies(t, prediction, unsure) for t in tags) or (not langs and prediction and prediction[0][1] < unsure):
+                wanted.append(i)
+        if wanted:
+            lines = self.model_lines([texts[i] for i in wanted])
+            for i, prediction in zip(wanted, ext.predict(lines, self.defaults.top_k)):
+                docs[i].extended = prediction
+        return docs
+
     def predict(self, texts: list[str]) -> tuple[list[str], list[float]]:
         """The top label and its probability per text (as the model ranks them, before any declared language)."""
         labels, probs = self._model.predict(self.model_lines(texts), k=1)
@@ -118,13 +185,13 @@ class LanguageId(Filter):
         return langs, scores
 
     def score(self, batch: Batch) -> Scores:
-        predictions = self.predict_top(batch.texts) if batch.texts else []
+        predictions = self.predict_docs(batch.texts, batch.declared) if batch.texts else []
         langs: list[str] = []
         scores: list[float] = []
         rows: list[dict[str, float | None]] = []
         details: list[str | None] = []
         for text, prediction, declared in zip(batch.texts, predictions, batch.declared):
-            lang, score, is_declared = self.choose_lang(prediction, declared)
+            lang, score, is_declared = self.choose_lang(prediction.base, declared, prediction.extended)
             langs.append(lang)
             scores.append(score)
             script, share = dominant_script(text)
@@ -134,26 +201,54 @@ class LanguageId(Filter):
         signals.update(sparse_columns(rows))
         return Scores(signals=signals, langs=langs, lang_scores=scores, details=details)
 
-    def choose_lang(self, prediction: Prediction, declared: tuple[str, ...]) -> tuple[str, float, float | None]:
+    def choose_lang(
+        self, prediction: Prediction, declared: tuple[str, ...], extended: Prediction | None = None
+    ) -> tuple[str, float, float | None]:
         """The document's `lang`, its score (accepted probability mass) and whether it is declared (1/0/None).
 
         The declared language whose labels have the most probability mass becomes `lang` when it
         accepts the top label or when that mass reaches its threshold; the score is then that mass
         (of that one language: hr + sr + bs for `hr`, never a sum over every declared language).
-        Otherwise `lang` is the top label, scored by the mass its own language accepts.
+        Otherwise `lang` is the top label, scored by the mass its own language accepts. With an
+        extension prediction, a declared language's mass is the larger of the two models' where
+        the extension applies, and the top label is the extension's where the base model is unsure.
         """
         if not prediction:
             return "und", 0.0, None
-        top = prediction[0][0]
-        declared = tuple(d for d in declared or () if d not in ("mul", "und"))
+        top_prediction = self.answering(prediction, extended)
+        top = top_prediction[0][0]
+        declared = real_languages(declared)
         if not declared:
-            return top, accepted_mass((top,), prediction), None
-        masses = {d: accepted_mass((d,), prediction) for d in declared}
+            return top, accepted_mass((top,), top_prediction), None
+        masses = {d: self.declared_mass(d, prediction, extended) for d in declared}
         best = max(declared, key=lambda d: (masses[d], own_probability(d, prediction)))  # hr before bs on an hr label
         mass = masses[best]  # one language's mass: a source declaring many languages gets no sum over all of them
         if any(accepts(d, top) for d in declared) or mass >= self.params_for(best).min_score:
             return best, mass, 1.0
-        return top, accepted_mass((top,), prediction), 0.0
+        return top, accepted_mass((top,), top_prediction), 0.0
+
+    def declared_mass(self, declared: str, prediction: Prediction, extended: Prediction | None) -> float:
+        """The probability mass a declared language gets: the base model's, or the extension's where it applies."""
+        mass = accepted_mass((declared,), prediction)
+        ext = self._extension
+        if extended is not None and ext is not None and (tag := ext.knows(declared)):
+            if ext.applies(tag, prediction, self.defaults.unsure_below):
+                mass = max(mass, accepted_mass((declared,), extended))
+        return mass
+
+    def answering(self, prediction: Prediction, extended: Prediction | None) -> Prediction:
+        """Whose labels name the document's language: the extension's when the base model is unsure or its
+        top label is one it gives the extension's top language, else the base model's."""
+        ext = self._extension
+        if not extended or ext is None:
+            return prediction
+        top = extended[0][0]
+        return extended if top in ext.languages and ext.applies(top, prediction, self.defaults.unsure_below) else prediction
+
+    def declared_scores(self, texts: list[str], declared: str) -> list[float]:
+        """Each text's score when a source declares `declared` (what thresholds are derived from)."""
+        docs = self.predict_docs(texts, [(declared,)] * len(texts))
+        return [self.declared_mass(declared, d.base, d.extended) if d.base else 0.0 for d in docs]
 
     def decide(self, signals: Mapping[str, float], lang: str | None) -> Verdict | None:
         """`lang_not_declared` when the detected language is not one the source declares, else the score vs `min_score`."""
@@ -173,12 +268,21 @@ def own_probability(declared: str, prediction: Prediction) -> float:
     return own + exact
 
 
-def prediction_signals(prediction: Prediction, lang: str) -> dict[str, float]:
-    """The top label's probability and that of the label naming `lang` itself: with `lang_score` (the
-    accepted mass) an audit sees how much of a decision came from the cluster. Labels are in the detail."""
-    if not prediction:
+def real_languages(declared: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Declared languages a text can be identified as (`mul` and `und` say nothing)."""
+    return tuple(d for d in declared or () if d not in ("mul", "und"))
+
+
+def prediction_signals(prediction: LidPrediction, lang: str) -> dict[str, float]:
+    """The base top label's probability and that of the label naming `lang` itself (and the extension's, where
+    consulted): with `lang_score` (the accepted mass) an audit sees where a decision came from. Labels are in the detail."""
+    base = prediction.base
+    if not base:
         return {}
-    return {"lid_top1_p": round(prediction[0][1], 4), "lid_lang_p": round(own_label_probability(lang, prediction), 4)}
+    signals = {"lid_top1_p": round(base[0][1], 4), "lid_lang_p": round(own_label_probability(lang, base), 4)}
+    if prediction.extended is not None:
+        signals["lid_ext_p"] = round(own_label_probability(lang, prediction.extended), 4)
+    return signals
 
 
 def own_label_probability(lang: str, prediction: Prediction) -> float:
@@ -186,10 +290,14 @@ def own_label_probability(lang: str, prediction: Prediction) -> float:
     return sum(p for label, p in prediction if same_language(lang, label))
 
 
-def top_labels_text(prediction: Prediction) -> str | None:
-    """`top=hr:0.50,sr-Latn:0.25` for a removal's detail."""
-    shown = [f"{label}:{p:.2f}" for label, p in prediction if p >= MIN_LABEL_P][:3]
-    return "top=" + ",".join(shown) if shown else None
+def top_labels_text(prediction: LidPrediction) -> str | None:
+    """`top=hr:0.50,sr-Latn:0.25` for a removal's detail (and `ext=zu:0.93` where the extension was read)."""
+    parts = []
+    for name, labels in (("top", prediction.base), ("ext", prediction.extended or [])):
+        shown = [f"{label}:{p:.2f}" for label, p in labels if p >= MIN_LABEL_P][:3]
+        if shown:
+            parts.append(f"{name}=" + ",".join(shown))
+    return " ".join(parts) or None
 
 
 def sparse_columns(rows: list[dict[str, float | None]]) -> dict[str, list[float | None]]:
@@ -200,5 +308,5 @@ def sparse_columns(rows: list[dict[str, float | None]]) -> dict[str, list[float 
             if name not in columns:
                 columns[name] = [None] * len(rows)
             columns[name][i] = value
-    fixed = [n for n in ("lang_declared", "lid_top1_p", "lid_lang_p") if n in columns]
+    fixed = [n for n in ("lang_declared", "lid_top1_p", "lid_lang_p", "lid_ext_p") if n in columns]
     return {n: columns[n] for n in fixed + sorted(set(columns) - set(fixed))}

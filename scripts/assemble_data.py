@@ -184,6 +184,43 @@ ADULT_URL_DOCS = [
     ("web-4", "https://en.wikipedia.org/wiki/Main_Page", ["n01025025", "n01025040", "n01025045"]),
 ]
 
+# tests/data/lid/udhr_reference.tsv: UDHR text of languages lid.176 lacks or confuses (file stem -> BCP-47)
+UDHR_LID_LANGS = {"zul": "zu", "xho": "xh", "hau_NG": "ha", "ibo": "ig", "yor": "yo", "pcm": "pcm", "run": "rn", "kin": "rw", "eng": "en"}
+BIBLE_SAMPLE_VERSES = 400  # samples/data/multilingual/bible_zu.jsonl: the first verses of the Zulu New Testament
+
+
+def udhr_lines(inp: Inputs, stem: str) -> list[str]:
+    """The UDHR text of one variety: its lines of at least 20 characters, stripped."""
+    with zipfile.ZipFile(inp.path("lid/udhr2/udhr2.zip")) as z:
+        text = z.read(f"udhr2/{stem}.txt").decode("utf-8")
+    return [line.strip() for line in text.splitlines() if len(line.strip()) >= 20]
+
+
+def bible_verses(inp: Inputs, iso639_3: str) -> list[tuple[str, str]]:
+    """(verse id, text) of one language of the Bible verse sample, in file order."""
+    rows = csv_rows(gzip.decompress(inp.bytes("lid/bible/verses.tsv.gz")).decode("utf-8"))
+    return [(r["verse_id"], r["text"]) for r in rows if r["iso639_3"] == iso639_3]
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    import csv
+
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def lid_files(inp: Inputs) -> dict[str, bytes]:
+    """The Zulu sample source and reference text, and the LID test fixtures (UDHR and Bible text)."""
+    out = {"samples/data/lm/zu.txt": "".join(line + "\n" for line in udhr_lines(inp, "zul")).encode("utf-8")}
+    verses = bible_verses(inp, "zul")[:BIBLE_SAMPLE_VERSES]
+    recs = [{"id": f"zul-{verses[i][0]}", "text": " ".join(t for _, t in verses[i : i + 5])} for i in range(0, len(verses), 5)]
+    out["samples/data/multilingual/bible_zu.jsonl"] = jsonl(recs)
+    rows = [(stem, lang, line) for stem, lang in UDHR_LID_LANGS.items() for line in udhr_lines(inp, stem)]
+    out["tests/data/lid/udhr_reference.tsv"] = tsv(rows, ("stem", "lang", "text"))
+    rows = [(vid, "zu", t) for vid, t in bible_verses(inp, "zul")[-200:]]
+    out["tests/data/lid/bible_zu_heldout.tsv"] = tsv(rows, ("verse_id", "lang", "text"))
+    return out
+
+
 TRAIN_DOCS = {"en": 300, "de": 220, "ru": 160, "fr": 120, "zh": 90, "ar": 60, "hi": 30, "fi": 25, "tr": 20}
 
 
@@ -237,7 +274,7 @@ def derived(inp: Inputs) -> dict[str, bytes]:
         held += [(s, lang, t) for _, sents in docs[-40:] for s, t in sents]
     out["tests/data/tokenizer/train_docs.tsv"] = tsv(train, ("doc_id", "lang", "text"))
     out["tests/data/tokenizer/heldout_sentences.tsv"] = tsv(held, ("sent_id", "lang", "text"))
-    return out
+    return out | lid_files(inp)
 
 
 def registry_wheel(name: str, version: str, sha256: str) -> Path:
@@ -337,7 +374,8 @@ def outputs() -> list[str]:
     paths = list(COPIES) + REGISTRY
     paths += [
         "samples/data/lm/de.txt", "samples/data/lm/en.txt", "samples/data/lm/es.txt", "samples/data/lm/fr.txt",
-        "samples/data/lm/zh.txt", "samples/data/tokenizer/ud_pud_heldout.tsv", "tests/data/lid/ud_pud_300.tsv.gz",
+        "samples/data/lm/zh.txt", "samples/data/lm/zu.txt", "samples/data/multilingual/bible_zu.jsonl",
+        "tests/data/lid/udhr_reference.tsv", "tests/data/lid/bible_zu_heldout.tsv", "samples/data/tokenizer/ud_pud_heldout.tsv", "tests/data/lid/ud_pud_300.tsv.gz",
         "tests/data/dedup/oscar2019_excerpts.jsonl", "tests/data/filters/pud_docs.jsonl.gz",
         "tests/data/filters/adult_url_docs.jsonl.gz", "tests/data/report/pud_fr.jsonl", "tests/data/pii/base_sentences.tsv",
         "tests/data/tokenizer/train_docs.tsv", "tests/data/tokenizer/heldout_sentences.tsv",

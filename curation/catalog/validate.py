@@ -379,8 +379,9 @@ def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], mode
             shown_langs = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
             message = (
                 f"{shown_langs}: the LID model {model} cannot output {'it' if len(missing) == 1 else 'them'}, so langid "
-                "would remove this source's documents in it as lang_not_declared; supply reference text or an "
-                "extension model (filter.params.langid.model_path, e.g. GlotLID), or set `filters: {skip: [langid]}`"
+                "would remove this source's documents in it as lang_not_declared; name reference text for it in the run "
+                "config (`reference:`, trains the LID extension), use a model that knows it "
+                "(filter.params.langid.model_path, e.g. GlotLID), or set `filters: {skip: [langid]}`"
             )
             warnings.append(Problem(file, entry.id, "languages", message))
     return warnings

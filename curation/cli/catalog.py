@@ -62,20 +62,28 @@ def validate(
 
 
 def _lid_warnings(entries, path: Path, lid_model: Path | None, config: Path | None) -> list:
-    """`check_lid_coverage` with the configured model; a note instead when the model cannot be read."""
+    """`check_lid_coverage` with the configured model and the run's reference languages (the `lid` stage trains
+    the extension on them); a note instead when the model cannot be read."""
     from curation.catalog.validate import check_lid_coverage
     from curation.lid.labels import model_labels
+    from filters.lang_labels import normalise_tag
 
-    if lid_model is None and config is not None:
-        model_path = resolve_config(config).filter.params.get("langid", {}).get("model_path")
-        lid_model = Path(model_path) if model_path else None
+    extension: frozenset[str] = frozenset()
+    if config is not None:
+        run_config = resolve_config(config)
+        model_path = run_config.filter.params.get("langid", {}).get("model_path")
+        lid_model = lid_model or (Path(model_path) if model_path else None)
+        if len(run_config.reference) >= 2:  # the extension needs two languages to tell apart
+            extension = frozenset(normalise_tag(lang) for lang in run_config.reference)
     try:
         labels = model_labels(lid_model)
     except (RuntimeError, OSError, ValueError) as exc:
         console.print(f"note: LID coverage not checked: {exc}", highlight=False, markup=False, soft_wrap=True)
         return []
-    name = lid_model.name if lid_model else "lid.176.ftz"
-    return check_lid_coverage(entries, labels, name, str(path))
+    name = (lid_model.name if lid_model else "lid.176.ftz") + (
+        f" + the extension on reference {', '.join(sorted(extension))}" if extension else ""
+    )
+    return check_lid_coverage(entries, labels | extension, name, str(path))
 
 
 @app.command("list")

@@ -107,7 +107,7 @@ def _condensed(params: dict, base: dict | None = None) -> dict:
     langs = {}
     for lang, values in params["langs"].items():
         own = _changed(values, params["defaults"]) if base is None else _changed(values, base["langs"].get(lang, base["defaults"]))
-        if base is None or own != defaults:
+        if base is None or own not in ({}, defaults):  # {}: as the run has it (a source's own value that equals it)
             langs[lang] = own
     return {"defaults": defaults, "langs": langs} if langs else {"defaults": defaults}
 

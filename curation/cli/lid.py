@@ -10,7 +10,53 @@ from rich.table import Table
 
 from curation.cli.common import ConfigOpt, SetOpt, fail, out, resolve_config
 
-app = typer.Typer(help="Language identification: evaluate the langid filter on labelled text.", no_args_is_help=True)
+app = typer.Typer(
+    help="Language identification: train the extension for languages the base model lacks; evaluate on labelled text.",
+    no_args_is_help=True,
+)
+
+
+@app.command("train")
+def train(
+    reference: list[str] | None = typer.Option(
+        None, "--reference", "-r", help="LANG=FILE reference text (repeatable; default: the run config's `reference`)."
+    ),
+    out_dir: Path | None = typer.Option(None, "--out", "-o", help="Where extension.bin/.json and thresholds.json go (default: OUT/lid)."),
+    config: Path | None = ConfigOpt,
+    sets: list[str] | None = SetOpt,
+) -> None:
+    """Train the LID extension (fastText, character n-grams) on reference text and derive per-language thresholds.
+
+    The same job as `curation run` stage `lid`. Prints per language the derived min_score, what it removes of
+    the held-out reference text and lets through of other languages', and the base model's confusions.
+    """
+    from curation.layout import Layout
+    from curation.lid.stage import base_model
+    from curation.lid.train import LidTrainError, describe, train_lid
+    from curation.reference import ReferenceTextError
+
+    cfg = resolve_config(config, sets=sets)
+    texts = parse_reference(reference) if reference else cfg.reference
+    if not texts:
+        fail("no reference text: pass --reference LANG=FILE or name `reference:` in the run config")
+    folder = out_dir or Layout(cfg.output_dir).lid_models()
+    try:
+        files = train_lid(texts, cfg.lid, folder, base_model(cfg), log=lambda m: out.print(m, highlight=False))
+    except (LidTrainError, ReferenceTextError, RuntimeError) as exc:
+        fail(str(exc))
+    for line in describe(files):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+    out.print(f"use them: filter.params.langid.extension_path={files.model} filter.params.langid.thresholds={files.thresholds}")
+
+
+def parse_reference(items: list[str]) -> dict[str, list[Path]]:
+    texts: dict[str, list[Path]] = {}
+    for item in items:
+        lang, sep, path = item.partition("=")
+        if not sep or not lang or not path:
+            fail(f"--reference {item!r}: expected LANG=FILE")
+        texts.setdefault(lang.strip(), []).append(Path(path))
+    return texts
 
 
 @app.command("eval")
@@ -36,15 +82,15 @@ def eval_(
     language's lines the langid filter keeps when a catalog entry declares it. Thresholds come from the run
     config (built-in packs, filter.params.langid, filter.langs.langid; --set filter.langs.langid.hr.min_score=0.5).
     """
-    from curation.filter_stage import build_filter
+    from curation.filter_stage import build_filter, with_run_defaults
     from curation.lid.evaluate import EvalInputError, evaluate, limited_per_language, read_labelled
 
     cfg = resolve_config(config, sets=sets)
-    filter_config = cfg.filter
+    filter_config = with_run_defaults(cfg)  # the run's LID extension and thresholds when stage `lid` made them
     if model is not None:
-        params = {name: dict(values) for name, values in cfg.filter.params.items()}
+        params = {name: dict(values) for name, values in filter_config.params.items()}
         params.setdefault("langid", {})["model_path"] = str(model)
-        filter_config = cfg.filter.model_copy(update={"params": params})
+        filter_config = filter_config.model_copy(update={"params": params})
     langid = build_filter("langid", filter_config)
     examples = limited_per_language(read_labelled(file, lang_field, text_field), per_lang, set(only) if only else None)
     try:

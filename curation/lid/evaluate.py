@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filters.lang_labels import normalise_label, same_language
-from filters.langid import LanguageId
+from filters.langid import LanguageId, LidPrediction
 
 LANG_FIELDS = ("lang", "language")
 BATCH = 2048
@@ -126,12 +126,15 @@ def evaluate(langid: LanguageId, examples: Iterable[tuple[str, str]], top_confus
 
 
 def tally_batch(langid: LanguageId, batch: list[tuple[str, str]], tally: Tally) -> None:
-    for (gold, _), prediction in zip(batch, langid.predict_top([text for _, text in batch])):
+    texts = [text for _, text in batch]
+    undeclared = langid.predict_docs(texts, [()] * len(texts))
+    declared = langid.predict_docs(texts, [(gold,) for gold, _ in batch])
+    for (gold, _), prediction, as_declared in zip(batch, undeclared, declared):
         detected = detected_at_threshold(langid, prediction)
         tally.detections[(gold, detected)] += 1
         if not same_language(gold, detected):
-            tally.confusions[(gold, confused_with(gold, detected, prediction))] += 1
-        verdict = kept_verdict(langid, prediction, gold)
+            tally.confusions[(gold, confused_with(gold, detected, langid.answering(prediction.base, prediction.extended)))] += 1
+        verdict = kept_verdict(langid, as_declared, gold)
         if verdict is None:
             tally.kept[gold] += 1
         else:
@@ -147,15 +150,15 @@ def confused_with(gold: str, detected: str, prediction) -> str:
     return "und" if same_language(gold, top) else top
 
 
-def detected_at_threshold(langid: LanguageId, prediction) -> str:
+def detected_at_threshold(langid: LanguageId, prediction: LidPrediction) -> str:
     """The language the filter detects with nothing declared, `und` when under its threshold."""
-    lang, score, _ = langid.choose_lang(prediction, ())
+    lang, score, _ = langid.choose_lang(prediction.base, (), prediction.extended)
     return lang if lang != "und" and score >= langid.params_for(lang).min_score else "und"
 
 
-def kept_verdict(langid: LanguageId, prediction, declared: str) -> str | None:
+def kept_verdict(langid: LanguageId, prediction: LidPrediction, declared: str) -> str | None:
     """The removal reason when a source declaring `declared` holds this text, None when kept."""
-    lang, score, is_declared = langid.choose_lang(prediction, (declared,))
+    lang, score, is_declared = langid.choose_lang(prediction.base, (declared,), prediction.extended)
     verdict = langid.decide({"lang_score": score, "lang_declared": is_declared}, lang)
     return None if verdict is None else verdict[0]
 

@@ -19,7 +19,7 @@ def plan(config: RunConfig) -> list[Task]:
     params = {"vocab_size": config.lm.vocab_size, "order": config.lm.order}
     return [
         shard_task(layout, NAME, lang, files, json_digest(params), lang=lang, models=str(layout.lm_models()), **params)
-        for lang, files in sorted(config.lm.reference.items())
+        for lang, files in sorted(config.reference.items())
     ]
 
 

@@ -8,18 +8,18 @@ dropped into the same folder.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from curation.lm.normalize import normalize_line
 from curation.lm.tools import KenlmTools, ensure_tools
+from curation.reference import ReferenceTextError, read_reference
 from curation.shards import sha256_file
 
 
@@ -38,45 +38,6 @@ def model_paths(models_dir: str | Path, lang: str) -> LmFiles:
     """Where the models of one language live (the one place that names them)."""
     models_dir = Path(models_dir)
     return LmFiles(models_dir / f"{lang}.sp.model", models_dir / f"{lang}.arpa.bin", models_dir / f"{lang}.json")
-
-
-def _open_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
-
-
-def read_reference(paths: Iterable[str | Path], lang: str, text_field: str = "text") -> Iterator[str]:
-    """Documents from .txt (a line each), .jsonl[.gz] (`text_field`) or Parquet shards (rows of `lang`)."""
-    for path in map(Path, paths):
-        if not path.exists():
-            raise LmTrainError(f"{path}: input not found")
-        if path.is_dir():
-            yield from read_reference(sorted(path.rglob("*.parquet")), lang, text_field)
-            continue
-        name = path.name.removesuffix(".gz")
-        if name.endswith(".parquet"):
-            import pyarrow.parquet as pq
-
-            table = pq.read_table(path)
-            if text_field not in table.column_names:
-                raise LmTrainError(f"{path}: no column {text_field!r}")
-            texts = table.column(text_field).to_pylist()
-            langs = table.column("lang").to_pylist() if "lang" in table.column_names else [lang] * len(texts)
-            yield from (t for t, l in zip(texts, langs) if t and l == lang)
-        elif name.endswith(".jsonl") or name.endswith(".json"):
-            with _open_text(path) as f:
-                for lineno, line in enumerate(f, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                        text = record[text_field]
-                    except (ValueError, KeyError, TypeError):
-                        raise LmTrainError(f"{path}: line {lineno}: not a JSON object with a {text_field!r} field") from None
-                    if record.get("lang", lang) == lang and isinstance(text, str):
-                        yield text
-        else:
-            with _open_text(path) as f:
-                yield from (line.rstrip("\n") for line in f)
 
 
 def training_lines(docs: Iterable[str]) -> list[str]:
@@ -101,7 +62,10 @@ def train_language_model(
     import sentencepiece as spm
 
     tools = tools or ensure_tools(log=log)
-    lines = training_lines(read_reference(inputs, lang, text_field))
+    try:
+        lines = training_lines(read_reference(inputs, lang, text_field))
+    except ReferenceTextError as exc:
+        raise LmTrainError(str(exc)) from None
     if len(lines) < 10:
         raise LmTrainError(f"language {lang!r}: only {len(lines)} non-empty lines in {', '.join(map(str, inputs))}; need at least 10")
     out = model_paths(models_dir, lang)

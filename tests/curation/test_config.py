@@ -13,13 +13,13 @@ def test_defaults_without_a_file():
 def test_file_paths_are_relative_to_the_file_and_overrides_win(tmp_path: Path):
     (tmp_path / "run.yaml").write_text(
         "catalog: cat.yaml\noutput_dir: out\nworkers: 4\ningest:\n  max_docs_per_shard: 7\n"
-        "tokenizer:\n  fertility_text: held.tsv\nlm:\n  reference:\n    en: en.txt\n    fr: [/abs/fr.txt]\n"
+        "tokenizer:\n  fertility_text: held.tsv\nreference:\n  en: en.txt\n  fr: [/abs/fr.txt]\n"
     )
     cfg = load_config(tmp_path / "run.yaml", {"workers": 1, "ingest.html_extractor": "trafilatura"})
     assert cfg.catalog == tmp_path / "cat.yaml"
     assert cfg.output_dir == tmp_path / "out"
     assert cfg.tokenizer.fertility_text == tmp_path / "held.tsv"
-    assert cfg.lm.reference == {"en": [tmp_path / "en.txt"], "fr": [Path("/abs/fr.txt")]}
+    assert cfg.reference == {"en": [tmp_path / "en.txt"], "fr": [Path("/abs/fr.txt")]}
     assert cfg.workers == 1
     assert cfg.ingest.max_docs_per_shard == 7 and cfg.ingest.html_extractor == "trafilatura"
 
@@ -47,3 +47,10 @@ def test_section_hash_changes_only_with_its_section():
     c = load_config(None, {"ingest.max_docs_per_shard": 3})
     assert a.section_hash("ingest") == b.section_hash("ingest")
     assert a.section_hash("ingest") != c.section_hash("ingest")
+
+
+def test_lm_reference_names_its_new_place(tmp_path: Path):
+    path = tmp_path / "run.yaml"
+    path.write_text("lm:\n  reference:\n    en: en.txt\n")
+    with pytest.raises(ConfigError, match="top-level `reference`"):
+        load_config(path)

@@ -95,13 +95,13 @@ def test_scores_decisions_and_signals(langid):
     assert counts.docs("filter:langid") == 5
 
 
-def test_english_needs_a_higher_score_than_the_default():
-    f = LanguageId()
+def test_roots_preset_english_needs_a_higher_score_than_the_default():
+    f = LanguageId({"thresholds": "roots"})
     assert f.params_for("en").min_score == 0.80 and f.params_for("de").min_score == 0.70
     assert f.params_for("zh-Hant").min_score == 0.85  # ROOTS zh, through the primary subtag
     assert f.decide({"lang_score": 0.75}, "en") == ("lang_score_below_threshold", "lang=en score=0.75 min=0.80")
     assert f.decide({"lang_score": 0.75}, "de") is None
-    f2 = LanguageId(langs={"de": {"min_score": 0.9}})
+    f2 = LanguageId({"thresholds": "roots"}, langs={"de": {"min_score": 0.9}})
     assert f2.decide({"lang_score": 0.75}, "de")[0] == "lang_score_below_threshold"
 
 
@@ -177,7 +177,7 @@ def test_nynorsk_detected_as_norwegian_is_declared():
 
 
 def test_declared_mass_can_outweigh_an_undeclared_top_label():
-    f = LanguageId()
+    f = LanguageId({"thresholds": "roots"})  # hr 0.70
     lang, score, declared = f.choose_lang([("sl", 0.28), ("hr", 0.27), ("sr", 0.25), ("bs", 0.2)], ("hr",))
     assert (lang, round(score, 2), declared) == ("hr", 0.72, 1.0)
     # too little declared mass: the top label, not declared

@@ -17,6 +17,7 @@ from curation.cli import app
 from curation.config import FilterConfig, load_config
 from curation.filter_stage import build_chain, effective_parameters
 from filters import get_filter_class
+from filters.lid_thresholds import preset_thresholds
 from filters.quality import QualityHeuristics
 from filters.wordlists import builtin_packs
 
@@ -124,7 +125,7 @@ def test_dry_run_prints_the_effective_parameters():
     assert list(shown) == ["langid", "quality", "perplexity", "adult", "pii"]  # samples/run.yaml's chain
     assert shown["quality"]["defaults"]["min_words"] == 10 and shown["quality"]["langs"][PACKED]["min_words"] == 20
     assert UNPACKED not in shown["quality"]["langs"]  # no parameters of its own: the defaults
-    assert shown["langid"]["langs"]["zh"] == {"min_score": 0.85}
+    assert shown["langid"]["langs"]["zh"] == {"min_score": preset_thresholds("derived")["zh"]}  # the default preset
 
     shown = dry_run("--set", "filter.params.quality.min_words=3", "--set", "filter.langs={quality: {de: {min_words: 4}}}")
     quality = shown["filter_parameters"]["quality"]

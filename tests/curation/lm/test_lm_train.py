@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from curation.cli import app
 from curation.lm.normalize import normalize_line
-from curation.lm.train import LmTrainError, model_paths, read_reference, train_language_model
+from curation.lm.train import LmTrainError, model_paths, train_language_model
+from curation.reference import ReferenceTextError, read_reference
 from filters.perplexity import document_perplexity
 
 pytestmark = pytest.mark.kenlm
@@ -86,7 +87,7 @@ def test_reads_jsonl_rows_of_the_language(tmp_path):
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
     assert list(read_reference([path], "fr")) == ["Bonjour le monde", "Salut\nça va"]
     path.write_text('{"text": "ok"}\nnot json\n')
-    with pytest.raises(LmTrainError, match=r"ref.jsonl: line 2: not a JSON object with a 'text' field"):
+    with pytest.raises(ReferenceTextError, match=r"ref.jsonl: line 2: not a JSON object with a 'text' field"):
         list(read_reference([path], "fr"))
 
 
