@@ -103,17 +103,17 @@ def test_stats_counts_per_language_kind_license(tmp_path):
 
 ADD = [
     "--id",
-    "bbc_hausa",
+    "bbc_somali",
     "--name",
-    "BBC Hausa",
+    "BBC Somali",
     "--lang",
-    "ha",
+    "so",
     "--license",
     "unknown",
     "--kind",
     "pseudo_crawl",
     "--location",
-    "https://www.bbc.com/hausa",
+    "https://www.bbc.com/somali",
     "--proposed-by",
     "african-languages-wg",
     "--skip-filter",
@@ -135,17 +135,17 @@ def test_add_round_trip_keeps_comments_and_validates(tmp_path):
     entries, problems = validate_file(path)
     assert problems == []
     added = entries[-1]
-    assert (added.id, added.languages, added.kind, added.status) == ("bbc_hausa", ["ha"], "pseudo_crawl", "proposed")
+    assert (added.id, added.languages, added.kind, added.status) == ("bbc_somali", ["so"], "pseudo_crawl", "proposed")
     assert added.filters == {"skip": ["adult"], "thresholds": {"quality": {"min_bytes": 300}}}
-    shown = run("show", "bbc_hausa", "--catalog", str(path))
-    assert yaml.safe_load(shown.output)[0]["location"] == "https://www.bbc.com/hausa"
+    shown = run("show", "bbc_somali", "--catalog", str(path))
+    assert yaml.safe_load(shown.output)[0]["location"] == "https://www.bbc.com/somali"
 
 
 def test_add_refuses_a_duplicate_id_and_leaves_the_file(tmp_path):
     path = tmp_path / "catalog.yaml"
     shutil.copy(SAMPLE, path)
     before = path.read_text(encoding="utf-8")
-    args = [a if a != "bbc_hausa" else "ccnet_en_head" for a in ADD]
+    args = [a if a != "bbc_somali" else "ccnet_en_head" for a in ADD]
     result = run("add", str(path), *args)
     assert result.exit_code == 1
     assert "entry 'ccnet_en_head': field 'id': duplicate id" in result.output
@@ -168,7 +168,7 @@ def test_add_dry_run_does_not_write(tmp_path):
     before = path.read_text(encoding="utf-8")
     result = run("add", str(path), *ADD, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert yaml.safe_load(result.output)[0]["id"] == "bbc_hausa"
+    assert yaml.safe_load(result.output)[0]["id"] == "bbc_somali"
     assert path.read_text(encoding="utf-8") == before
 
 
@@ -177,8 +177,8 @@ def test_add_to_an_empty_catalog(tmp_path):
     path.write_text("# new catalog\nsources: []\n", encoding="utf-8")
     result = run("add", str(path), *ADD)
     assert result.exit_code == 0, result.output
-    assert path.read_text(encoding="utf-8").startswith("# new catalog\nsources:\n  - id: bbc_hausa\n")
-    assert [e.id for e in validate_file(path)[0]] == ["bbc_hausa"]
+    assert path.read_text(encoding="utf-8").startswith("# new catalog\nsources:\n  - id: bbc_somali\n")
+    assert [e.id for e in validate_file(path)[0]] == ["bbc_somali"]
 
 
 def test_add_to_the_real_catalog_appends_at_its_indent(tmp_path):
@@ -188,6 +188,6 @@ def test_add_to_the_real_catalog_appends_at_its_indent(tmp_path):
     result = run("add", str(path), *ADD)
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
-    assert after.startswith(before) and after[len(before) :].startswith("- id: bbc_hausa\n")
+    assert after.startswith(before) and after[len(before) :].startswith("- id: bbc_somali\n")
     entries, problems = validate_file(path)
-    assert problems == [] and entries[-1].id == "bbc_hausa"
+    assert problems == [] and entries[-1].id == "bbc_somali"
