@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 import xxhash
-
 from pydantic import Field
 
 from filters.base import Batch, Filter, Params, Scores, Verdict

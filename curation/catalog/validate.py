@@ -189,7 +189,9 @@ def validate_items(items: list[Any], file: str) -> tuple[list[CatalogEntry], lis
         if entry is not None and not found:  # a duplicate id is one problem, not two
             key = location_key(entry)
             if key in first_location:
-                found.append(("location", f"{shown(entry.location)} duplicates the location of entry {first_location[key]!r}: one source, one entry"))
+                found.append(
+                    ("location", f"{shown(entry.location)} duplicates the location of entry {first_location[key]!r}: one source, one entry")
+                )
             else:
                 first_location[key] = entry.id
         problems += [Problem(file, label, f, m, i) for f, m in found]
@@ -225,7 +227,9 @@ def catalog_warnings(entries: list[CatalogEntry], file: str) -> list[Problem]:
     for entry in entries:
         key = name_key(entry.name)
         if key in first_name:
-            message = f"name {shown(entry.name)} nearly duplicates entry {first_name[key]!r}'s: keep one entry per source, or tell them apart"
+            message = (
+                f"name {shown(entry.name)} nearly duplicates entry {first_name[key]!r}'s: keep one entry per source, or tell them apart"
+            )
             warnings.append(Problem(file, entry.id, "name", message))
         else:
             first_name.setdefault(key, entry.id)

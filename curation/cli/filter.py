@@ -17,6 +17,7 @@ from curation.cli.common import (
     out,
     print_config,
     print_effective_filter_parameters,
+    quiet,
     resolve_config,
     writing,
 )
@@ -67,7 +68,7 @@ def filter_(
     cat, entries = _entries(cfg)
     try:
         with writing(cfg):
-            result = run_filter(cat, entries, cfg, progress=not no_progress)
+            result = run_filter(cat, entries, cfg, progress=not (no_progress or quiet()))
     except ValueError as exc:
         fail(str(exc), code=2)
     counts = result.counts

@@ -16,6 +16,7 @@ from curation.cli.common import (
     out,
     print_config,
     print_effective_filter_parameters,
+    quiet,
     resolve_config,
 )
 
@@ -51,7 +52,7 @@ def run(
         out.print(f"# stages: {', '.join(names)}")
         return
     try:
-        summaries = run_pipeline(cfg, names, progress=not no_progress, on_stage=lambda s: console.rule(f"[bold]{s}"))
+        summaries = run_pipeline(cfg, names, progress=not (no_progress or quiet()), on_stage=lambda s: console.rule(f"[bold]{s}"))
     except OutputLocked as exc:
         fail(str(exc))
     except StageError as exc:
