@@ -23,12 +23,13 @@ DryRunOpt = typer.Option(False, "--dry-run", help="Print the resolved config and
 
 # the bundled sample run, found from any working directory (the package sits beside `samples/`)
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "samples" / "run.yaml"
-VERBOSITY_ENV = "CURATION_VERBOSITY"  # -q: -1, default 0, -v: 1; read by Spark sessions (also in worker processes)
 
 
 def set_verbosity(level: int) -> None:
     """-q silences notes and progress (errors and results still print); -v lets Spark's INFO/WARN logs through."""
     import os
+
+    from curation.spark import VERBOSITY_ENV  # read by Spark sessions, in worker processes too
 
     os.environ[VERBOSITY_ENV] = str(level)
     console.quiet = level < 0

@@ -32,7 +32,7 @@ def ingest(
     workers: int | None = WorkersOpt,
     source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
     lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only sources declaring these languages."),
-    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    catalog: Path | None = typer.Option(None, "--catalog", "-C", help="Catalog file (overrides catalog)."),
     sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),

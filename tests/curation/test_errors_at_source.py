@@ -116,7 +116,10 @@ def test_licenses_normalise_to_spdx_with_a_group():
     assert normalise("cc-by-sa-4.0") == "CC-BY-SA-4.0" and group("cc-by-sa-4.0") == "copyleft"
     assert normalise("cc0-1.0 OR ogl-uk-3.0") == "CC0-1.0 OR OGL-UK-3.0" and group("cc0-1.0 OR ogl-uk-3.0") == "permissive"
     assert group("CC-BY-SA-3.0 AND CC-BY-NC-4.0") == "non-commercial"
-    assert normalise("Research only (non-commercial)") == "LicenseRef-research-only" and group("Research only (non-commercial)") == "non-commercial"
+    assert (
+        normalise("Research only (non-commercial)") == "LicenseRef-research-only"
+        and group("Research only (non-commercial)") == "non-commercial"
+    )
     assert (normalise("unknown"), group("unknown")) == ("unknown", "unknown")
     assert (normalise("some words of our own"), group("some words of our own")) == ("unknown", "unknown")
     assert {lic.group for lic in LICENSES} == set(GROUPS)
@@ -142,7 +145,9 @@ def test_catalog_stats_shows_spdx_ids_and_groups_as_json():
 
 
 def test_set_typo_is_reported_at_startup_with_its_dotted_path(tmp_path):
-    result = runner.invoke(app, ["run", "--set", "filter.langs.quality.de.min_wrds=15", "--out", str(tmp_path / "out"), "--stages", "ingest"])
+    result = runner.invoke(
+        app, ["run", "--set", "filter.langs.quality.de.min_wrds=15", "--out", str(tmp_path / "out"), "--stages", "ingest"]
+    )
     assert result.exit_code == 2
     assert "--set filter.langs.quality.de.min_wrds: unknown parameter 'min_wrds' of filter 'quality'" in result.output
     assert "validation error" not in result.output  # not raw pydantic text
