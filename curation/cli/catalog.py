@@ -236,51 +236,18 @@ def add(
     fmt: str = FormatOpt,
 ) -> None:
     """Propose a new entry: validated with the catalog rules (against existing ids and locations too), then appended."""
-    from curation.catalog.validate import catalog_warnings, validate_items
-
     _check_format(fmt)
     path = _catalog_path(path, legacy_path)
-
-    entry: dict = {"id": id, "name": name}
-    if description:
-        entry["description"] = description
-    if homepage:
-        entry["homepage"] = homepage
-    entry.update(languages=list(lang), license=license, kind=kind, location=location, proposed_by=proposed_by, status=status)
-    if option:
-        entry["options"] = dict(_key_value(o, "--option", parse_number=False) for o in option)
-    filters: dict = {}
-    if skip_filter:
-        filters["skip"] = list(skip_filter)
-    if pii:
-        filters["pii"] = pii
-    if threshold:
-        thresholds: dict = {}
-        for t in threshold:
-            key, number = _key_value(t, "--threshold", parse_number=True)
-            filter_name, _, param = key.partition(".")
-            if not param:
-                raise typer.BadParameter(f"--threshold {t!r}: expected filter.param=number, e.g. quality.min_bytes=300")
-            thresholds.setdefault(filter_name, {})[param] = number
-        filters["thresholds"] = thresholds
-    if filters:
-        entry["filters"] = filters
-    if priority:
-        entry["priority"] = priority
-    if size_bytes is not None:
-        entry["size_bytes"] = size_bytes
+    entry = {"id": id, "name": name, "description": description, "homepage": homepage, "languages": list(lang), "license": license}
+    entry |= {"kind": kind, "location": location, "proposed_by": proposed_by, "status": status}
+    entry |= {"options": dict(_key_value(o, "--option", parse_number=False) for o in option or [])}
+    entry |= {"filters": _filter_overrides(skip_filter, pii, threshold), "priority": priority, "size_bytes": size_bytes}
+    optional = {"description", "homepage", "options", "filters", "priority", "size_bytes"}
+    entry = {k: v for k, v in entry.items() if k not in optional or v or (k == "size_bytes" and v is not None)}  # only what was given
 
     text = path.read_text(encoding="utf-8") if path.exists() else "sources:\n"
-    try:
-        raw = _parse(text) or {}
-    except yaml.YAMLError as exc:
-        fail(f"{path}: not valid YAML, fix it first: {exc}")
-    existing = raw.get("sources") if isinstance(raw, dict) else None
-    if not isinstance(existing, list):
-        fail(f"{path}: expected a mapping with a 'sources' list")
-    entries, problems = validate_items(existing + [entry], str(path))
-    new_problems = [p for p in problems if p.index == len(existing)]
-    warnings = [w for w in catalog_warnings(entries, str(path)) if w.entry == id]
+    existing = _existing_sources(text, path)
+    new_problems, warnings = _new_entry_problems(existing, entry, path)
     if fmt == "json":
         _print_json(
             {"file": str(path), "id": id, "added": not new_problems and not dry_run, "entry": entry}
@@ -304,6 +271,40 @@ def add(
     path.write_text(new_text, encoding="utf-8")
     if fmt != "json":
         out.print(f"added {id!r} to {path} ({len(existing) + 1} entries)", highlight=False)
+
+
+def _filter_overrides(skip_filter: list[str] | None, pii: str | None, threshold: list[str] | None) -> dict:
+    """The entry's `filters` from --skip-filter, --pii and --threshold filter.param=number."""
+    filters: dict = {"skip": list(skip_filter)} if skip_filter else {}
+    if pii:
+        filters["pii"] = pii
+    for t in threshold or []:
+        key, number = _key_value(t, "--threshold", parse_number=True)
+        filter_name, _, param = key.partition(".")
+        if not param:
+            raise typer.BadParameter(f"--threshold {t!r}: expected filter.param=number, e.g. quality.min_bytes=300")
+        filters.setdefault("thresholds", {}).setdefault(filter_name, {})[param] = number
+    return filters
+
+
+def _existing_sources(text: str, path: Path) -> list:
+    try:
+        raw = _parse(text) or {}
+    except yaml.YAMLError as exc:
+        fail(f"{path}: not valid YAML, fix it first: {exc}")
+    existing = raw.get("sources") if isinstance(raw, dict) else None
+    if not isinstance(existing, list):
+        fail(f"{path}: expected a mapping with a 'sources' list")
+    return existing
+
+
+def _new_entry_problems(existing: list, entry: dict, path: Path) -> tuple[list, list]:
+    """Problems and warnings of the new entry, checked with the catalog's rules beside the existing entries."""
+    from curation.catalog.validate import catalog_warnings, validate_items
+
+    entries, problems = validate_items(existing + [entry], str(path))
+    warnings = [w for w in catalog_warnings(entries, str(path)) if w.entry == entry["id"]]
+    return [p for p in problems if p.index == len(existing)], warnings
 
 
 def _parse(text: str):
