@@ -203,7 +203,7 @@ def stats(
         shown = rows[:top] if top else rows
         title = f"entries per {what.replace('_', ' ')}" + (f" (top {top} of {len(rows)})" if top and len(rows) > top else "")
         table = Table(title=title)
-        table.add_column(what, overflow="fold")
+        table.add_column(what.replace("_", " "), overflow="fold")
         table.add_column("entries", justify="right")
         for key, n in shown:
             table.add_row(key, str(n))

@@ -9,8 +9,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from curation.catalog.licenses import GROUPS, LICENSES, group, normalise
-from curation.catalog.validate import catalog_warnings, validate_file
+from curation.catalog.validate import validate_file
 from curation.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,6 +100,8 @@ def test_the_readme_add_example_adds_to_the_real_catalog(tmp_path):
 
 
 def test_near_duplicate_names_are_warnings_not_errors(tmp_path):
+    from curation.catalog.validate import catalog_warnings
+
     path = tmp_path / "catalog.yaml"
     second = JSONL | {"id": "forum_sw_2", "name": "swahili FORUM-dump", "location": "data/other.jsonl"}
     path.write_text(yaml.safe_dump({"sources": [JSONL, second]}), encoding="utf-8")
@@ -113,6 +114,8 @@ def test_near_duplicate_names_are_warnings_not_errors(tmp_path):
 
 
 def test_licenses_normalise_to_spdx_with_a_group():
+    from curation.catalog.licenses import GROUPS, LICENSES, group, normalise
+
     assert normalise("cc-by-sa-4.0") == "CC-BY-SA-4.0" and group("cc-by-sa-4.0") == "copyleft"
     assert normalise("cc0-1.0 OR ogl-uk-3.0") == "CC0-1.0 OR OGL-UK-3.0" and group("cc0-1.0 OR ogl-uk-3.0") == "permissive"
     assert group("CC-BY-SA-3.0 AND CC-BY-NC-4.0") == "non-commercial"
@@ -128,6 +131,8 @@ def test_licenses_normalise_to_spdx_with_a_group():
 
 
 def test_every_license_of_the_real_catalog_is_known_to_the_table():
+    from curation.catalog.validate import catalog_warnings
+
     entries, _ = validate_file(CATALOG)
     assert [w for w in catalog_warnings(entries, str(CATALOG)) if w.field == "license"] == []
 
@@ -136,6 +141,8 @@ def test_catalog_stats_shows_spdx_ids_and_groups_as_json():
     result = runner.invoke(app, ["catalog", "stats", "--catalog", str(CATALOG), "--format", "json"])
     assert result.exit_code == 0, result.output
     import json
+
+    from curation.catalog.licenses import GROUPS
 
     data = json.loads(result.stdout)
     assert set(data["license_group"]) <= set(GROUPS)

@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import curation
 from curation.cli import app
 
 ROOT = Path(__file__).resolve().parents[3]
+CODE = Path(curation.__file__).resolve().parents[1]  # the code under test, for subprocesses
 runner = CliRunner()
 
 
 def curation(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT)) | (env or {})
+    env = dict(os.environ, PYTHONPATH=str(CODE)) | (env or {})
     return subprocess.run([sys.executable, "-m", "curation", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -74,7 +76,7 @@ def test_a_spark_session_prints_no_warn_lines_unless_verbose(tmp_path):
         "from curation.config import SparkConfig\nfrom curation.spark import build_session\n"
         "s = build_session(SparkConfig(master='local[1]'))\nprint(s.range(3).count())\ns.stop()\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(CODE))
     quiet = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert quiet.returncode == 0 and quiet.stdout.strip() == "3", quiet.stderr
     assert " WARN " not in quiet.stderr and "Setting default log level" not in quiet.stderr
