@@ -179,7 +179,7 @@ def stats(
     fmt: str = FormatOpt,
 ) -> None:
     """Entries per language, kind, license (SPDX id), license group and status."""
-    from curation.catalog.licenses import GROUPS, group, normalise
+    from curation.catalog.licenses import GROUPS
 
     _check_format(fmt)
     path = _catalog_path(path, legacy_path)
@@ -188,8 +188,8 @@ def stats(
     counters = {
         "language": Counter(lang for e in entries for lang in e.languages),
         "kind": Counter(e.kind for e in entries),
-        "license": Counter(normalise(e.license) for e in entries),
-        "license_group": Counter({g: 0 for g in GROUPS}) + Counter(group(e.license) for e in entries),
+        "license": Counter(e.license_id for e in entries),
+        "license_group": Counter({g: 0 for g in GROUPS} | Counter(e.license_group for e in entries)),  # every group, 0 too
         "status": Counter(e.status for e in entries),
     }
     ordered = {what: sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])) for what, counter in counters.items()}
