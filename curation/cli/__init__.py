@@ -27,7 +27,7 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def options(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="More output: Spark's INFO/WARN logs too."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="More output: Spark's WARN logs too."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only results and errors: no notes, no progress bars."),
 ) -> None:
     """Curate a multilingual training corpus: catalog, ingest, filter, dedup, tokenize, audit."""
