@@ -119,6 +119,7 @@ def test_licenses_normalise_to_spdx_with_a_group():
     assert normalise("cc-by-sa-4.0") == "CC-BY-SA-4.0" and group("cc-by-sa-4.0") == "copyleft"
     assert normalise("cc0-1.0 OR ogl-uk-3.0") == "CC0-1.0 OR OGL-UK-3.0" and group("cc0-1.0 OR ogl-uk-3.0") == "permissive"
     assert group("CC-BY-SA-3.0 AND CC-BY-NC-4.0") == "non-commercial"
+    assert (normalise("CC BY-NC 4.0"), normalise("Apache 2.0")) == ("CC-BY-NC-4.0", "Apache-2.0")  # spaces for hyphens
     assert (
         normalise("Research only (non-commercial)") == "LicenseRef-research-only"
         and group("Research only (non-commercial)") == "non-commercial"
