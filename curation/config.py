@@ -319,7 +319,44 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         if value is not None:
             _set_dotted(data, key, value)
     try:
-        return RunConfig.model_validate(data)
+        config = RunConfig.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{label}: field {'.'.join(map(str, e['loc']))!r}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError("\n".join(lines)) from None
+        problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+        raise ConfigError(_problem_lines(problems, label, overrides)) from None
+    problems = filter_parameter_problems(config.filter)
+    if problems:
+        raise ConfigError(_problem_lines(problems, label, overrides))
+    return config
+
+
+def _problem_lines(problems: list[tuple[str, str]], label: str, overrides: dict[str, Any] | None) -> str:
+    """One line per problem, naming where the value came from: a `--set` override or the config file."""
+    lines = []
+    for dotted, message in problems:
+        given = [k for k in overrides or {} if dotted == k or dotted.startswith(k + ".") or k.startswith(dotted + ".")]
+        lines.append(f"--set {given[0]}: {message}" if given else f"{label}: field {dotted!r}: {message}")
+    return "\n".join(lines)
+
+
+def filter_parameter_problems(section: FilterConfig) -> list[tuple[str, str]]:
+    """(dotted field, message) for every filter name and parameter the filters' own `Params` models refuse,
+    so a typo (`filter.langs.quality.de.min_wrds`) stops the command at startup, not when the filter stage starts."""
+    from filters import FILTERS, parameter_problems
+
+    problems = [
+        (f"filter.chain.{i}", f"unknown filter {name!r}; known: {', '.join(FILTERS)}")
+        for i, name in enumerate(section.chain)
+        if name not in FILTERS
+    ]
+    for name, values in section.params.items():
+        if name not in FILTERS:
+            problems.append((f"filter.params.{name}", f"unknown filter {name!r}; known: {', '.join(FILTERS)}"))
+            continue
+        problems += [(f"filter.params.{name}.{param}", message) for param, message in parameter_problems(name, values)]
+    for name, langs in section.langs.items():
+        if name not in FILTERS:
+            problems.append((f"filter.langs.{name}", f"unknown filter {name!r}; known: {', '.join(FILTERS)}"))
+            continue
+        for lang, values in langs.items():
+            problems += [(f"filter.langs.{name}.{lang}.{param}", message) for param, message in parameter_problems(name, values)]
+    return problems

@@ -15,6 +15,21 @@ from pathlib import Path
 from curation.config import SparkConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+QUIET_LOG_CONFIG = Path(__file__).with_name("spark_log4j2.properties")
+VERBOSITY_ENV = "CURATION_VERBOSITY"  # set by `curation -v` (1) / `-q` (-1); see curation.cli.common
+
+
+def verbose() -> bool:
+    """Whether Spark's own WARN logs should show (`curation -v`)."""
+    return os.environ.get(VERBOSITY_ENV, "0").strip() not in ("", "0", "-1")
+
+
+def log_settings() -> dict[str, str]:
+    """JVM options that keep Spark's WARN lines and start-up banner out of the output unless -v."""
+    if verbose():
+        return {}
+    option = f"-Dlog4j2.configurationFile=file:{QUIET_LOG_CONFIG}"
+    return {"spark.driver.extraJavaOptions": option, "spark.executor.extraJavaOptions": option}
 
 
 def worker_env() -> dict[str, str]:
@@ -54,8 +69,8 @@ def build_session(config: SparkConfig, app_name: str = "curation", local_dir: Pa
     )
     if local_dir is not None:
         builder = builder.config("spark.local.dir", str(local_dir))
-    for key, value in config.conf.items():
+    for key, value in (log_settings() | config.conf).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel("WARN" if verbose() else "ERROR")
     return spark

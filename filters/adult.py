@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import xxhash
+from pydantic import Field
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.text_units import augmented, is_unspaced, ratio_in, words
@@ -40,8 +41,8 @@ class AdultParams(Params):
     urls_path: str | None = None  # None: the tar's `urls` member, else the bundled 19.6 k list
     cache_dir: str | None = None  # where hashed domain lists are cached (memory-mapped); None: no cache
     url_words: bool = True  # datatrove's banned words / subwords in the URL
-    soft_word_threshold: int = 2  # this many soft-banned words in a URL also block it
-    flagged_max: float = 0.1  # flagged-word ratio of the text (ROOTS values per language)
+    soft_word_threshold: int = Field(2, ge=1)  # this many soft-banned words in a URL also block it
+    flagged_max: float = Field(0.1, ge=0, le=1)  # flagged-word ratio of the text (ROOTS values per language)
 
 
 def _open_list(path: Path, member: str | None = None) -> io.BufferedIOBase:

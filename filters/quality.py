@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pydantic import Field
+
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.text_units import (
     augmented,
@@ -28,15 +30,15 @@ _PACK_FIELDS = ("min_words", "char_rep_n", "char_rep_max", "word_rep_n", "word_r
 
 
 class QualityParams(Params):
-    min_bytes: int = 0  # ROOTS's per-dataset filter_small_docs_bytes (300 for many catalogue sources)
-    min_words: int = 10
-    char_rep_n: int = 10
-    char_rep_max: float = 0.2
-    word_rep_n: int = 5
-    word_rep_max: float = 0.3
-    special_max: float = 0.4
-    stopwords_min: float = 0.1
-    flagged_max: float = 0.1
+    min_bytes: int = Field(0, ge=0)  # ROOTS's per-dataset filter_small_docs_bytes (300 for many catalogue sources)
+    min_words: int = Field(10, ge=0)
+    char_rep_n: int = Field(10, ge=1)
+    char_rep_max: float = Field(0.2, ge=0, le=1)
+    word_rep_n: int = Field(5, ge=1)
+    word_rep_max: float = Field(0.3, ge=0, le=1)
+    special_max: float = Field(0.4, ge=0, le=1)
+    stopwords_min: float = Field(0.1, ge=0, le=1)
+    flagged_max: float = Field(0.1, ge=0, le=1)
 
 
 def measure(text: str, lang: str | None, p: QualityParams) -> dict[str, float | None]:

@@ -256,6 +256,8 @@ def derived(inp: Inputs) -> dict[str, bytes]:
                 }
             )
     out["tests/data/filters/pud_docs.jsonl.gz"] = gzip_named(jsonl(recs), "pud_docs.jsonl")
+    # the same documents for the test catalog's second source (a catalog refuses two entries with one location)
+    out["tests/data/filters/lenient/pud_docs.jsonl.gz"] = out["tests/data/filters/pud_docs.jsonl.gz"]
     # tests/data/filters/adult_url_docs.jsonl.gz
     en = {s: t for s, _, t in ud_sentences(inp, "en")}
     recs = [{"id": i, "text": " ".join(en[s] for s in sids), "url": url} for i, url, sids in ADULT_URL_DOCS]
@@ -377,6 +379,7 @@ def outputs() -> list[str]:
         "samples/data/lm/zh.txt", "samples/data/lm/zu.txt", "samples/data/multilingual/bible_zu.jsonl",
         "tests/data/lid/udhr_reference.tsv", "tests/data/lid/bible_zu_heldout.tsv", "samples/data/tokenizer/ud_pud_heldout.tsv", "tests/data/lid/ud_pud_300.tsv.gz",
         "tests/data/dedup/oscar2019_excerpts.jsonl", "tests/data/filters/pud_docs.jsonl.gz",
+        "tests/data/filters/lenient/pud_docs.jsonl.gz",
         "tests/data/filters/adult_url_docs.jsonl.gz", "tests/data/report/pud_fr.jsonl", "tests/data/pii/base_sentences.tsv",
         "tests/data/tokenizer/train_docs.tsv", "tests/data/tokenizer/heldout_sentences.tsv",
     ]  # fmt: skip

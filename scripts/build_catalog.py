@@ -75,7 +75,7 @@ HEADER = """\
 # A working group proposes a source by appending an entry, e.g.
 #   curation catalog add --id my_source --name "..." --lang sw --license cc-by-4.0 \\
 #       --kind pseudo_crawl --location https://example.org/ --proposed-by "my-wg"
-# and checks the file with `curation catalog validate catalog.yaml`.
+# and checks the file with `curation catalog validate --catalog catalog.yaml`.
 # Fields: id (slug), name, description, homepage, languages (BCP-47), license
 # ("unknown" when not established), kind (adapter), location, proposed_by
 # (working group or custodian type, never a person), status

@@ -46,7 +46,7 @@ from sources.compressed import open_binary, stream_errors, stream_problem
 from sources.fields import FIELD_OPTIONS, FieldMap, OptionsError, check_options, to_document
 from sources.position import file_label
 
-OPTIONS = FIELD_OPTIONS | {"delimiter", "quotechar", "header", "columns", "encoding"}
+OPTIONS = FIELD_OPTIONS | {"delimiter": str, "quotechar": str, "header": bool, "columns": list, "encoding": str}
 
 # bytes that are not valid in the encoding come through as lone surrogates (surrogateescape)
 _ESCAPED = re.compile("[\udc80-\udcff]")

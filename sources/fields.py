@@ -22,7 +22,8 @@ from typing import Any
 
 from sources.base import BadRecord, RawDocument
 
-FIELD_OPTIONS = frozenset({"text_field", "id_field", "url_field", "lang_field", "meta_fields"})
+# option name -> the type its value must have (`list`: a YAML list, never a string); the catalog validator reads these tables
+FIELD_OPTIONS: dict[str, type] = {"text_field": str, "id_field": str, "url_field": str, "lang_field": str, "meta_fields": list}
 
 
 class OptionsError(ValueError):

@@ -28,7 +28,7 @@ from sources.base import BadRecord, RawDocument, SourceLocationError, contained,
 from sources.fields import FIELD_OPTIONS, FieldMap, OptionsError, check_options, to_document
 from sources.position import file_label
 
-OPTIONS = FIELD_OPTIONS | {"split", "format"}
+OPTIONS = FIELD_OPTIONS | {"split": str, "format": str}
 FORMATS = ("json", "csv", "parquet", "text", "arrow")
 _SUFFIX_FORMAT = {
     ".jsonl": "json",

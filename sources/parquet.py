@@ -20,7 +20,7 @@ from sources.base import BadRecord, RawDocument, SourceLocationError, resolve_fi
 from sources.fields import FIELD_OPTIONS, FieldMap, OptionsError, check_options, to_document
 from sources.position import file_label
 
-OPTIONS = FIELD_OPTIONS | {"batch_size"}
+OPTIONS = FIELD_OPTIONS | {"batch_size": int}
 
 
 def list_files(entry: Any, root: Path, options: Any = None) -> list[Path]:

@@ -29,7 +29,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sources.base import BadRecord, RawDocument, SourceLocationError, contained
+from sources.warc import OPTIONS as WARC_OPTIONS
 from sources.warc import read_selected
+
+OPTIONS: dict[str, type] = WARC_OPTIONS | {"prefixes": list, "archives": list}
 
 
 class SeedError(ValueError):

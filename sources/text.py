@@ -27,7 +27,7 @@ from sources.compressed import open_binary, stream_errors, stream_problem
 from sources.fields import OptionsError, check_options
 from sources.position import file_label
 
-OPTIONS = frozenset({"unit", "encoding", "lang_from_folder", "max_file_bytes"})
+OPTIONS: dict[str, type] = {"unit": str, "encoding": str, "lang_from_folder": bool, "max_file_bytes": int}
 MAX_FILE_BYTES = 64 << 20  # a bigger "document" is a dump: read it by paragraph or line
 UNITS = ("file", "paragraph", "line")
 

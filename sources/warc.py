@@ -49,6 +49,8 @@ from typing import Any
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import UndecodableHTML, decode_html, extract_text
 
+# entry option name -> value type (the catalog validator reads this table)
+OPTIONS: dict[str, type] = {"html_extractor": str, "crawl_id": str}
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _OTHER_MAGIC = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames

@@ -22,6 +22,8 @@ from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import MAX_REPLACED_SHARE
 from sources.warc import crawl_payloads
 
+OPTIONS: dict[str, type] = {"crawl_id": str}
+
 list_files = resolve_files
 
 

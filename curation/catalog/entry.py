@@ -36,6 +36,20 @@ class CatalogEntry(BaseModel):
     # where the entry came from, e.g. "seeds_batch1#595", "roots:lm_ar_..." (auditors trace sources)
     provenance: list[str] = Field(default_factory=list)
 
+    @property
+    def license_id(self) -> str:
+        """The license as an SPDX id (or expression), `unknown` when not established (`catalog.licenses`)."""
+        from curation.catalog.licenses import normalise
+
+        return normalise(self.license)
+
+    @property
+    def license_group(self) -> str:
+        """permissive, copyleft, non-commercial or unknown (`catalog.licenses`)."""
+        from curation.catalog.licenses import group
+
+        return group(self.license)
+
 
 @dataclass(frozen=True)
 class Catalog:

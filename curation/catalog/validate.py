@@ -27,9 +27,17 @@ Decisions a working group should know:
   refused, and so is anything shaped like a personal name (two or three
   capitalised words with no organisation word such as "group", "WG",
   "university"); a heuristic, so the message says what to write instead.
+* `location` is unique: two entries reading the same data (for pseudo_crawl the same
+  seed, scheme and `www.` ignored) are an error naming the first.
+* `options`: the names and value types of the kind's reader (each adapter's `OPTIONS`
+  table); a list-typed option written as a string is refused.
 * `filters`: only `skip` (a list of langid, quality, perplexity, adult, pii),
   `pii` (redact, drop or keep) and `thresholds` (filter -> parameter -> number,
-  e.g. `{quality: {min_bytes: 300}}`).
+  e.g. `{quality: {min_bytes: 300}}`); parameter names and ranges are the filter's
+  own `Params` model (`langid.min_score: 2` is refused).
+
+Warnings (`catalog_warnings`; the exit code is unchanged): names equal but for case,
+spacing and punctuation, and licenses the SPDX table (`catalog.licenses`) does not know.
 """
 
 from __future__ import annotations
@@ -47,8 +55,8 @@ from pydantic import ValidationError
 from curation.catalog.entry import CatalogEntry, read_raw
 from curation.redact import redact
 from curation.yaml_safe import shown
-from filters import FILTERS
-from sources import ADAPTERS
+from filters import FILTERS, parameter_problems
+from sources import ADAPTERS, get_adapter
 from sources.base import PATH_OPTIONS, escape_problem
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$")
@@ -153,6 +161,7 @@ def validate_items(items: list[Any], file: str) -> tuple[list[CatalogEntry], lis
     entries: list[CatalogEntry] = []
     problems: list[Problem] = []
     first_seen: dict[str, int] = {}
+    first_location: dict[tuple, str] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             problems.append(Problem(file, f"#{i + 1}", "-", f"expected a mapping of fields, got {type(item).__name__}", i))
@@ -177,10 +186,60 @@ def validate_items(items: list[Any], file: str) -> tuple[list[CatalogEntry], lis
                 found.append(("id", f"duplicate id, first used by entry #{first_seen[item['id']] + 1}"))
             else:
                 first_seen[item["id"]] = i
+        if entry is not None and not found:  # a duplicate id is one problem, not two
+            key = location_key(entry)
+            if key in first_location:
+                found.append(
+                    ("location", f"{shown(entry.location)} duplicates the location of entry {first_location[key]!r}: one source, one entry")
+                )
+            else:
+                first_location[key] = entry.id
         problems += [Problem(file, label, f, m, i) for f, m in found]
         if entry is not None and not found:
             entries.append(entry)
     return entries, problems
+
+
+def location_key(entry: CatalogEntry) -> tuple:
+    """What two entries reading the same data share: a pseudo_crawl seed (host without www., path), else the location."""
+    from sources.pseudo_crawl import SeedError, parse_seed
+
+    if entry.kind == "pseudo_crawl":
+        try:
+            host, path = parse_seed(entry.location)
+            return entry.kind, host, path.rstrip("/")
+        except SeedError:
+            pass
+    return entry.kind, entry.location.strip().rstrip("/")
+
+
+def name_key(name: str) -> str:
+    """A name without case, spacing and punctuation: `BBC Hausa` and `bbc-hausa` share it."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def catalog_warnings(entries: list[CatalogEntry], file: str) -> list[Problem]:
+    """Warnings, not errors: near-duplicate names and licenses the SPDX table does not know."""
+    from curation.catalog.licenses import recognised
+
+    warnings = []
+    first_name: dict[str, str] = {}
+    for entry in entries:
+        key = name_key(entry.name)
+        if key in first_name:
+            message = (
+                f"name {shown(entry.name)} nearly duplicates entry {first_name[key]!r}'s: keep one entry per source, or tell them apart"
+            )
+            warnings.append(Problem(file, entry.id, "name", message))
+        else:
+            first_name.setdefault(key, entry.id)
+        if not recognised(entry.license):
+            message = (
+                f"license {shown(entry.license)} is not an SPDX id the table knows (curation/catalog/licenses.py): "
+                "counted as unknown; write an SPDX id such as CC-BY-4.0, or exactly 'unknown'"
+            )
+            warnings.append(Problem(file, entry.id, "license", message))
+    return warnings
 
 
 def type_message(err: dict) -> str:
@@ -330,19 +389,49 @@ def check_filters(value: dict, item: dict):
                 elif not isinstance(params, dict):
                     yield f"filters.thresholds.{name}", "expected a mapping of parameter name to number"
                 else:
+                    numbers = {}
                     for param, number in params.items():
                         if isinstance(number, bool) or not isinstance(number, (int, float)):
                             yield f"filters.thresholds.{name}.{param}", f"{shown(number)} is not a number"
+                        else:
+                            numbers[param] = number
+                    for param, message in parameter_problems(name, numbers):
+                        yield f"filters.thresholds.{name}.{param}", message
+
+
+OPTION_TYPES = {str: "text", int: "an integer", bool: "true or false", list: "a list, e.g. [a, b]"}
 
 
 def check_options(value: dict, item: dict):
-    """Path-like options (`sources.base.PATH_OPTIONS`) stay inside the catalog's folder, like `location`."""
+    """Names and value types from the kind's reader (`OPTIONS` of its adapter); path-like options
+    (`sources.base.PATH_OPTIONS`) stay inside the catalog's folder, like `location`."""
+    kind = item.get("kind")
+    if kind not in ADAPTERS:
+        return  # reported on `kind`
+    known = get_adapter(kind).OPTIONS
+    for name, option in value.items():
+        expected = known.get(name)
+        if expected is None:
+            yield f"options.{name}", f"unknown option {shown(name)} for kind {kind}; known options: {', '.join(sorted(known)) or 'none'}"
+        elif option is not None and not _has_type(option, expected):
+            if expected is list and isinstance(option, str):
+                yield f"options.{name}", f"{shown(option)} is a string but {name} is a list: write [{option}]"
+            else:
+                yield f"options.{name}", f"{shown(option)}: expected {OPTION_TYPES[expected]}"
     for name in PATH_OPTIONS.get(item.get("kind"), ()):
         paths = value.get(name)
         for path in [paths] if isinstance(paths, str) else paths or []:
             problem = escape_problem(str(path)) if isinstance(path, str) else "must be a path or glob (text)"
             if problem:
                 yield f"options.{name}", f"{shown(path)}: {problem}"
+
+
+def _has_type(value: Any, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, expected)
 
 
 def check_size(value: int, item: dict):

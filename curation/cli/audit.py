@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 def report(
     config: Path | None = ConfigOpt,
     out_dir: Path | None = OutOpt,
-    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file for licenses (overrides catalog)."),
+    catalog: Path | None = typer.Option(None, "--catalog", "-C", help="Catalog file for licenses (overrides catalog)."),
     datacards: bool = typer.Option(True, "--datacards/--no-datacards", help="Also write datacards/<lang>.md."),
 ) -> None:
     """Write OUT/report.html (self-contained, opens offline) and a markdown data card per language.

@@ -9,29 +9,59 @@ import typer
 import yaml
 from rich.table import Table
 
-from curation.cli.common import console, fail, out, resolve_config
+from curation.cli.common import console, errors, fail, out, resolve_config
 
 app = typer.Typer(help="Work with the source catalog (catalog.yaml).", no_args_is_help=True)
 
-PathArg = typer.Argument(Path("catalog.yaml"), help="Catalog file.")
-PathOpt = typer.Option(Path("catalog.yaml"), "--catalog", "-C", help="Catalog file.")
+# one way to name the catalog in every command (`curation ingest --catalog` too); the positional path the
+# commands once took is a hidden, deprecated alias
+CatalogOpt = typer.Option(None, "--catalog", "-C", help="Catalog file [default: catalog.yaml].")
+LegacyPathArg = typer.Argument(None, hidden=True, help="Deprecated: use --catalog.")
+FormatOpt = typer.Option("table", "--format", "-f", help="table (for people) or json (for scripts).")
+FORMATS = ("table", "json")
+
+
+def _catalog_path(option: Path | None, positional: Path | None) -> Path:
+    """--catalog, or the deprecated positional path (with a note), or catalog.yaml."""
+    if positional is not None:
+        if option is not None and option != positional:
+            fail(f"two catalogs given ({positional} and --catalog {option}); give one with --catalog", code=2)
+        console.print(f"note: a positional catalog path is deprecated; write --catalog {positional}", highlight=False, soft_wrap=True)
+        return positional
+    return option or Path("catalog.yaml")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        fail(f"--format: expected {' or '.join(FORMATS)}, got {fmt!r}", code=2)
+
+
+def _print_json(data) -> None:
+    import json
+
+    out.print(json.dumps(data, ensure_ascii=False, indent=1), highlight=False, markup=False, soft_wrap=True)
+
+
+def _problem_json(problem) -> dict:
+    return {"file": problem.file, "entry": problem.entry, "field": problem.field, "message": problem.message}
 
 
 def _load(path: Path):
-    """The valid catalog, or exit 1 listing its problems."""
+    """The valid catalog, or exit 1 listing its problems (on stderr)."""
     from curation.catalog import CatalogError, load_catalog
 
     try:
         return load_catalog(path)
     except CatalogError as exc:
         for problem in exc.problems:
-            console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-        fail(f"{len(exc.problems)} problem(s) in {path}; run `curation catalog validate {path}`")
+            errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        fail(f"{len(exc.problems)} problem(s) in {path}; run `curation catalog validate --catalog {path}`")
 
 
 @app.command()
 def validate(
-    path: Path = PathArg,
+    legacy_path: Path | None = LegacyPathArg,
+    path: Path | None = CatalogOpt,
     lid_model: Path | None = typer.Option(
         None,
         "--lid-model",
@@ -41,23 +71,34 @@ def validate(
         None, "--config", "-c", help="Run config: its filter.params.langid.model_path is the LID model checked."
     ),
     lid_check: bool = typer.Option(True, "--lid-check/--no-lid-check", help="Warn about declared languages the LID model cannot output."),
+    fmt: str = FormatOpt,
 ) -> None:
     """Check every entry; each problem names the file, entry id and field. Exit 1 on any problem.
 
-    Warnings (printed and counted, exit code unchanged) name entries declaring a language the LID model cannot output.
+    Warnings (printed and counted, exit code unchanged): near-duplicate names, licenses the SPDX table does not
+    know, and languages the LID model cannot output.
     """
-    from curation.catalog.validate import validate_file
+    from curation.catalog.validate import catalog_warnings, validate_file
 
+    _check_format(fmt)
+    path = _catalog_path(path, legacy_path)
     entries, problems = validate_file(path)
+    warnings = catalog_warnings(entries, str(path))
+    warnings += _lid_warnings(entries, path, lid_model, config) if lid_check else []
+    if fmt == "json":
+        report = {"file": str(path), "entries": len(entries), "valid": not problems}
+        _print_json(report | {"problems": [_problem_json(p) for p in problems], "warnings": [_problem_json(w) for w in warnings]})
+        raise typer.Exit(1 if problems else 0)
     for problem in problems:
-        console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
-    warnings = _lid_warnings(entries, path, lid_model, config) if lid_check else []
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     for warning in warnings:
         console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     if problems:
-        console.print(f"[bold red]{len(problems)} problem(s)[/] in {path}" + (f", {len(warnings)} warning(s)" if warnings else ""))
+        errors.print(
+            f"[bold red]{len(problems)} problem(s)[/] in {path}" + (f", {len(warnings)} warning(s)" if warnings else ""), soft_wrap=True
+        )
         raise typer.Exit(1)
-    note = f", {len(warnings)} warning(s): entries declaring languages the LID model cannot output" if warnings else ""
+    note = f", {len(warnings)} warning(s)" if warnings else ""
     out.print(f"{path}: {len(entries)} entries, valid{note}", highlight=False, soft_wrap=True)
 
 
@@ -88,15 +129,22 @@ def _lid_warnings(entries, path: Path, lid_model: Path | None, config: Path | No
 
 @app.command("list")
 def list_(
-    path: Path = PathArg,
+    legacy_path: Path | None = LegacyPathArg,
+    path: Path | None = CatalogOpt,
     lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only entries with this language (repeatable)."),
     kind: list[str] | None = typer.Option(None, "--kind", "-k", help="Only this kind (repeatable)."),
     status: list[str] | None = typer.Option(None, "--status", "-s", help="Only this status (repeatable)."),
     ids_only: bool = typer.Option(False, "--ids", help="Print only the ids, one a line (for scripts)."),
+    fmt: str = FormatOpt,
 ) -> None:
     """List entries, filtered by language, kind and status."""
+    _check_format(fmt)
+    path = _catalog_path(path, legacy_path)
     catalog = _load(path)
     selected = catalog.select(langs=lang, kinds=kind, statuses=status)
+    if fmt == "json":
+        _print_json([e.model_dump(mode="json") for e in selected])
+        return
     if ids_only:
         for e in selected:
             out.print(e.id, highlight=False, soft_wrap=True)
@@ -111,34 +159,59 @@ def list_(
 
 
 @app.command()
-def show(source_id: str = typer.Argument(..., metavar="ID", help="Entry id."), path: Path = PathOpt) -> None:
-    """Print one entry as YAML."""
-    catalog = _load(path)
+def show(
+    source_id: str = typer.Argument(..., metavar="ID", help="Entry id."),
+    legacy_path: Path | None = LegacyPathArg,
+    path: Path | None = CatalogOpt,
+    fmt: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+) -> None:
+    """Print one entry as YAML (or JSON)."""
+    if fmt not in ("yaml", "json"):
+        fail(f"--format: expected yaml or json, got {fmt!r}", code=2)
+    catalog = _load(_catalog_path(path, legacy_path))
     try:
         entry = catalog.get(source_id)
     except KeyError as exc:
         fail(exc.args[0])
+    if fmt == "json":
+        _print_json(entry.model_dump(mode="json", exclude_defaults=True))
+        return
     out.print(_entry_yaml(entry.model_dump(exclude_defaults=True)), end="", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
-def stats(path: Path = PathArg, top: int = typer.Option(0, "--top", help="Show only the N largest rows of each table (0: all).")) -> None:
-    """Entries per language, kind, license and status."""
+def stats(
+    legacy_path: Path | None = LegacyPathArg,
+    path: Path | None = CatalogOpt,
+    top: int = typer.Option(0, "--top", help="Show only the N largest rows of each table (0: all)."),
+    fmt: str = FormatOpt,
+) -> None:
+    """Entries per language, kind, license (SPDX id), license group and status."""
+    from curation.catalog.licenses import GROUPS
+
+    _check_format(fmt)
+    path = _catalog_path(path, legacy_path)
     catalog = _load(path)
     entries = catalog.entries
     counters = {
         "language": Counter(lang for e in entries for lang in e.languages),
         "kind": Counter(e.kind for e in entries),
-        "license": Counter(e.license for e in entries),
+        "license": Counter(e.license_id for e in entries),
+        "license_group": Counter({g: 0 for g in GROUPS} | Counter(e.license_group for e in entries)),  # every group, 0 too
         "status": Counter(e.status for e in entries),
     }
+    ordered = {what: sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])) for what, counter in counters.items()}
+    if fmt == "json":
+        _print_json(
+            {"file": str(path), "entries": len(entries)} | {what: dict(rows[:top] if top else rows) for what, rows in ordered.items()}
+        )
+        return
     out.print(f"{path}: {len(entries)} entries", highlight=False)
-    for what, counter in counters.items():
-        rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    for what, rows in ordered.items():
         shown = rows[:top] if top else rows
-        title = f"entries per {what}" + (f" (top {top} of {len(rows)})" if top and len(rows) > top else "")
+        title = f"entries per {what.replace('_', ' ')}" + (f" (top {top} of {len(rows)})" if top and len(rows) > top else "")
         table = Table(title=title)
-        table.add_column(what, overflow="fold")
+        table.add_column(what.replace("_", " "), overflow="fold")
         table.add_column("entries", justify="right")
         for key, n in shown:
             table.add_row(key, str(n))
@@ -147,7 +220,8 @@ def stats(path: Path = PathArg, top: int = typer.Option(0, "--top", help="Show o
 
 @app.command()
 def add(
-    path: Path = PathArg,
+    legacy_path: Path | None = LegacyPathArg,
+    path: Path | None = CatalogOpt,
     id: str = typer.Option(..., "--id", help="Slug: lowercase letters, digits, '_' or '-'."),
     name: str = typer.Option(..., "--name"),
     lang: list[str] = typer.Option(..., "--lang", "-l", help="BCP-47 language (repeatable)."),
@@ -167,51 +241,30 @@ def add(
     priority: int = typer.Option(0, "--priority", help="Dedup survivor preference: higher wins."),
     size_bytes: int | None = typer.Option(None, "--size-bytes"),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print the entry without writing."),
+    fmt: str = FormatOpt,
 ) -> None:
-    """Propose a new entry: validated with the catalog rules (and against existing ids), then appended."""
-    from curation.catalog.validate import validate_items
-
-    entry: dict = {"id": id, "name": name}
-    if description:
-        entry["description"] = description
-    if homepage:
-        entry["homepage"] = homepage
-    entry.update(languages=list(lang), license=license, kind=kind, location=location, proposed_by=proposed_by, status=status)
-    if option:
-        entry["options"] = dict(_key_value(o, "--option", parse_number=False) for o in option)
-    filters: dict = {}
-    if skip_filter:
-        filters["skip"] = list(skip_filter)
-    if pii:
-        filters["pii"] = pii
-    if threshold:
-        thresholds: dict = {}
-        for t in threshold:
-            key, number = _key_value(t, "--threshold", parse_number=True)
-            filter_name, _, param = key.partition(".")
-            if not param:
-                raise typer.BadParameter(f"--threshold {t!r}: expected filter.param=number, e.g. quality.min_bytes=300")
-            thresholds.setdefault(filter_name, {})[param] = number
-        filters["thresholds"] = thresholds
-    if filters:
-        entry["filters"] = filters
-    if priority:
-        entry["priority"] = priority
-    if size_bytes is not None:
-        entry["size_bytes"] = size_bytes
+    """Propose a new entry: validated with the catalog rules (against existing ids and locations too), then appended."""
+    _check_format(fmt)
+    path = _catalog_path(path, legacy_path)
+    entry = {"id": id, "name": name, "description": description, "homepage": homepage, "languages": list(lang), "license": license}
+    entry |= {"kind": kind, "location": location, "proposed_by": proposed_by, "status": status}
+    entry |= {"options": dict(_key_value(o, "--option", parse_number=False) for o in option or [])}
+    entry |= {"filters": _filter_overrides(skip_filter, pii, threshold), "priority": priority, "size_bytes": size_bytes}
+    optional = {"description", "homepage", "options", "filters", "priority", "size_bytes"}
+    entry = {k: v for k, v in entry.items() if k not in optional or v or (k == "size_bytes" and v is not None)}  # only what was given
 
     text = path.read_text(encoding="utf-8") if path.exists() else "sources:\n"
-    try:
-        raw = _parse(text) or {}
-    except yaml.YAMLError as exc:
-        fail(f"{path}: not valid YAML, fix it first: {exc}")
-    existing = raw.get("sources") if isinstance(raw, dict) else None
-    if not isinstance(existing, list):
-        fail(f"{path}: expected a mapping with a 'sources' list")
-    _, problems = validate_items(existing + [entry], str(path))
-    new_problems = [p for p in problems if p.index == len(existing)]
+    existing = _existing_sources(text, path)
+    new_problems, warnings = _new_entry_problems(existing, entry, path)
+    if fmt == "json":
+        _print_json(
+            {"file": str(path), "id": id, "added": not new_problems and not dry_run, "entry": entry}
+            | {"problems": [_problem_json(p) for p in new_problems], "warnings": [_problem_json(w) for w in warnings]}
+        )
     for problem in new_problems:
-        console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    for warning in warnings:
+        console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     if new_problems:
         fail(f"entry {id!r} not added: {len(new_problems)} problem(s)")
 
@@ -220,10 +273,46 @@ def add(
     if not isinstance(check, dict) or check.get("sources", [None])[-1] != entry:
         fail(f"{path}: cannot append safely ('sources' must be the last key of the file); add the entry by hand")
     if dry_run:
-        out.print(_entry_yaml(entry), end="", highlight=False, markup=False, soft_wrap=True)
+        if fmt != "json":
+            out.print(_entry_yaml(entry), end="", highlight=False, markup=False, soft_wrap=True)
         return
     path.write_text(new_text, encoding="utf-8")
-    out.print(f"added {id!r} to {path} ({len(existing) + 1} entries)", highlight=False)
+    if fmt != "json":
+        out.print(f"added {id!r} to {path} ({len(existing) + 1} entries)", highlight=False)
+
+
+def _filter_overrides(skip_filter: list[str] | None, pii: str | None, threshold: list[str] | None) -> dict:
+    """The entry's `filters` from --skip-filter, --pii and --threshold filter.param=number."""
+    filters: dict = {"skip": list(skip_filter)} if skip_filter else {}
+    if pii:
+        filters["pii"] = pii
+    for t in threshold or []:
+        key, number = _key_value(t, "--threshold", parse_number=True)
+        filter_name, _, param = key.partition(".")
+        if not param:
+            raise typer.BadParameter(f"--threshold {t!r}: expected filter.param=number, e.g. quality.min_bytes=300")
+        filters.setdefault("thresholds", {}).setdefault(filter_name, {})[param] = number
+    return filters
+
+
+def _existing_sources(text: str, path: Path) -> list:
+    try:
+        raw = _parse(text) or {}
+    except yaml.YAMLError as exc:
+        fail(f"{path}: not valid YAML, fix it first: {exc}")
+    existing = raw.get("sources") if isinstance(raw, dict) else None
+    if not isinstance(existing, list):
+        fail(f"{path}: expected a mapping with a 'sources' list")
+    return existing
+
+
+def _new_entry_problems(existing: list, entry: dict, path: Path) -> tuple[list, list]:
+    """Problems and warnings of the new entry, checked with the catalog's rules beside the existing entries."""
+    from curation.catalog.validate import catalog_warnings, validate_items
+
+    entries, problems = validate_items(existing + [entry], str(path))
+    warnings = [w for w in catalog_warnings(entries, str(path)) if w.entry == entry["id"]]
+    return [p for p in problems if p.index == len(existing)], warnings
 
 
 def _parse(text: str):

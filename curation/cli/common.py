@@ -11,8 +11,9 @@ from rich.console import Console
 
 from curation.config import ConfigError, RunConfig, load_config, parse_override
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True)  # notes and progress: silenced by -q
+errors = Console(stderr=True)  # errors: never silenced
+out = Console()  # results: stdout
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="Run config (YAML). Defaults to the bundled sample run.")
 OutOpt = typer.Option(None, "--out", "-o", help="Output directory (overrides output_dir).")
@@ -20,7 +21,28 @@ WorkersOpt = typer.Option(None, "--workers", "-w", help="Worker processes (overr
 SetOpt = typer.Option(None, "--set", help="Override any config field: --set dedup.bands=14 (repeatable).")
 DryRunOpt = typer.Option(False, "--dry-run", help="Print the resolved config and exit.")
 
-DEFAULT_CONFIG = Path("samples/run.yaml")
+# the bundled sample run, found from any working directory (the package sits beside `samples/`)
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "samples" / "run.yaml"
+
+
+def set_verbosity(level: int) -> None:
+    """-q silences notes and progress (errors and results still print); -v lets Spark's INFO/WARN logs through."""
+    import os
+
+    from curation.spark import VERBOSITY_ENV  # read by Spark sessions, in worker processes too
+
+    os.environ[VERBOSITY_ENV] = str(level)
+    console.quiet = level < 0
+
+
+def quiet() -> bool:
+    return console.quiet
+
+
+def plain_when_piped() -> None:
+    """Tables and text sized to their content, never wrapped or cut, when stdout is not a terminal."""
+    if not out.is_terminal:
+        out.width = 100_000
 
 
 def resolve_config(
@@ -30,7 +52,7 @@ def resolve_config(
     sets: list[str] | None = None,
     **overrides,
 ) -> RunConfig:
-    """Config file (or the sample run when it exists here) + flags; exits 2 with the message on error."""
+    """Config file (or the bundled sample run) + flags; exits 2 with the message on error."""
     if config is None and DEFAULT_CONFIG.exists():
         config = DEFAULT_CONFIG
     flags = {"output_dir": str(out_dir) if out_dir else None, "workers": workers} | overrides
@@ -155,5 +177,5 @@ def writing(config: RunConfig) -> Iterator[None]:
 
 
 def fail(message: str, code: int = 1) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

@@ -17,6 +17,7 @@ from curation.cli.common import (
     out,
     print_config,
     print_effective_filter_parameters,
+    quiet,
     resolve_config,
     writing,
 )
@@ -45,7 +46,7 @@ def filter_(
     workers: int | None = WorkersOpt,
     source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
     chain: str | None = typer.Option(None, "--chain", help="Comma-separated filter names (overrides filter.chain)."),
-    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    catalog: Path | None = typer.Option(None, "--catalog", "-C", help="Catalog file (overrides catalog)."),
     sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
@@ -67,7 +68,7 @@ def filter_(
     cat, entries = _entries(cfg)
     try:
         with writing(cfg):
-            result = run_filter(cat, entries, cfg, progress=not no_progress)
+            result = run_filter(cat, entries, cfg, progress=not (no_progress or quiet()))
     except ValueError as exc:
         fail(str(exc), code=2)
     counts = result.counts
@@ -95,7 +96,7 @@ def calibrate(
     sample: int = typer.Option(5000, "--sample", help="Documents sampled (deterministic)."),
     seed: int = typer.Option(0, "--seed"),
     json_out: Path | None = typer.Option(None, "--json", help="Also write the table as JSON here."),
-    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    catalog: Path | None = typer.Option(None, "--catalog", "-C", help="Catalog file (overrides catalog)."),
     sets: list[str] | None = SetOpt,
 ) -> None:
     """Percentiles of every filter signal on ingested documents of one language, beside the current thresholds."""

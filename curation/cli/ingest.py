@@ -6,7 +6,20 @@ from pathlib import Path
 
 import typer
 
-from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config, writing
+from curation.cli.common import (
+    ConfigOpt,
+    DryRunOpt,
+    OutOpt,
+    SetOpt,
+    WorkersOpt,
+    console,
+    fail,
+    out,
+    print_config,
+    quiet,
+    resolve_config,
+    writing,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -19,14 +32,14 @@ def ingest(
     workers: int | None = WorkersOpt,
     source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids (repeatable)."),
     lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only sources declaring these languages."),
-    catalog: Path | None = typer.Option(None, "--catalog", help="Catalog file (overrides catalog)."),
+    catalog: Path | None = typer.Option(None, "--catalog", "-C", help="Catalog file (overrides catalog)."),
     sets: list[str] | None = SetOpt,
     dry_run: bool = DryRunOpt,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (logs, CI)."),
 ) -> None:
     """Read every selected catalog source into OUT/ingested/<source>/part-NNNNN.parquet (resumable)."""
     from curation.catalog import CatalogError, load_selection
-    from curation.ingest.stage import run_ingest
+    from curation.ingest.stage import IngestFailed, failed_sources, run_ingest
     from curation.layout import Layout
 
     cfg = resolve_config(config, out_dir, workers, sets, sources=source, langs=lang, catalog=str(catalog) if catalog else None)
@@ -40,10 +53,14 @@ def ingest(
     except ValueError as exc:
         fail(str(exc))
     with writing(cfg):
-        result = run_ingest(cat, entries, cfg, progress=not no_progress)
+        result = run_ingest(cat, entries, cfg, progress=not (no_progress or quiet()))
     out.print(
         f"ingested {result.counts.docs(outcome='kept'):,} documents from {len(entries)} sources "
         f"({result.tasks} tasks, {result.resumed} already complete) into {Layout(cfg.output_dir).ingested()}"
     )
+    errors_path = Layout(cfg.output_dir).errors("ingest")
+    failures = failed_sources(entries, result)
+    if failures:
+        fail(str(IngestFailed(failures, errors_path)))
     if result.errors:
-        console.print(f"[yellow]{len(result.errors)} bad records or sources skipped; see {Layout(cfg.output_dir).errors('ingest')}[/]")
+        console.print(f"[yellow]{len(result.errors)} bad records skipped; see {errors_path}[/]")

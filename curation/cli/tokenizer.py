@@ -6,7 +6,20 @@ from pathlib import Path
 
 import typer
 
-from curation.cli.common import ConfigOpt, DryRunOpt, OutOpt, SetOpt, WorkersOpt, console, fail, out, print_config, resolve_config, writing
+from curation.cli.common import (
+    ConfigOpt,
+    DryRunOpt,
+    OutOpt,
+    SetOpt,
+    WorkersOpt,
+    console,
+    fail,
+    out,
+    print_config,
+    quiet,
+    resolve_config,
+    writing,
+)
 
 app = typer.Typer(help="Train the byte-level BPE tokenizer and report its fertility.", no_args_is_help=True)
 
@@ -144,7 +157,7 @@ def tokenize(
         return
     try:
         with writing(cfg):
-            result = run_tokenize(cfg, progress=not no_progress)
+            result = run_tokenize(cfg, progress=not (no_progress or quiet()))
     except TokenizeError as exc:
         fail(str(exc))
     if not result.tasks:

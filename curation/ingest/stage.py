@@ -174,8 +174,35 @@ def _written_folders(tasks: list[Task], layout: Layout) -> set[Path]:
     return dirs
 
 
+def failed_sources(entries: list[CatalogEntry], result: StageResult) -> dict[str, str]:
+    """Source id → its first problem, for each selected source that yielded no document and has an error
+    (unlistable, unreadable, every record bad). A source that is merely empty, with no error, is not failed."""
+    kept = {r["source"] for r in result.counts.records() if r["outcome"] == "kept" and r["docs"]}
+    first: dict[str, str] = {}
+    for error in result.errors:
+        source = error.get("source")
+        if source and source not in kept:
+            first.setdefault(source, " ".join(str(error.get(k)) for k in ("problem", "detail", "path") if error.get(k)))
+    return {e.id: first[e.id] for e in entries if e.id in first}
+
+
+class IngestFailed(RuntimeError):
+    """Sources that yielded nothing because of an error: named each, so a run stops here, not at a later stage."""
+
+    def __init__(self, failures: dict[str, str], errors_path: Path) -> None:
+        self.failures = failures
+        lines = "".join(f"\n  {source}: {problem}" for source, problem in failures.items())
+        super().__init__(f"{len(failures)} source(s) yielded no document because of errors (details in {errors_path}):{lines}")
+
+
 def run(config: RunConfig, progress: bool = True) -> StageResult:
-    return run_ingest(*load_selection(config), config, progress=progress)
+    """The pipeline's ingest stage: raises `IngestFailed` after writing what the other sources gave."""
+    catalog, entries = load_selection(config)
+    result = run_ingest(catalog, entries, config, progress=progress)
+    failures = failed_sources(entries, result)
+    if failures:
+        raise IngestFailed(failures, Layout(config.output_dir).errors(NAME))
+    return result
 
 
 STAGE = Stage(NAME, run, section="ingest", label="ingested", output=Layout.ingested)

@@ -213,8 +213,9 @@ def test_pii_policy_covers_url_and_meta_of_kept_and_removed_documents(tmp_path):
         },  # too short: quality removes it before the PII filter runs
         {"id": "p4", "text": pud["en-n01005"]["text"], "url": "https://forum.example.org/t/4412", "views": "168 000"},
     ]
-    (tmp_path / "forum.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    entry = "{{id: {id}, name: Forum, languages: [en], license: CC BY 4.0, kind: jsonl, location: forum.jsonl, proposed_by: test, status: approved{extra}}}"
+    for name in ("forum", "forum_strict"):  # the same posts for both sources: one location is one source
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    entry = "{{id: {id}, name: Forum, languages: [en], license: CC BY 4.0, kind: jsonl, location: {id}.jsonl, proposed_by: test, status: approved{extra}}}"
     (tmp_path / "catalog.yaml").write_text(
         "sources:\n  - "
         + entry.format(id="forum", extra="")

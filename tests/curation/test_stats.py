@@ -36,7 +36,7 @@ def test_stats_table_and_cli_over_an_ingest_run(tmp_path: Path, make_jsonl_sourc
 
     result = CliRunner().invoke(app, ["stats", "--out", str(layout.root), "--format", "csv", "--by", "source,outcome"])
     assert result.exit_code == 0, result.output
-    assert "ccnet,kept,30," in result.stdout
+    assert "ingest,ccnet,kept,30," in result.stdout  # the stage column is always there
     assert "counts reconcile" in result.output
 
 
@@ -54,3 +54,27 @@ def test_sources_losing_over_half_at_langid_are_named_in_the_filter_summary_and_
     assert sources_losing(c, "filter:langid") == {"zulu_news": (9, 10)}
     html = section_sources(compute_facts(c), None, None)
     assert "more than half" in html and "zulu_news (9 of 10)" in html and "english_web (" not in html
+
+
+def test_stats_by_source_never_sums_stages_and_lists_them_in_pipeline_order(audit_run: Path):
+    """Issue 13: `--by source` once summed every stage's rows (320 inputs shown as 2,138)."""
+    import json
+
+    from curation.pipeline import STAGES
+
+    counts = collect(Layout(audit_run))
+    result = CliRunner().invoke(app, ["stats", "--out", str(audit_run), "--format", "json", "--by", "source"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert list(rows[0]) == ["stage", "source", "docs", "bytes", "chars", "tokens"]
+    ingested = sum(r["docs"] for r in rows if r["stage"] == "ingest")
+    assert ingested == sum(v[0] for (s, *_), v in counts.rows.items() if s == "ingest")
+    stages = list(dict.fromkeys(r["stage"] for r in rows))
+    names = [s.name for s in STAGES]
+    pipeline = [s.split(":")[0] for s in stages]
+    assert pipeline == sorted(pipeline, key=names.index) and stages[0] == "ingest" and len(set(pipeline)) >= 3
+    assert stages.index("filter") < min(i for i, s in enumerate(stages) if s.startswith("filter:"))  # a stage before its steps
+    table = CliRunner().invoke(app, ["stats", "--out", str(audit_run), "--by", "lang,stage"])
+    assert table.exit_code == 0
+    shown = [line.split("│")[2].strip() for line in table.stdout.splitlines() if line.startswith("│")]
+    assert list(dict.fromkeys(shown)) == stages

@@ -81,11 +81,11 @@ def test_entries_with_languages_the_model_cannot_output_are_named(tmp_path):
 
 def test_validate_prints_and_counts_warnings_and_still_exits_0(tmp_path):
     path = write_catalog(tmp_path)
-    result = CliRunner().invoke(app, ["catalog", "validate", str(path)])
+    result = CliRunner().invoke(app, ["catalog", "validate", "--catalog", str(path)])
     assert result.exit_code == 0, result.output
     assert "entry 'zulu_news': field 'languages': zu: the LID model lid.176.ftz cannot output it" in result.output
     assert "9 entries, valid, 2 warning(s)" in result.output
-    quiet = CliRunner().invoke(app, ["catalog", "validate", str(path), "--no-lid-check"])
+    quiet = CliRunner().invoke(app, ["catalog", "validate", "--catalog", str(path), "--no-lid-check"])
     assert quiet.exit_code == 0 and "warning" not in quiet.output
 
 
@@ -100,7 +100,7 @@ def test_real_catalog_is_valid_and_its_uncovered_entries_are_counted():
 
 def test_an_unreadable_model_gives_a_note_not_a_failure(tmp_path):
     path = write_catalog(tmp_path)
-    result = CliRunner().invoke(app, ["catalog", "validate", str(path), "--lid-model", str(tmp_path / "glotlid.bin")])
+    result = CliRunner().invoke(app, ["catalog", "validate", "--catalog", str(path), "--lid-model", str(tmp_path / "glotlid.bin")])
     assert result.exit_code == 0, result.output
     assert "note: LID coverage not checked" in result.output and "glotlid.bin" in result.output
     assert "warning" not in result.output
