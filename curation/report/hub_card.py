@@ -33,31 +33,21 @@ def size_category(docs: int) -> str:
 
 
 def hub_licenses(licenses: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(Hub license ids, sorted; the license texts that are no SPDX id and so become `other`).
+    """(Hub license ids, sorted; the license texts that are no plain SPDX id and so become `other`).
 
-    An SPDX expression joined by AND gives each of its ids (the data carries all of them); a name written with
-    spaces for hyphens ("CC BY-SA 3.0") is read as its SPDX id."""
-    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+    Through the catalog's one license table (`curation.catalog.licenses`): an SPDX expression joined by
+    AND gives each of its ids (the data carries all of them); a license the table does not know is `unknown`."""
+    from curation.catalog.licenses import normalise
 
     ids, others = set(), set()
     for text in licenses:
-        text = str(text).strip()
-        if text.lower() == "unknown" or not text:
+        spdx = normalise(str(text))
+        if spdx == "unknown":
             ids.add("unknown")
             continue
-        expression = None
-        for spelling in (text, "-".join(text.split())):  # "CC BY-SA 3.0" is CC-BY-SA-3.0
-            try:
-                expression = canonicalize_license_expression(spelling)
-                break
-            except InvalidLicenseExpression:
-                continue
-        if expression is None:
-            others.add(text)
-            continue
-        parts = expression.split(" AND ")
-        if any(" OR " in p or " WITH " in p or "(" in p for p in parts):
-            others.add(text)
+        parts = spdx.split(" AND ")
+        if any(" OR " in p or p.startswith("LicenseRef-") for p in parts):
+            others.add(str(text).strip())
         else:
             ids.update(p.lower() for p in parts)
     if others:

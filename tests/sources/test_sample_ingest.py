@@ -31,12 +31,13 @@ def test_ingest_writes_exactly_the_adapters_documents(tmp_path):
         "ud_pud_text",
         "ud_pud_fi_paragraphs",
         "ud_pud_hf",
+        "bible_zu",
         "oscar2019_excerpts",
     ]
     config = RunConfig(output_dir=tmp_path / "out", workers=1)
     summary = run_ingest(catalog, entries, config, progress=False)
     assert summary.errors == []
-    assert summary.tasks == 7  # 1 + 6 + 1 + 45 + 1 + 2 + 1 small files: one task per source
+    assert summary.tasks == 8  # 1 + 6 + 1 + 45 + 1 + 2 + 1 + 1 small files: one task per source
 
     layout = Layout(config.output_dir)
     all_ids: set[str] = set()
@@ -50,7 +51,7 @@ def test_ingest_writes_exactly_the_adapters_documents(tmp_path):
         assert Counter(table.column("lang").to_pylist()) == Counter(d.lang or declared for d in docs), entry.id
         assert counted(summary.counts, entry.id, "kept") == len(docs)
         all_ids |= set(table.column("id").to_pylist())
-    assert len(all_ids) == 10 + 1207 + 295 + 45 + 40 + 410 + 320
+    assert len(all_ids) == 10 + 1207 + 295 + 45 + 40 + 410 + 80 + 320
 
     # a rerun finds every task complete and writes nothing new
     again = run_ingest(catalog, entries, config, progress=False)
