@@ -15,6 +15,7 @@ from curation.counts import Counts
 from curation.filter_stage import run_filter
 from curation.ingest.stage import run_ingest
 from curation.layout import Layout
+from curation.schema import signals_of
 from curation.shards import list_shards, read_stats
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "filters" / "catalog.yaml"
@@ -79,7 +80,7 @@ def test_kept_documents_carry_lang_and_signals(out):
     kept = pq.read_table(Layout(out).filtered("pud_news") / "part-00000.parquet").to_pylist()
     assert {r["lang"] for r in kept} == {"en", "fr", "zh", "ar", "hi"}
     for r in kept:
-        signals = dict(r["signals"])
+        signals = signals_of(r["signals"])
         assert {"lang_score", "words", "char_rep", "special_ratio", "adult_flagged_ratio"} <= set(signals)
         assert signals["lang_score"] >= 0.7 and r["lang_score"] == pytest.approx(signals["lang_score"], abs=1e-3)
 
