@@ -48,6 +48,7 @@ from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import UndecodableHTML, decode_html, extract_text
+from sources.position import ORIGIN, archive_label, origin
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -556,6 +557,7 @@ def read_selected(
     opts = entry.options if entry is not None else {}
     extractor = opts.get("html_extractor") or getattr(options, "html_extractor", "resiliparse")
     where = str(path)
+    label = archive_label(path, entry)
 
     def want(rec: Any) -> bool | str:
         verdict = html_response(rec)
@@ -609,4 +611,5 @@ def read_selected(
             meta["warc_truncated"] = rec.headers.get("WARC-Truncated")
         if select is not None:
             meta["seed"] = select(url or "")
+        meta[ORIGIN] = origin(label, "offset", item.offset, rec.record_id)
         yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)

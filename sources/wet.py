@@ -20,6 +20,7 @@ from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import MAX_REPLACED_SHARE
+from sources.position import ORIGIN, archive_label, origin
 from sources.warc import crawl_payloads
 
 list_files = resolve_files
@@ -37,6 +38,7 @@ def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = 
 
     opts = entry.options if entry is not None else {}
     where = str(path)
+    label = archive_label(path, entry)
     for item in crawl_payloads(path, _conversion, skipped, opts.get("crawl_id")):
         if isinstance(item, BadRecord):
             yield item
@@ -73,4 +75,5 @@ def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = 
             meta["identified_languages"] = languages
         if replaced:
             meta["replaced_bytes"] = replaced
+        meta[ORIGIN] = origin(label, "offset", item.offset, rec.record_id)
         yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)
