@@ -30,7 +30,7 @@ from curation.atomic import write_json_atomic
 from curation.config import RunConfig, TokenizeConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
-from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_table
+from curation.megatron.doc_table import PART_COLUMNS, PART_SCHEMA, finish_table, shard_label, with_place, write_doc_table
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
@@ -114,6 +114,7 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
                 tokenizer_sha256=sha,
                 part_dir=str(layout.token_parts() / name),
                 input_dir=str(input_dir),
+                shard_label=shard_label(shard, layout.root),
                 options=options,
             )
         )
@@ -124,7 +125,7 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
 
 def _encoding_hash(options: TokenizeConfig) -> str:
     """Only what changes a shard's parts: the cap, blend and clean-up settings act in the merge."""
-    return json_digest({"eod_token": options.eod_token, "group_by": options.group_by})
+    return json_digest({"eod_token": options.eod_token, "group_by": options.group_by, "doc_columns": PART_COLUMNS})
 
 
 class _Group:
@@ -154,8 +155,12 @@ def encode_shard(task: Task) -> TaskResult:
     result = TaskResult(task=task.name)
     groups: dict[str, _Group] = {}
     try:
-        for batch in read_batches(shard, columns=["id", "source", "lang", "text"], batch_size=options.batch_docs):
-            _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result)
+        columns = [c for c in ("id", "source", "lang", "url", "text") if c != "url" or "url" in pq.read_schema(shard).names]
+        row = 0
+        for batch in read_batches(shard, columns=columns, batch_size=options.batch_docs):
+            placed = with_place(batch, task.payload["shard_label"], row)
+            row += batch.num_rows
+            _encode_batch(placed, encoder, eod, dtype, options, part_dir, groups, result)
     except Exception as exc:  # corrupt Parquet, missing column: report this shard, keep the run going
         for g in groups.values():
             g.writer.abort()
@@ -215,17 +220,12 @@ def _encode_batch(batch, encoder, eod, dtype, options, part_dir, groups, result)
     if batch.num_rows == 0:
         return
     tokens, lengths = _encode(encoder, text.to_pylist(), eod, dtype)
-    side = pa.table(
-        [
-            batch.column("id"),
-            batch.column("source"),
-            batch.column("lang"),
-            pa.array(lengths.astype(np.int32)),
-            nbytes.cast(pa.int64()),
-            pc.utf8_length(text).cast(pa.int64()),
-        ],
-        schema=PART_SCHEMA,
-    )
+    measured = {
+        "tokens": pa.array(lengths.astype(np.int32)),
+        "bytes": nbytes.cast(pa.int64()),
+        "chars": pc.utf8_length(text).cast(pa.int64()),
+    }
+    side = pa.table({name: measured[name] if name in measured else batch.column(name) for name in PART_COLUMNS}, schema=PART_SCHEMA)
     _count(result.counts, side, KEPT)
     column = batch.column("lang" if options.group_by == "lang" else "source").to_pylist()
     keys = [safe_name(v or (UNDETERMINED if options.group_by == "lang" else "")) for v in column]
