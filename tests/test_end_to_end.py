@@ -125,6 +125,40 @@ def test_counts_reconcile_across_all_stages(sample_run):
     assert tokens == manifest["totals"]["tokens"] == sum(v["tokens"] for v in manifest["langs"].values())
 
 
+@pytest.mark.parametrize("folder", ["filtered", "deduped", "removed"])
+def test_shards_load_in_hf_datasets_with_signals_and_origin(sample_run, folder, tmp_path):
+    """The real run's shards load with `datasets.load_dataset("parquet")`, in memory and streaming; signals and meta.origin survive."""
+    import datasets
+
+    from curation.schema import signals_of
+    from curation.shards import list_shards
+
+    shards = [str(p) for p in list_shards(getattr(Layout(sample_run["out"]), folder)())]
+    ids = [i for p in shards for i in pq.read_table(p, columns=["id"]).column("id").to_pylist()]
+    ds = datasets.load_dataset("parquet", data_files=shards, split="train", cache_dir=str(tmp_path))
+    assert sorted(ds["id"]) == sorted(ids)
+    streamed = list(datasets.load_dataset("parquet", data_files=shards, split="train", streaming=True))
+    assert sorted(r["id"] for r in streamed) == sorted(ids)
+    planted = [r for r in streamed if r["source"] == PLANTED]
+    assert planted, f"the planted source has no document in {folder}/"
+    for r in planted:
+        if r["signals"] is not None:  # documents removed by the first filter carry only what it measured
+            assert signals_of(r["signals"])["lang_score"] > 0.5
+        assert json.loads(r["meta"])["origin"]["file"] == "forum.jsonl"
+        assert json.loads(r["meta"])["origin"]["id"] in {"post-1", "post-2", "post-3"}
+    if folder == "deduped":
+        assert all("words" in signals_of(r["signals"]) for r in planted)
+
+
+def test_token_side_tables_name_url_and_shard(sample_run):
+    out: Path = sample_run["out"]
+    docs = pq.read_table(sorted(Layout(out).tokens().glob("en_*.docs.parquet"))[0]).to_pylist()
+    for row in docs[:50]:
+        assert row["shard"].startswith("deduped/en/")
+        assert pq.read_table(out / row["shard"], columns=["id"]).column("id")[row["shard_row"]].as_py() == row["id"]
+    assert any(row["url"] for row in docs), "no English document with a url in the sample"
+
+
 def _texts(paths) -> str:
     return "\n".join(t for p in paths for t in pq.read_table(p, columns=["text"]).column("text").to_pylist())
 

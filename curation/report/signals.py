@@ -66,17 +66,17 @@ def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFra
             table = table.filter(pa.array(_keep_mask(table.column("id").to_pylist(), rate)))
         if table.num_rows == 0:
             continue
-        rows, names, values = signal_entries(table.column("signals"))
+        rows, signal_names, signal_values = signal_entries(table.column("signals"))
         parents, n = pa.array(rows), len(rows)
         reason = table.column("reason").take(parents) if "reason" in cols else pa.nulls(n, pa.string())
         parts.append(
             pa.table(
                 {
                     "id": table.column("id").take(parents),
-                    "signal": names,
+                    "signal": signal_names,
                     "lang": pc.fill_null(table.column("lang").take(parents), "und"),
                     "source": table.column("source").take(parents),
-                    "value": pc.cast(values, pa.float64()),
+                    "value": pc.cast(signal_values, pa.float64()),
                     "removed": pa.array(np.full(n, removed)),
                     "reason": reason,
                 }
