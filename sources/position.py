@@ -30,11 +30,6 @@ def file_label(path: Path, entry: Any) -> str:
     return Path(path).name
 
 
-def archive_label(path: Path, entry: Any) -> str:
-    """`file_label` of a web archive; its name when the archive is read for several entries at once (no entry)."""
-    return file_label(path, entry) if entry is not None and getattr(entry, "location", None) else Path(path).name
-
-
 ORIGIN = "origin"  # the meta key every adapter fills: where the document was read
 UNITS = ("line", "row", "offset")  # 1-based line (text formats), 1-based row (tables), byte offset (archives)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import MAX_REPLACED_SHARE
-from sources.position import ORIGIN, archive_label, origin
+from sources.position import ORIGIN, file_label, origin
 from sources.warc import crawl_payloads
 
 list_files = resolve_files
@@ -38,7 +38,7 @@ def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = 
 
     opts = entry.options if entry is not None else {}
     where = str(path)
-    label = archive_label(path, entry)
+    label = file_label(path, entry) if entry is not None else Path(path).name
     for item in crawl_payloads(path, _conversion, skipped, opts.get("crawl_id")):
         if isinstance(item, BadRecord):
             yield item

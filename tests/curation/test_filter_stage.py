@@ -262,3 +262,17 @@ def test_pii_policy_covers_url_and_meta_of_kept_and_removed_documents(tmp_path):
         "https://forum.example.org/user/<PHONE>": "too_few_words",
         "https://forum.example.org/t/4412": None,
     }
+
+
+def test_a_new_shard_format_reruns_ingest_and_filter_instead_of_resuming_old_shards(tmp_path, monkeypatch):
+    """Shards of an older format (signals as a map) are rewritten by the next run, never kept by resume beside new ones."""
+    from curation import schema
+
+    out = tmp_path / "out"
+    run(out)
+    again = run(out)
+    assert again.tasks > 0 and again.resumed == again.tasks
+    monkeypatch.setattr("curation.filter_stage.SHARD_FORMAT", schema.SHARD_FORMAT + 1)
+    monkeypatch.setattr("curation.ingest.stage.SHARD_FORMAT", schema.SHARD_FORMAT + 1)
+    bumped = run(out)
+    assert bumped.tasks == again.tasks and bumped.resumed == 0
