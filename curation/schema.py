@@ -4,8 +4,9 @@ Keeping a single schema (plus three columns for removed documents) lets any stag
 read any other stage's shards, and lets auditors open them with plain pyarrow.
 
 `signals` is a list of `{name, value}` structs sorted by name: an open set of
-signal names that every consumer loads (Hugging Face `datasets` has no type for an
-Arrow map; pandas, polars, duckdb and Spark read a list of structs as it is).
+signal names in a plain Parquet list of structs, which every consumer loads
+(Hugging Face `datasets` has no type for an Arrow map; pandas and Spark read the
+list as it is, tested here; polars and duckdb have native list-of-struct types).
 Code reads it through `signals_of` (one row), `signal_entries` (a column) or
 `spark_signal` (a Spark column), never by parsing it in place. Shards written
 before SHARD_FORMAT 2 hold a `map<string, double>`: the two pyarrow readers
