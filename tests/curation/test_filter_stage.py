@@ -250,9 +250,15 @@ def test_pii_policy_covers_url_and_meta_of_kept_and_removed_documents(tmp_path):
         "email": "<EMAIL>",
         "phone": "<PHONE>",
         "title": "Contact Jane – <EMAIL>",
+        "origin": {"file": "forum.jsonl", "line": 1, "id": "p1"},
     }
-    assert metas["https://forum.example.org/user/<PHONE>"] == {"contact": "<EMAIL>"}  # removed by quality, redacted on the way out
-    assert metas["https://forum.example.org/t/4412"] == {"views": "168 000"}  # a number, not a phone
+    assert metas["https://forum.example.org/user/<PHONE>"] == {
+        "contact": "<EMAIL>",
+        "origin": {"file": "forum.jsonl", "line": 3, "id": "p3"},
+    }
+    # ^ removed by quality, redacted on the way out
+    assert metas["https://forum.example.org/t/4412"] == {"views": "168 000", "origin": {"file": "forum.jsonl", "line": 4, "id": "p4"}}
+    # ^ "168 000" is a number, not a phone
     assert {r["reason"] for r in forum if "reason" in r} == {"too_few_words"}
     # the strict source drops every document with PII in any column; the clean one stays
     strict = {r["url"]: r.get("reason") for r in stored if r["source"] == "forum_strict"}
