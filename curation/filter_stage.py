@@ -27,7 +27,7 @@ from curation.counts import KEPT, Counts
 from curation.layout import Layout
 from curation.lid.stage import run_defaults
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
-from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
+from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA, SHARD_FORMAT, signal_list, signals_of
 from curation.shards import ShardWriter, list_shards, read_batches
 from curation.stage import Stage, StageResult
 from curation.stats import sources_losing
@@ -79,6 +79,7 @@ def _chain_hash(chain: list[Filter], skipped: list[str], config: FilterConfig, e
         "skipped": skipped,
         "batch_rows": config.batch_rows,
         "declared": entry.languages,
+        "shard_format": SHARD_FORMAT,
     }
     return json_digest(key)
 
@@ -144,7 +145,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
 
 def _to_batch(rb: pa.RecordBatch, declared: tuple[str, ...]) -> Batch:
     cols = rb.to_pydict()
-    signals = [dict(s) if s else {} for s in cols["signals"]]
+    signals = [signals_of(s) for s in cols["signals"]]
     return Batch(
         ids=cols["id"],
         sources=cols["source"],
@@ -168,7 +169,7 @@ def _rows_table(batch: Batch, extra: list[tuple[str, str, str]] | None = None) -
         "lang": batch.langs,
         "lang_score": batch.lang_scores,
         "meta": batch.metas,
-        "signals": [sorted(s.items()) for s in batch.signals],
+        "signals": [signal_list(s) for s in batch.signals],
     }
     if extra is None:
         return pa.table(data, schema=DOCUMENT_SCHEMA)

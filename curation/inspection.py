@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from curation.counts import KEPT
 from curation.layout import Layout
 from curation.redact import redact, redact_url, redact_value
+from curation.schema import signals_of
 from curation.shards import list_shards, shard_order
 
 
@@ -167,8 +168,7 @@ def select(
 
 def _sample(row: dict, stage: str, chars: int) -> Sample:
     text = row.get("text") or ""
-    signals = row.get("signals") or []
-    signals = dict(sorted(signals.items() if isinstance(signals, dict) else signals))
+    signals = dict(sorted(signals_of(row.get("signals")).items()))
     try:
         meta = json.loads(row["meta"]) if row.get("meta") else {}
     except ValueError:

@@ -145,7 +145,7 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
                 if len(row) != len(names):
                     yield BadRecord(where, start, "wrong_field_count", f"row has {len(row)} fields, the header {len(names)}")
                     continue
-                yield to_document(dict(zip(names, row)), fields, where, start, f"{label}:{start}")
+                yield to_document(dict(zip(names, row)), fields, where, start, label, "line")
     except stream_errors() as exc:
         yield BadRecord(where, start, stream_problem(exc), f"{type(exc).__name__}: {exc}")
 

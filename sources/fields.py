@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sources.base import BadRecord, RawDocument
+from sources.position import origin, with_origin
 
 # option name -> the type its value must have (`list`: a YAML list, never a string); the catalog validator reads these tables
 FIELD_OPTIONS: dict[str, type] = {"text_field": str, "id_field": str, "url_field": str, "lang_field": str, "meta_fields": list}
@@ -94,12 +95,13 @@ def get_field(obj: Mapping[str, Any], name: str) -> Any:
     return node
 
 
-def to_document(obj: Mapping[str, Any], fields: FieldMap, where: str, offset: int, position_id: str) -> RawDocument | BadRecord:
+def to_document(obj: Mapping[str, Any], fields: FieldMap, where: str, offset: int, label: str, unit: str) -> RawDocument | BadRecord:
     """One record as a document, or the reason it is not one.
 
-    `position_id` is the record's stable position (file and row), used as the
-    native id when the source has no id field of its own. Strings must already be
-    valid Unicode (the jsonl and csv readers check the cases that can break it).
+    `label:offset` (the file below the location, the 1-based line or row `unit`) is the
+    record's stable position, used as the native id when the source has no id field
+    of its own. `meta["origin"]` keeps the file, the position and the record's own id.
+    Strings must already be valid Unicode (the jsonl and csv readers check the cases that can break it).
     """
     get = obj.get if fields.flat else (lambda name, default: get_field(obj, name))
     text = get(fields.text, None)
@@ -119,7 +121,7 @@ def to_document(obj: Mapping[str, Any], fields: FieldMap, where: str, offset: in
     if native is None or native is _MISSING or native == "":
         if fields.id_required:
             return BadRecord(where, offset, "missing_id", f"field {fields.id!r} is absent or empty")
-        native_id = position_id
+        native, native_id = None, f"{label}:{offset}"
     else:
         native_id = native if isinstance(native, str) else _scalar_str(native)
 
@@ -137,7 +139,7 @@ def to_document(obj: Mapping[str, Any], fields: FieldMap, where: str, offset: in
         text=text,
         native_id=native_id,
         url=url if isinstance(url, str) and url else None,
-        meta=meta,
+        meta=with_origin(meta, origin(label, unit, offset, _jsonable(native))),
         lang=lang if isinstance(lang, str) and lang else None,
     )
 

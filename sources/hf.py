@@ -162,7 +162,7 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
     try:
         for record in _rows(entry, path, opts):
             row += 1
-            yield to_document(record, fields, where, row, f"{label}:{row}")
+            yield to_document(record, fields, where, row, label, "row")
     except Exception as exc:  # datasets stops at the first bad row of a data file: report where
         yield BadRecord(where, row + 1, "unreadable_rows", f"{type(exc).__name__}: {exc}"[:500])
 

@@ -57,7 +57,7 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
                 if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(obj):
                     yield BadRecord(where, line_no, "undecodable_bytes", "a \\u escape encodes a lone surrogate (not valid Unicode)")
                     continue
-                yield to_document(obj, fields, where, line_no, f"{label}:{line_no}")
+                yield to_document(obj, fields, where, line_no, label, "line")
     except stream_errors() as exc:  # cut or damaged gzip/zstd stream: what was read before is kept
         yield BadRecord(where, line_no + 1, stream_problem(exc), f"{type(exc).__name__}: {exc} (after line {line_no})")
 

@@ -80,7 +80,7 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
                 for batch in _group_batches(pf, group, columns, batch_size):
                     for record in batch.to_pylist():
                         row += 1
-                        yield to_document(record, fields, where, row, f"{label}:{row}")
+                        yield to_document(record, fields, where, row, label, "row")
             except (OSError, pa.ArrowException) as exc:
                 yield BadRecord(
                     where, row + 1, "corrupt_row_group", f"row group {group}: rows {row + 1}-{end} unreadable: {type(exc).__name__}: {exc}"

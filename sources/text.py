@@ -25,7 +25,7 @@ from typing import Any
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.compressed import open_binary, stream_errors, stream_problem
 from sources.fields import OptionsError, check_options
-from sources.position import file_label
+from sources.position import ORIGIN, file_label, origin
 
 OPTIONS: dict[str, type] = {"unit": str, "encoding": str, "lang_from_folder": bool, "max_file_bytes": int}
 MAX_FILE_BYTES = 64 << 20  # a bigger "document" is a dump: read it by paragraph or line
@@ -62,14 +62,13 @@ def read(path: Path, entry: Any, options: Any = None) -> Iterator[RawDocument | 
     unit, encoding, by_folder, limit = _settings(entry)
     label = file_label(path, entry)
     lang = label.split("/")[0] if by_folder and "/" in label else None
-    meta = {"file": label}
     if unit == "file":
-        yield from _whole_file(Path(path), label, encoding, lang, meta, limit)
+        yield from _whole_file(Path(path), label, encoding, lang, limit)
     else:
-        yield from _blocks(Path(path), label, encoding, lang, meta, by_line=unit == "line")
+        yield from _blocks(Path(path), label, encoding, lang, by_line=unit == "line")
 
 
-def _whole_file(path: Path, label: str, encoding: str, lang: str | None, meta: dict, limit: int) -> Iterator[RawDocument | BadRecord]:
+def _whole_file(path: Path, label: str, encoding: str, lang: str | None, limit: int) -> Iterator[RawDocument | BadRecord]:
     where = str(path)
     try:
         with open_binary(path) as f:
@@ -91,10 +90,10 @@ def _whole_file(path: Path, label: str, encoding: str, lang: str | None, meta: d
     if not text.strip():
         yield BadRecord(where, 1, "empty_payload", "the file holds no text")
         return
-    yield RawDocument(text=text, native_id=label, meta=meta, lang=lang)
+    yield RawDocument(text=text, native_id=label, meta={ORIGIN: origin(label)}, lang=lang)
 
 
-def _blocks(path: Path, label: str, encoding: str, lang: str | None, meta: dict, by_line: bool) -> Iterator[RawDocument | BadRecord]:
+def _blocks(path: Path, label: str, encoding: str, lang: str | None, by_line: bool) -> Iterator[RawDocument | BadRecord]:
     """Lines, or paragraphs (runs of non-blank lines), streamed; a bad line spoils only its block.
 
     At a broken stream the paragraph being read is dropped (it may be cut short).
@@ -109,7 +108,7 @@ def _blocks(path: Path, label: str, encoding: str, lang: str | None, meta: dict,
         if bad is not None:
             yield bad
         elif block:
-            yield RawDocument(text="\n".join(block), native_id=f"{label}:{start}", meta={**meta, "line": start}, lang=lang)
+            yield RawDocument(text="\n".join(block), native_id=f"{label}:{start}", meta={ORIGIN: origin(label, "line", start)}, lang=lang)
 
     try:
         with open_binary(path) as f:
@@ -125,7 +124,9 @@ def _blocks(path: Path, label: str, encoding: str, lang: str | None, meta: dict,
                     if line is None:
                         yield problem
                     elif line.strip():
-                        yield RawDocument(text=line, native_id=f"{label}:{line_no}", meta={**meta, "line": line_no}, lang=lang)
+                        yield RawDocument(
+                            text=line, native_id=f"{label}:{line_no}", meta={ORIGIN: origin(label, "line", line_no)}, lang=lang
+                        )
                     continue
                 if line is not None and not line.strip():
                     yield from emit()

@@ -48,6 +48,7 @@ from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import UndecodableHTML, decode_html, extract_text
+from sources.position import ORIGIN, file_label, origin
 
 # entry option name -> value type (the catalog validator reads this table)
 OPTIONS: dict[str, type] = {"html_extractor": str, "crawl_id": str}
@@ -522,7 +523,7 @@ def html_response(rec: Any) -> bool | str:
 
 def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = None) -> Iterator[RawDocument | BadRecord]:
     """HTML pages of one WARC file as documents."""
-    return read_selected(path, entry, options, skipped, select=None)
+    return read_selected(path, entry, options, skipped, select=None, label=file_label(path, entry))
 
 
 def crawl_payloads(
@@ -548,16 +549,20 @@ def read_selected(
     options: Any,
     skipped: Counter | None,
     select: Callable[[str], str | None] | None,
+    label: str | None = None,
 ) -> Iterator[RawDocument | BadRecord]:
     """Documents of the pages whose URL `select` matches (all when None): shared with pseudo_crawl.
 
-    `select(url)` returns the seed the URL matched (kept in meta as `seed`) or None.
+    `select(url)` returns the seed the URL matched (kept in meta as `seed`) or None. `label` names the
+    file in `meta.origin` (default: its name; a pseudo_crawl archive is shared by sources whose
+    `location` is a seed, not a folder).
     """
     from fastwarc.warc import WarcRecordType
 
     opts = entry.options if entry is not None else {}
     extractor = opts.get("html_extractor") or getattr(options, "html_extractor", "resiliparse")
     where = str(path)
+    label = label or Path(path).name
 
     def want(rec: Any) -> bool | str:
         verdict = html_response(rec)
@@ -611,4 +616,5 @@ def read_selected(
             meta["warc_truncated"] = rec.headers.get("WARC-Truncated")
         if select is not None:
             meta["seed"] = select(url or "")
+        meta[ORIGIN] = origin(label, "offset", item.offset, rec.record_id)
         yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)

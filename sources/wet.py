@@ -20,6 +20,7 @@ from typing import Any
 
 from sources.base import BadRecord, RawDocument, resolve_files
 from sources.html_text import MAX_REPLACED_SHARE
+from sources.position import ORIGIN, file_label, origin
 from sources.warc import crawl_payloads
 
 OPTIONS: dict[str, type] = {"crawl_id": str}
@@ -39,6 +40,7 @@ def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = 
 
     opts = entry.options if entry is not None else {}
     where = str(path)
+    label = file_label(path, entry) if entry is not None else Path(path).name
     for item in crawl_payloads(path, _conversion, skipped, opts.get("crawl_id")):
         if isinstance(item, BadRecord):
             yield item
@@ -75,4 +77,5 @@ def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = 
             meta["identified_languages"] = languages
         if replaced:
             meta["replaced_bytes"] = replaced
+        meta[ORIGIN] = origin(label, "offset", item.offset, rec.record_id)
         yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)

@@ -144,6 +144,43 @@ def test_counts_reconcile_across_all_stages(sample_run):
     assert tokens == manifest["totals"]["tokens"] == sum(v["tokens"] for v in manifest["langs"].values())
 
 
+@pytest.mark.parametrize("folder", ["filtered", "deduped", "removed"])
+def test_shards_load_in_hf_datasets_with_signals_and_origin(sample_run, folder, tmp_path):
+    """The real run's shards load with `datasets.load_dataset("parquet")`, in memory and streaming; signals and meta.origin survive."""
+    import datasets
+
+    from curation.schema import signals_of
+    from curation.shards import list_shards, read_table
+
+    def measured(value) -> dict:  # NaN (a filter could not measure) compares unequal to itself: None stands for it
+        return {k: None if v != v else v for k, v in signals_of(value).items()}
+
+    shards = list_shards(getattr(Layout(sample_run["out"]), folder)())
+    table = read_table(shards, columns=["id", "signals"])
+    expected = {i: measured(s) for i, s in zip(table.column("id").to_pylist(), table.column("signals").to_pylist())}
+    files = [str(p) for p in shards]
+    ds = datasets.load_dataset("parquet", data_files=files, split="train", cache_dir=str(tmp_path))
+    assert {r["id"]: measured(r["signals"]) for r in ds} == expected
+    streamed = list(datasets.load_dataset("parquet", data_files=files, split="train", streaming=True))
+    assert {r["id"]: measured(r["signals"]) for r in streamed} == expected
+    planted = [r for r in streamed if r["source"] == PLANTED]
+    assert planted, f"the planted source has no document in {folder}/"
+    for r in planted:
+        assert 0 < signals_of(r["signals"])["lang_score"] <= 1  # every planted document reached langid
+        origin = json.loads(r["meta"])["origin"]
+        assert origin["file"] == "forum.jsonl" and origin["id"] in {"post-1", "post-2", "post-3"}
+        assert origin["line"] == int(origin["id"][-1])
+
+
+def test_token_side_tables_name_url_and_shard(sample_run):
+    out: Path = sample_run["out"]
+    docs = pq.read_table(sorted(Layout(out).tokens().glob("en_*.docs.parquet"))[0]).to_pylist()
+    for row in docs[:50]:
+        assert row["shard"].startswith("deduped/en/")
+        assert pq.read_table(out / row["shard"], columns=["id"]).column("id")[row["shard_row"]].as_py() == row["id"]
+    assert any(row["url"] for row in docs), "no English document with a url in the sample"
+
+
 def _texts(paths) -> str:
     return "\n".join(t for p in paths for t in pq.read_table(p, columns=["text"]).column("text").to_pylist())
 

@@ -33,7 +33,7 @@ from curation.dedup.index import load_index, write_generation
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, fingerprint, run_job, shard_task
-from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
+from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA, check_signals_type
 from curation.shards import ShardWriter, list_shards
 from curation.stage import Stage, StageResult, default_input
 
@@ -125,6 +125,7 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     _log_settings(cfg, log)
     tick = _ticker(log)
 
+    check_signals_type(paths)  # Spark reads one `signals` type: name a shard of the old format rather than fail inside the job
     docs, feats = _features(spark, paths, cfg, hasher, priorities)
     tick(f"features of {_count_unique(feats):,} documents")
     index_dir = Path(cfg.index_dir) if cfg.index_dir else layout.dedup_index()

@@ -15,6 +15,8 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from curation.schema import spark_signal
+
 
 def priority_column(priorities: dict[str, int]) -> Column:
     """-priority of each document's source (unknown sources: 0)."""
@@ -28,7 +30,7 @@ def quality_column(signal: str | None) -> Column:
     """-quality (missing: +inf, so it sorts last)."""
     if not signal:
         return F.lit(float("inf"))
-    value = F.element_at(F.col("signals"), F.lit(signal))
+    value = spark_signal(signal)
     return F.coalesce(-value, F.lit(float("inf")))
 
 

@@ -22,6 +22,7 @@ from curation.ingest.source_output import NAME, SourceOutput, guarded
 from curation.layout import Layout
 from curation.redact import redact
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
+from curation.schema import SHARD_FORMAT
 from curation.stage import Stage, StageResult
 from sources import get_adapter
 from sources.base import PATH_OPTIONS, BadRecord, RawDocument
@@ -58,7 +59,7 @@ def plan(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> tu
     """Tasks for every file of every selected entry, plus sources that could not be listed."""
     check_output_outside_inputs(entries, catalog.root, config)
     layout = Layout(config.output_dir)
-    config_hash = config.section_hash(STAGE.section)
+    config_hash = f"{config.section_hash(STAGE.section)}:{SHARD_FORMAT}"  # a new shard format rewrites the shards
     tasks, problems, routed = [], [], []
     for entry in entries:
         adapter = get_adapter(entry.kind)

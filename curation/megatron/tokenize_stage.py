@@ -31,7 +31,7 @@ from curation.config import RunConfig, TokenizeConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
 from curation.megatron.blend import BlendError
-from curation.megatron.doc_table import PART_SCHEMA, finish_table, write_doc_table
+from curation.megatron.doc_table import PART_COLUMNS, PART_SCHEMA, finish_table, shard_label, with_place, write_doc_table
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import SPLITS, DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
@@ -116,6 +116,7 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
                 tokenizer_sha256=sha,
                 part_dir=str(layout.token_parts() / name),
                 input_dir=str(input_dir),
+                shard_label=shard_label(shard, layout.root),
                 options=options,
             )
         )
@@ -126,7 +127,7 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
 
 def _encoding_hash(options: TokenizeConfig) -> str:
     """Only what changes a shard's parts: the cap, blend and clean-up settings act in the merge."""
-    return json_digest({"eod_token": options.eod_token, "group_by": options.group_by})
+    return json_digest({"eod_token": options.eod_token, "group_by": options.group_by, "doc_columns": PART_COLUMNS})
 
 
 class _Group:
@@ -165,8 +166,12 @@ def encode_shard(task: Task) -> TaskResult:
     result = TaskResult(task=task.name)
     groups: dict[str, _Group] = {}
     try:
-        for batch in read_batches(shard, columns=["id", "source", "lang", "text"], batch_size=options.batch_docs):
-            _encode_batch(batch, encoder, eod, dtype, specials, options, part_dir, groups, result)
+        columns = [c for c in ("id", "source", "lang", "url", "text") if c != "url" or "url" in pq.read_schema(shard).names]
+        row = 0
+        for batch in read_batches(shard, columns=columns, batch_size=options.batch_docs):
+            placed = with_place(batch, task.payload["shard_label"], row)
+            row += batch.num_rows
+            _encode_batch(placed, encoder, eod, dtype, specials, options, part_dir, groups, result)
     except SpecialIdInText as exc:  # the tokenizer's fault, not the shard's: stops the run
         raise SpecialIdInText(f"{shard}: {exc}") from None
     except Exception as exc:  # corrupt Parquet, missing column: report this shard, keep the run going
@@ -227,17 +232,12 @@ def _encode_batch(batch, encoder, eod, dtype, specials, options, part_dir, group
             "rebuild a special-token string, so a literal special token in text would become a special id; retrain it with "
             "`curation tokenizer train` (which never learns special-token strings)"
         ) from None
-    side = pa.table(
-        [
-            batch.column("id"),
-            batch.column("source"),
-            batch.column("lang"),
-            pa.array(lengths.astype(np.int32)),
-            nbytes.cast(pa.int64()),
-            pc.utf8_length(text).cast(pa.int64()),
-        ],
-        schema=PART_SCHEMA,
-    )
+    measured = {
+        "tokens": pa.array(lengths.astype(np.int32)),
+        "bytes": nbytes.cast(pa.int64()),
+        "chars": pc.utf8_length(text).cast(pa.int64()),
+    }
+    side = pa.table({name: measured[name] if name in measured else batch.column(name) for name in PART_COLUMNS}, schema=PART_SCHEMA)
     _count(result.counts, side, KEPT)
     column = batch.column("lang" if options.group_by == "lang" else "source").to_pylist()
     keys = [safe_name(v or (UNDETERMINED if options.group_by == "lang" else "")) for v in column]

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from curation.layout import Layout
 from curation.report.facts import language_key
+from curation.schema import signal_entries
 from curation.shards import list_shards
 
 COLUMNS = ("id", "signal", "lang", "source", "value", "removed", "reason")
@@ -64,22 +65,19 @@ def read_signals(layout: Layout, max_docs: int = DEFAULT_MAX_DOCS) -> pd.DataFra
         table = pq.read_table(path, columns=cols)
         if rate < 1.0:
             table = table.filter(pa.array(_keep_mask(table.column("id").to_pylist(), rate)))
-        sig = table.column("signals").combine_chunks()
-        if len(sig) == 0:
+        if table.num_rows == 0:
             continue
-        offsets = sig.offsets.to_numpy()
-        parents = pa.array(np.repeat(np.arange(len(sig)), np.diff(offsets)))
-        start, stop = int(offsets[0]), int(offsets[-1])
-        n = stop - start
+        rows, signal_names, signal_values = signal_entries(table.column("signals"))
+        parents, n = pa.array(rows), len(rows)
         reason = table.column("reason").take(parents) if "reason" in cols else pa.nulls(n, pa.string())
         parts.append(
             pa.table(
                 {
                     "id": table.column("id").take(parents),
-                    "signal": sig.keys.slice(start, n),
+                    "signal": signal_names,
                     "lang": pc.fill_null(table.column("lang").take(parents), "und"),
                     "source": table.column("source").take(parents),
-                    "value": pc.cast(sig.items.slice(start, n), pa.float64()),
+                    "value": pc.cast(signal_values, pa.float64()),
                     "removed": pa.array(np.full(n, removed)),
                     "reason": reason,
                 }

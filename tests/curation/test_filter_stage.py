@@ -15,6 +15,7 @@ from curation.counts import Counts
 from curation.filter_stage import run_filter
 from curation.ingest.stage import run_ingest
 from curation.layout import Layout
+from curation.schema import signals_of
 from curation.shards import list_shards, read_stats
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "filters" / "catalog.yaml"
@@ -79,7 +80,7 @@ def test_kept_documents_carry_lang_and_signals(out):
     kept = pq.read_table(Layout(out).filtered("pud_news") / "part-00000.parquet").to_pylist()
     assert {r["lang"] for r in kept} == {"en", "fr", "zh", "ar", "hi"}
     for r in kept:
-        signals = dict(r["signals"])
+        signals = signals_of(r["signals"])
         assert {"lang_score", "words", "char_rep", "special_ratio", "adult_flagged_ratio"} <= set(signals)
         assert signals["lang_score"] >= 0.7 and r["lang_score"] == pytest.approx(signals["lang_score"], abs=1e-3)
 
@@ -250,9 +251,15 @@ def test_pii_policy_covers_url_and_meta_of_kept_and_removed_documents(tmp_path):
         "email": "<EMAIL>",
         "phone": "<PHONE>",
         "title": "Contact Jane – <EMAIL>",
+        "origin": {"file": "forum.jsonl", "line": 1, "id": "p1"},
     }
-    assert metas["https://forum.example.org/user/<PHONE>"] == {"contact": "<EMAIL>"}  # removed by quality, redacted on the way out
-    assert metas["https://forum.example.org/t/4412"] == {"views": "168 000"}  # a number, not a phone
+    assert metas["https://forum.example.org/user/<PHONE>"] == {
+        "contact": "<EMAIL>",
+        "origin": {"file": "forum.jsonl", "line": 3, "id": "p3"},
+    }
+    # ^ removed by quality, redacted on the way out
+    assert metas["https://forum.example.org/t/4412"] == {"views": "168 000", "origin": {"file": "forum.jsonl", "line": 4, "id": "p4"}}
+    # ^ "168 000" is a number, not a phone
     assert {r["reason"] for r in forum if "reason" in r} == {"too_few_words"}
     # the strict source drops every document with PII in any column; the clean one stays
     strict = {r["url"]: r.get("reason") for r in stored if r["source"] == "forum_strict"}
@@ -262,3 +269,17 @@ def test_pii_policy_covers_url_and_meta_of_kept_and_removed_documents(tmp_path):
         "https://forum.example.org/user/<PHONE>": "too_few_words",
         "https://forum.example.org/t/4412": None,
     }
+
+
+def test_a_new_shard_format_reruns_ingest_and_filter_instead_of_resuming_old_shards(tmp_path, monkeypatch):
+    """Shards of an older format (signals as a map) are rewritten by the next run, never kept by resume beside new ones."""
+    from curation import schema
+
+    out = tmp_path / "out"
+    run(out)
+    again = run(out)
+    assert again.tasks > 0 and again.resumed == again.tasks
+    monkeypatch.setattr("curation.filter_stage.SHARD_FORMAT", schema.SHARD_FORMAT + 1)
+    monkeypatch.setattr("curation.ingest.stage.SHARD_FORMAT", schema.SHARD_FORMAT + 1)
+    bumped = run(out)
+    assert bumped.tasks == again.tasks and bumped.resumed == 0

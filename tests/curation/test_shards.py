@@ -33,7 +33,7 @@ def test_write_then_read_round_trips(tmp_path: Path):
     table = read_table(path)
     assert table.schema.equals(DOCUMENT_SCHEMA)
     assert table.column("text").to_pylist() == ["Grüße aus Köln", "你好，世界"]
-    assert dict(table.column("signals")[0].as_py()) == {"ratio": 0.5, "words": 3.0}
+    assert table.column("signals")[0].as_py() == [{"name": "ratio", "value": 0.5}, {"name": "words", "value": 3.0}]  # sorted by name
     assert table.column("signals")[1].as_py() is None
     assert read_stats(path) == {"n": 2}
     assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "ZSTD"

@@ -22,7 +22,7 @@ def test_sample_csv_one_document_per_row_with_stated_languages():
     assert langs(docs) == {"ar": 80, "hi": 60, "ja": 60, "ko": 40, "tr": 30, "th": 25}
     assert docs[0].native_id == "ar/n02079"
     assert docs[0].text == "تلفت لوحتا لوكاس كارناخ الأكبر المعروضتان تحديداً الأنظار."
-    assert docs[0].meta == {"doc_id": "n02079", "sentences": "1"}
+    assert docs[0].meta == {"doc_id": "n02079", "sentences": "1", "origin": {"file": "ud_pud_mixed.csv", "line": 2, "id": "ar/n02079"}}
     assert len({d.native_id for d in docs}) == 295
     assert docs[-1].native_id == "th/w01071" and docs[-1].text.startswith("ความสำคัญอยู่ในข้อเท็จจริงสองประการ")
 

@@ -23,7 +23,11 @@ def test_saved_dataset_each_arrow_file_is_a_unit():
     assert langs(docs) == {"pt": 120, "it": 100, "id": 70, "pl": 50, "sv": 40, "cs": 30}
     assert docs[0].native_id == "pt/n01002"
     assert docs[0].text.startswith("Mas numa pausa da sua retórica passada acerca da restrição da imigração")
-    assert docs[0].meta == {"doc_id": "n01002", "sentences": 4}
+    assert docs[0].meta == {
+        "doc_id": "n01002",
+        "sentences": 4,
+        "origin": {"file": "data-00000-of-00002.arrow", "row": 1, "id": "pt/n01002"},
+    }
     assert len({d.native_id for d in docs}) == 410
     assert docs[-1].native_id.startswith("cs/") and "varhany" in docs[-1].text
 
@@ -49,7 +53,8 @@ def test_local_data_files_stream_through_datasets():
     assert docs[-1].native_id == "zh/w02005"
     entry = make_entry("hf", "data/multilingual/ud_pud/ud_pud_mixed.csv", id_field="id", lang_field="lang")
     docs, bad = read_source(entry, sample().root)
-    assert len(docs) == 295 and docs[0].meta == {"doc_id": "n02079", "sentences": 1}  # datasets types the csv
+    origin = {"file": "ud_pud_mixed.csv", "row": 1, "id": "ar/n02079"}
+    assert len(docs) == 295 and docs[0].meta == {"doc_id": "n02079", "sentences": 1, "origin": origin}  # datasets types the csv
 
 
 def test_rows_datasets_cannot_parse_are_reported_where_reading_stopped():

@@ -28,7 +28,7 @@ def test_oscar_sample_reads_every_document_with_its_stated_language():
     assert len(by_id) == 320
     als = by_id["als/0"]
     assert "Gregorianische Kalender" in als.text
-    assert als.meta == {"oscar_lang": "als", "doc_index": 0}
+    assert als.meta == {"oscar_lang": "als", "doc_index": 0, "origin": {"file": "oscar2019_excerpts.jsonl.zst", "line": 3, "id": "als/0"}}
     # OSCAR's `sh` label is normalised in `lang`; the original stays in meta
     assert by_id["sh/0"].lang == "sr-Latn" and by_id["sh/0"].meta["oscar_lang"] == "sh"
 

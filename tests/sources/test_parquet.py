@@ -21,7 +21,8 @@ def test_sample_parquet_files_stream_every_row():
     assert len(by_id) == 1207
     en = by_id["en/n01001"]
     assert en.text.startswith("“While much of the digital transition is unprecedented in the United States")
-    assert en.meta == {"doc_id": "n01001", "sentences": 2, "sent_ids": ["n01001011", "n01001013"]}
+    origin = {"file": "en.parquet", "row": 1, "id": "en/n01001"}
+    assert en.meta == {"doc_id": "n01001", "sentences": 2, "sent_ids": ["n01001011", "n01001013"], "origin": origin}
     assert by_id["zh/w02005"].text.startswith("超過四千米長的金門公園裡有植物園")
 
 
@@ -32,7 +33,7 @@ def test_only_needed_columns_are_read():
     assert parquet.columns_to_read(schema, fields) == ["text", "id", "lang", "doc_id"]
     entry = make_entry("parquet", path, id_field="id", meta_fields=["sentences"])
     docs, _ = read_source(entry, sample().root)
-    assert docs[0].meta == {"sentences": 2} and docs[0].lang is None
+    assert docs[0].meta == {"sentences": 2, "origin": {"file": "en.parquet", "row": 1, "id": "en/n01001"}} and docs[0].lang is None
 
 
 def test_null_empty_and_undecodable_binary_text_rows():

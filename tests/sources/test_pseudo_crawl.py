@@ -81,6 +81,7 @@ def test_selects_the_pages_of_the_seed_sites():
     ]
     assert "Persönliche" in docs[0].text
     assert skipped == {"request": 17, "metadata": 16, "not_selected": 14}
+    assert docs[1].meta["origin"] == {"file": "warcfile.warc.gz", "offset": 125552, "id": docs[1].native_id}  # as the warc adapter
 
 
 def test_bare_domain_location_takes_subdomains():

@@ -23,7 +23,7 @@ def test_folder_of_files_one_document_each_language_from_folder():
     by_id = {d.native_id: d for d in docs}
     icelandic = by_id["is/w01053.txt"]
     assert icelandic.text.startswith("Fræðimenn deila um nákvæmt brúðkaupsár Heródesar")
-    assert icelandic.meta == {"file": "is/w01053.txt"}
+    assert icelandic.meta == {"origin": {"file": "is/w01053.txt"}}
     assert icelandic.url is None
 
 
@@ -38,7 +38,7 @@ def test_paragraph_unit_one_document_per_blank_line_separated_block():
         docs[0].text.split("\n")[0]
         == "Sotaelokuvien tai cowboy- ja intiaanielokuvien taistelut, tappelut ja pahoinpitelyt olivat mielettömiä."
     )
-    assert docs[0].meta == {"file": "fi.txt", "line": 1}
+    assert docs[0].meta == {"origin": {"file": "fi.txt", "line": 1}}
     # the 40 documents hold the 104 non-blank lines of the file
     assert sum(len(d.text.split("\n")) for d in docs) == 104
 

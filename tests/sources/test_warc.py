@@ -92,6 +92,7 @@ def test_meta_keeps_url_date_crawl_and_provenance(sample_docs):
     assert doc.meta["content_type"] == "text/html"
     assert (doc.meta["warc_file"], doc.meta["warc_offset"]) == ("warcfile.warc.gz", 125552)
     assert doc.meta["warc_record_id"] == doc.native_id
+    assert doc.meta["origin"] == {"file": "warcfile.warc.gz", "offset": 125552, "id": doc.native_id}
     assert doc.text.startswith("Hovenier in Oosterbeek")
 
 

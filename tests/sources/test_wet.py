@@ -41,6 +41,7 @@ def test_conversion_record_becomes_a_document_with_cc_metadata():
         "warc_offset": CONVERSION_OFFSET,
         "content_type": "text/plain",
         "identified_languages": "spa",
+        "origin": {"file": "whirlwind.warc.wet.gz", "offset": CONVERSION_OFFSET, "id": "<urn:uuid:ba729a40-ff84-4085-8d48-0a5b2ee0c42d>"},
     }
 
 

@@ -37,3 +37,22 @@ def test_priority_then_quality_then_id(spark, tmp_path, dedup_config):
         "z9": ("exact_duplicate", {"duplicate_of": "z1", "method": "exact_hash"}),
     }
     assert sorted(p.parent.name for p in list_shards(Layout(out).removed("dedup"))) == ["high", "low"]
+
+
+def test_a_shard_with_signals_of_the_old_format_is_named_before_spark_reads_it(spark, tmp_path, dedup_config):
+    """Shard format 1 stored `signals` as a map; Spark reads one type, so the job names the old shard instead of failing inside."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import pytest
+
+    from curation.schema import DOCUMENT_SCHEMA, LEGACY_SIGNALS_TYPE
+
+    legacy = DOCUMENT_SCHEMA.set(DOCUMENT_SCHEMA.get_field_index("signals"), pa.field("signals", LEGACY_SIGNALS_TYPE))
+    old = tmp_path / "in" / "part-00001.parquet"
+    old.parent.mkdir(parents=True)
+    row = {"id": "o1", "source": "low", "text": TEXT, "lang": "de", "signals": [("quality", 0.5)]}
+    pq.write_table(pa.table({name: [row.get(name)] for name in legacy.names}, schema=legacy), old)
+    new = write_shard(tmp_path / "in" / "part-00000.parquet", documents_table([{"id": "n1", "source": "low", "text": TEXT, "lang": "de"}]))
+    cfg = dedup_config(tmp_path / "out", [new, old], recall=False, dedup__near=False, dedup__url=False, dedup__quality_signal="quality")
+    with pytest.raises(ValueError, match=r"part-00001\.parquet: column 'signals' is map<string, double>.*shard format 1"):
+        run_dedup(cfg, spark=spark, priorities={}, log=lambda m: None)

@@ -134,12 +134,18 @@ def test_manifest_counts_checksums_and_blend(tokenized):
     assert [float(x) for x in parts[0::2]] == [w["weight"] for w in train["weights"]]
 
 
-def test_every_token_traces_back_to_its_document(tokenized):
+def test_every_token_traces_back_to_its_document(tokenized, small_shards):
     out, _ = tokenized
     docs = pq.read_table(Layout(out).token_docs("fi", 0)).to_pylist()
     third = docs[2]
     hit = locate(Layout(out).token_docs("fi", 0), third["token_offset"] + 3)
-    assert hit == {"doc": 2, "id": third["id"], "source": "ud_pud_fi", "lang": "fi", "offset_in_doc": 3}
+    shard = small_shards / "fi" / "part-00000.parquet"  # outside the output folder: named by its absolute path
+    assert hit == {"doc": 2, "id": third["id"], "source": "ud_pud_fi", "lang": "fi", "offset_in_doc": 3} | {
+        "url": None,
+        "shard": str(shard.resolve()),
+        "shard_row": 2,
+    }
+    assert pq.read_table(shard).column("id")[2].as_py() == third["id"]
     assert locate(Layout(out).token_docs("fi", 0), 0)["doc"] == 0
     last = docs[-1]
     assert locate(Layout(out).token_docs("fi", 0), last["token_offset"] + last["tokens"] - 1)["doc"] == len(docs) - 1
@@ -271,3 +277,23 @@ def test_int32_when_the_vocabulary_does_not_fit_uint16(trained_tokenizer, tmp_pa
     expected.encode_special_tokens = True
     assert ds[0].tolist() == expected.encode("<extra_65000> Tere", add_special_tokens=False).ids + [2]
     assert bin_path(Layout(tmp_path / "out").token_prefix("et", 0)).stat().st_size == 4 * len(ds[0])
+
+
+def test_doc_table_names_each_documents_url_and_shard_below_the_output_folder(trained_tokenizer, tmp_path):
+    """docs.parquet leads from any token to the document's url and its place in deduped/ (shard path + row)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import read_train_docs
+
+    out = tmp_path / "out"
+    rows = [r | {"url": f"https://example.org/fi/{i}" if i % 2 else None} for i, r in enumerate(read_train_docs()["fi"][:7])]
+    for part, chunk in enumerate((rows[:4], rows[4:])):
+        write_shard(Layout(out).deduped("fi") / f"part-{part:05d}.parquet", documents_table(chunk))
+    run_tokenize(make_config(out, Layout(out).deduped(), trained_tokenizer), progress=False)
+    table = pq.read_table(Layout(out).token_docs("fi", 0))
+    assert table.column_names[:7] == ["doc", "id", "source", "lang", "url", "shard", "shard_row"]
+    got = table.select(["id", "url", "shard", "shard_row"]).to_pylist()
+    assert got == [
+        {"id": r["id"], "url": r["url"], "shard": f"deduped/fi/part-{i // 4:05d}.parquet", "shard_row": i % 4} for i, r in enumerate(rows)
+    ]
+    for row in got:  # the path and row lead back to the very document
+        assert pq.read_table(out / row["shard"]).column("id")[row["shard_row"]].as_py() == row["id"]
