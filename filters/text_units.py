@@ -234,16 +234,39 @@ def char_script(ch: str) -> str | None:
     return "Zyyy"
 
 
+# per code point: 1 + the index of its script in `_SCRIPTS`, 0 for a non-letter, `_UNFILLED` until its block is first seen
+_SCRIPTS = tuple(sorted({*_SCRIPT_PREFIXES.values(), "Zyyy"}))
+_SCRIPT_ID = {script: i + 1 for i, script in enumerate(_SCRIPTS)}
+_UNFILLED = 255
+_BLOCK = 256  # code points filled at once
+_SCRIPT_TABLE = np.full(0x110000, _UNFILLED, dtype=np.uint8)
+
+
+def _fill_script_table(codepoints: np.ndarray) -> None:
+    """Fill the blocks of the code points not seen yet (from `char_script`): a lookup table without the start-up cost of all of Unicode."""
+    for block in np.unique(codepoints[_SCRIPT_TABLE[codepoints] == _UNFILLED] // _BLOCK).tolist():
+        start = block * _BLOCK
+        _SCRIPT_TABLE[start : start + _BLOCK] = [_SCRIPT_ID.get(char_script(chr(c)), 0) for c in range(start, start + _BLOCK)]
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script (`char_script`) in the text, scripts without letters left out."""
+    codepoints = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ids = _SCRIPT_TABLE[codepoints]
+    if ids.size and ids.max() == _UNFILLED:
+        _fill_script_table(codepoints)
+        ids = _SCRIPT_TABLE[codepoints]
+    counts = np.bincount(ids, minlength=len(_SCRIPTS) + 1).tolist()
+    return {script: counts[i + 1] for i, script in enumerate(_SCRIPTS) if counts[i + 1]}
+
+
 def dominant_script(text: str, sample: int = 1000) -> tuple[str, float]:
     """The script of most letters in the text's first `sample` characters, and its share of them.
 
-    Japanese (Han + Kana) is reported as `Jpan` when Kana letters are present.
+    Japanese (Han + Kana) is reported as `Jpan` when Kana letters are present. Ties go to the
+    script code that sorts last.
     """
-    counts: Counter[str] = Counter()
-    for ch, n in Counter(text[:sample]).items():
-        script = char_script(ch)
-        if script is not None:
-            counts[script] += n
+    counts = script_counts(text[:sample])
     total = sum(counts.values())
     if not total:
         return "Zyyy", 0.0
