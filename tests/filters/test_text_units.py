@@ -13,6 +13,7 @@ from filters.text_units import (
     char_repetition_ratio,
     char_script,
     dominant_script,
+    dominant_scripts,
     is_unspaced,
     special_character_ratio,
     word_repetition_ratio,
@@ -100,3 +101,19 @@ def test_dominant_script_breaks_ties_by_script_code_and_reads_only_the_sample():
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60))
 def test_dominant_script_matches_counting_character_by_character(text):
     assert dominant_script(text) == dominant_script_by_characters(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40), max_size=8), st.integers(0, 50))
+def test_dominant_scripts_of_a_batch_match_one_by_one(texts, sample):
+    assert dominant_scripts(texts, sample) == [dominant_script_by_characters(t, sample) for t in texts]
+
+
+def test_dominant_scripts_japanese_and_empty():
+    assert dominant_scripts(["これは日本語の文です", "中文文本", "", "١٢٣ ..."]) == [
+        ("Jpan", 1.0),
+        ("Hani", 1.0),
+        ("Zyyy", 0.0),
+        ("Zyyy", 0.0),
+    ]
+    assert dominant_scripts([]) == []
