@@ -3,7 +3,10 @@
 All three read the same `lid.176.ftz` (`filters.langid.default_model_path()`) on the same distinct
 real documents in about 450 languages (`benchmarks/lid_corpus.py`: UD PUD, Bible verses, UDHR
 paragraphs, OSCAR excerpts, read from the shared data folder), each source declaring its
-documents' true language. CPU time (`time.process_time`) on one thread, best of `--repeats` (3):
+documents' true language. CPU time (`time.process_time`) on one thread, best of `--repeats` (3)
+rounds: in each round every batch is timed on ours, raw k=1 and raw k=5 in turn, so a change in the
+load of a shared machine hits them alike, and each batch counts with its best time; the peer runs in
+its own process, one whole pass per round, its best pass counting.
 
 * ours: `filters.langid.LanguageId` with its default parameters, through `filters.base.apply_filter`
   on `Batch`es of 1,024 rows (the filter stage's default `batch_rows`) that never mix sources, as
@@ -29,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # one thread, before numpy loads
@@ -72,18 +75,29 @@ class Source:
 
 @dataclass
 class Contender:
-    """One side of the comparison: `one_pass()` times one pass over every document, returning (CPU seconds, kept or None)."""
+    """One side of the comparison, timed in units: a batch (in this process) or a whole pass (the peer).
+
+    `measure(i)` returns (CPU seconds, documents kept or None) of unit `i`; a unit's figure is its
+    best over the rounds, and the contender's CPU time the sum of its units' figures.
+    """
 
     name: str
     note: str
-    one_pass: Callable[[], tuple[float, int | None]] | None  # None: not run (the note says why)
-    best: float = float("inf")
-    kept: int | None = None
+    measure: Callable[[int], tuple[float, int | None]] | None  # None: not run (the note says why)
+    best: dict[int, float] = field(default_factory=dict)
+    kept_of: dict[int, int | None] = field(default_factory=dict)
 
-    def run_once(self) -> None:
-        if self.one_pass is not None:
-            cpu, self.kept = self.one_pass()
-            self.best = min(self.best, cpu)
+    def time_unit(self, i: int) -> None:
+        cpu, self.kept_of[i] = self.measure(i)
+        self.best[i] = min(self.best.get(i, float("inf")), cpu)
+
+    @property
+    def cpu(self) -> float:
+        return sum(self.best.values())
+
+    @property
+    def kept(self) -> int | None:
+        return None if None in self.kept_of.values() else sum(self.kept_of.values())
 
 
 def sources_of(docs: list[Document]) -> list[Source]:
@@ -104,49 +118,47 @@ def input_line(docs: list[Document]) -> str:
     )
 
 
-def timed(run: Callable[[object], int | None], prepare: Callable[[], object]) -> Callable[[], tuple[float, int | None]]:
-    """One timed pass of `run` on input that `prepare` (untimed) builds fresh."""
+def timed(run: Callable[[object], int | None], prepare: Callable[[int], object]) -> Callable[[int], tuple[float, int | None]]:
+    """Unit `i` timed: `run` on the input that `prepare(i)` (untimed) builds fresh."""
 
-    def one_pass() -> tuple[float, int | None]:
-        prepared = prepare()
+    def measure(i: int) -> tuple[float, int | None]:
+        prepared = prepare(i)
         start = time.process_time()
         result = run(prepared)
         return time.process_time() - start, result
 
-    return one_pass
+    return measure
 
 
-def ours(sources: list[Source]) -> Contender:
+def ours(batches: list[Batch]) -> Contender:
     lang_filter = LanguageId()
     lang_filter.ensure_setup()
+    counts = Counts()
 
-    def run(batches: list[Batch]) -> int:
-        counts, kept = Counts(), 0
-        for batch in batches:
-            _, removals = apply_filter(lang_filter, batch, counts)
-            kept += len(batch) - len(removals)
-        return kept
+    def run(batch: Batch) -> int:
+        _, removals = apply_filter(lang_filter, batch, counts)
+        return len(batch) - len(removals)
 
-    return Contender(
-        "ours: LanguageId via apply_filter",
-        "top-5, accepted mass, signals, counts",
-        timed(run, lambda: [b for s in sources for b in s.batches()]),
-    )
+    return Contender("ours: LanguageId via apply_filter", "top-5, accepted mass, signals, counts", timed(run, lambda i: fresh(batches[i])))
 
 
-def raw_lid176(sources: list[Source], k: int) -> Contender:
+def fresh(batch: Batch) -> Batch:
+    """A copy as the stage reads it from a shard: the filter sets languages and signals in place."""
+    n = len(batch)
+    return Batch(batch.ids, batch.sources, batch.urls, list(batch.texts), [None] * n, [None] * n, [{} for _ in range(n)], batch.declared)
+
+
+def raw_lid176(batches: list[Batch], k: int) -> Contender:
     import fasttext
 
     model = fasttext.load_model(str(default_model_path()))
     limit = LanguageId().defaults.max_chars
-    text_batches = [list(s.texts[i : i + BATCH_ROWS]) for s in sources for i in range(0, len(s.texts), BATCH_ROWS)]
 
-    def run(batches: list[list[str]]) -> None:
-        for texts in batches:
-            model.predict([t[:limit].replace("\n", " ").replace("\r", " ") for t in texts], k=k)
+    def run(texts: list[str]) -> None:
+        model.predict([t[:limit].replace("\n", " ").replace("\r", " ") for t in texts], k=k)
 
     note = "the baseline" if k == 1 else "the labels our decision reads: the floor at top_k=5"
-    return Contender(f"raw lid.176 predict, k={k}", note, timed(run, lambda: text_batches))
+    return Contender(f"raw lid.176 predict, k={k}", note, timed(run, lambda i: batches[i].texts))
 
 
 def accepted_labels(lang: str, labels: list[str]) -> list[str]:
@@ -155,7 +167,7 @@ def accepted_labels(lang: str, labels: list[str]) -> list[str]:
 
 
 def datatrove(sources: list[Source], folder: Path) -> Contender:
-    """The peer in its own process, one timed pass per call (model loading untimed), so its passes interleave with ours."""
+    """The peer in its own process: one unit, a whole pass (model loading untimed), once per round."""
     name = "datatrove 0.10.1 LanguageFilter"
     if not Path(PEER_PYTHON).exists():
         return Contender(name, f"not run: {PEER_PYTHON} missing (make bench creates it)", None)
@@ -170,7 +182,7 @@ def datatrove(sources: list[Source], folder: Path) -> Contender:
     env = dict(os.environ, HF_HOME=str(folder / "hf"), HF_HUB_OFFLINE="1")  # datatrove copies the file:// model there
     command = [PEER_PYTHON, str(ROOT / "benchmarks" / "bench_lid_peer.py"), str(path), str(default_model_path()), "1"]
 
-    def one_pass() -> tuple[float, int | None]:
+    def one_pass(_: int) -> tuple[float, int | None]:
         proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder)
         if proc.returncode != 0:
             raise RuntimeError(f"bench_lid_peer.py failed ({PEER_PYTHON}):\n{proc.stderr[-3000:]}")
@@ -183,33 +195,44 @@ def datatrove(sources: list[Source], folder: Path) -> Contender:
 def table(contenders: list[Contender], docs: int, baseline: Contender) -> list[str]:
     lines = [f"{'':36} {'docs/s/core':>11} {'vs raw k=1':>10} {'kept':>7}  note"]
     for c in contenders:
-        if c.one_pass is None:
+        if c.measure is None:
             lines.append(f"{c.name:36} {'-':>11} {'-':>10} {'-':>7}  {c.note}")
             continue
         kept = f"{c.kept:,}" if c.kept is not None else "-"
-        lines.append(f"{c.name:36} {docs / c.best:11,.0f} {baseline.best / c.best:9.2f}x {kept:>7}  {c.note}")
+        lines.append(f"{c.name:36} {docs / c.cpu:11,.0f} {baseline.cpu / c.cpu:9.2f}x {kept:>7}  {c.note}")
     return lines
+
+
+def run_rounds(in_process: list[Contender], units: int, peer: Contender, rounds: int) -> None:
+    """Each round times every batch on each in-process contender in turn (a change in the machine's load
+    hits them alike), then one pass of the peer."""
+    for _ in range(rounds):
+        for i in range(units):
+            for contender in in_process:
+                contender.time_unit(i)
+        if peer.measure is not None:
+            peer.time_unit(0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=3, help="timed passes per contender, interleaved; the best counts")
+    parser.add_argument("--repeats", type=int, default=3, help="rounds; each batch's (the peer: each pass's) best counts")
     args = parser.parse_args()
     docs = distinct_documents()
     print(input_line(docs), flush=True)
     sources = sources_of(docs)
+    batches = [b for s in sources for b in s.batches()]
     with tempfile.TemporaryDirectory() as tmp:
-        baseline = raw_lid176(sources, k=1)
-        contenders = [ours(sources), baseline, raw_lid176(sources, k=5), datatrove(sources, Path(tmp))]
-        for _ in range(args.repeats):  # rounds: a change in the machine's load hits every contender alike
-            for contender in contenders:
-                contender.run_once()
+        baseline = raw_lid176(batches, k=1)
+        in_process = [ours(batches), baseline, raw_lid176(batches, k=5)]
+        peer = datatrove(sources, Path(tmp))
+        run_rounds(in_process, len(batches), peer, args.repeats)
     print(
-        f"{len(sources)} sources (corpus x language), each declaring its language; batches of {BATCH_ROWS} rows; "
+        f"{len(sources)} sources (corpus x language), each declaring its language; {len(batches)} batches of up to {BATCH_ROWS} rows; "
         f"CPU time, one thread, best of {args.repeats}"
     )
-    print("\n".join(table(contenders, len(docs), baseline)))
-    print(f"ours / raw lid.176 (k=1): {baseline.best / contenders[0].best:.2f}x (target >= 0.8x)")
+    print("\n".join(table([*in_process, peer], len(docs), baseline)))
+    print(f"ours / raw lid.176 (k=1): {baseline.cpu / in_process[0].cpu:.2f}x (target >= 0.8x)")
 
 
 if __name__ == "__main__":
