@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from filters.text_units import (
     augmented,
     char_repetition_ratio,
+    char_script,
     dominant_script,
+    dominant_scripts,
     is_unspaced,
     special_character_ratio,
     word_repetition_ratio,
@@ -72,3 +74,46 @@ def test_dominant_script():
     assert dominant_script("これは日本語の文です") == ("Jpan", 1.0)
     assert dominant_script("中文文本") == ("Hani", 1.0)
     assert dominant_script("١٢٣ ...") == ("Zyyy", 0.0)
+
+
+def dominant_script_by_characters(text: str, sample: int = 1000) -> tuple[str, float]:
+    """The plain definition: `char_script` of every character of the sample, counted."""
+    counts: Counter[str] = Counter(s for s in map(char_script, text[:sample]) if s is not None)
+    total = sum(counts.values())
+    if not total:
+        return "Zyyy", 0.0
+    kana = counts.pop("Hira", 0) + counts.pop("Kana", 0)
+    if kana:
+        counts["Jpan"] = counts.pop("Hani", 0) + kana
+    script, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    return script, n / total
+
+
+def test_dominant_script_breaks_ties_by_script_code_and_reads_only_the_sample():
+    assert dominant_script("abcабв") == ("Latn", 0.5)  # Latn sorts after Cyrl
+    assert dominant_script("αβγ" + "abcd" * 300) == ("Latn", 997 / 1000)
+    assert dominant_script("x" * 1000 + "αβγ") == ("Latn", 1.0)
+    assert dominant_script("𠀀𠀁a") == ("Hani", 2 / 3)  # beyond the BMP
+    assert dominant_script("\ud800ab") == ("Latn", 1.0)  # a lone surrogate is not a letter
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60))
+def test_dominant_script_matches_counting_character_by_character(text):
+    assert dominant_script(text) == dominant_script_by_characters(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40), max_size=8), st.integers(0, 50))
+def test_dominant_scripts_of_a_batch_match_one_by_one(texts, sample):
+    assert dominant_scripts(texts, sample) == [dominant_script_by_characters(t, sample) for t in texts]
+
+
+def test_dominant_scripts_japanese_and_empty():
+    assert dominant_scripts(["これは日本語の文です", "中文文本", "", "١٢٣ ..."]) == [
+        ("Jpan", 1.0),
+        ("Hani", 1.0),
+        ("Zyyy", 0.0),
+        ("Zyyy", 0.0),
+    ]
+    assert dominant_scripts([]) == []
