@@ -47,7 +47,7 @@ from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language, with_text_script
 from filters.lid_extension import Extension
 from filters.lid_thresholds import preset_thresholds
-from filters.text_units import dominant_script
+from filters.text_units import dominant_scripts
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
 MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a removal's detail
@@ -154,7 +154,9 @@ class LanguageId(Filter):
                 continue
             merged: dict[str, float] = {}
             for label, prob in zip(doc_labels, doc_probs):
-                tag = with_text_script(normalise_label(label), text)
+                tag = normalise_label(label)
+                if tag.startswith("zh"):  # the only labels whose script comes from the text
+                    tag = with_text_script(tag, text)
                 merged[tag] = merged.get(tag, 0.0) + min(1.0, float(prob))
             predictions.append(sorted(merged.items(), key=lambda kv: -kv[1]))
         return predictions
@@ -191,17 +193,14 @@ class LanguageId(Filter):
         langs: list[str] = []
         scores: list[float] = []
         rows: list[dict[str, float | None]] = []
-        details: list[str | None] = []
-        for text, prediction, declared in zip(batch.texts, predictions, batch.declared):
+        for prediction, declared, (script, share) in zip(predictions, batch.declared, dominant_scripts(batch.texts)):
             lang, score, is_declared = self.choose_lang(prediction.base, declared, prediction.extended)
             langs.append(lang)
             scores.append(score)
-            script, share = dominant_script(text)
             rows.append(prediction_signals(prediction, lang) | {"lang_declared": is_declared, f"script:{script}": round(share, 4)})
-            details.append(top_labels_text(prediction))
         signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores]}
         signals.update(sparse_columns(rows))
-        return Scores(signals=signals, langs=langs, lang_scores=scores, details=details)
+        return Scores(signals=signals, langs=langs, lang_scores=scores, details=RemovalDetails(predictions))
 
     def choose_lang(
         self, prediction: Prediction, declared: tuple[str, ...], extended: Prediction | None = None
@@ -222,9 +221,12 @@ class LanguageId(Filter):
         declared = real_languages(declared)
         if not declared:
             return top, accepted_mass((top,), top_prediction), None
-        masses = {d: self.declared_mass(d, prediction, extended) for d in declared}
-        best = max(declared, key=lambda d: (masses[d], own_probability(d, prediction)))  # hr before bs on an hr label
-        mass = masses[best]  # one language's mass: a source declaring many languages gets no sum over all of them
+        if len(declared) == 1:  # the common case: nothing to rank
+            best, mass = declared[0], self.declared_mass(declared[0], prediction, extended)
+        else:
+            masses = {d: self.declared_mass(d, prediction, extended) for d in declared}
+            best = max(declared, key=lambda d: (masses[d], own_probability(d, prediction)))  # hr before bs on an hr label
+            mass = masses[best]  # one language's mass: a source declaring many languages gets no sum over all of them
         if any(accepts(d, top) for d in declared) or mass >= self.params_for(best).min_score:
             return best, mass, 1.0
         return top, accepted_mass((top,), top_prediction), 0.0
@@ -268,6 +270,19 @@ def own_probability(declared: str, prediction: Prediction) -> float:
     own = own_label_probability(declared, prediction)
     exact = sum(p for label, p in prediction if label == declared)  # `sq` before `als` (Tosk, under sq) on an sq label
     return own + exact
+
+
+class RemovalDetails(Sequence):
+    """The top labels of each document, written out only for the documents a decision removes (most are kept)."""
+
+    def __init__(self, predictions: list[LidPrediction]):
+        self.predictions = predictions
+
+    def __len__(self) -> int:
+        return len(self.predictions)
+
+    def __getitem__(self, i):
+        return top_labels_text(self.predictions[i])
 
 
 def real_languages(declared: tuple[str, ...] | None) -> tuple[str, ...]:
