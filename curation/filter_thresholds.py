@@ -12,7 +12,10 @@ Methods (`--from`):
   the language's reference documents than its share of `expected_removal` is moved to the value that removes that
   share: never stricter than the built-in value. The shares: signals removing nothing keep their value; the others
   share `expected_removal`, the ones removing less than an equal share keeping their value and leaving the rest to
-  the others, so the whole chain removes at most `expected_removal` of the reference documents. Signals measuring
+  the others, so the whole chain removes at most `expected_removal` of the reference documents. A reference sample is
+  small: the value is a distribution-free tolerance bound (the sample's order statistic below the share's percentile
+  with 90 % confidence; with fewer documents than that takes, the lowest value moved out by its distance to the
+  quartile), so held-out text of the language loses no more than the share either. Signals measuring
   length (`Filter.length_signals`) are not derived from reference documents, which are cut to a size.
 * `corpus`: FineWeb-2's quantile rule: each signal's threshold removes the same share (`expected_removal`, shared
   out the same way) of the language's own corpus documents, stricter or looser than the built-in value.
@@ -38,6 +41,7 @@ METHODS = ("reference", "corpus")
 NOT_DERIVED = frozenset({"langid"})  # per-language presets of its own: filters/lid_thresholds.py
 EXAMPLES_PER_PARAM = 2  # the documents nearest the threshold: one kept, one removed
 EXAMPLE_CHARS = 240
+CONFIDENCE = 0.9  # a derived value removes at most its share of the language's documents with this confidence
 
 
 class FilterThresholdsError(ValueError):
@@ -154,13 +158,30 @@ class Candidate:
         return gone / len(self.values)
 
     def limit_removing(self, share: float, as_int: bool) -> float:
-        """The loosest-rounded value that removes at most `share` of the sample."""
-        k = int(share * len(self.values) + 1e-9)
+        """The value that removes at most `share` of the language's documents with 90 % confidence from this sample
+        (a distribution-free tolerance bound: an order statistic of the sample); when the sample is too small for
+        one, its extreme value moved out by the spread between it and the sample's quartile."""
+        n, r = len(self.values), tolerance_rank(len(self.values), share)
         if self.direction == "min":
-            v = self.values[k]
+            v = self.values[r - 1] if r else max(0.0, 2 * self.values[0] - self.values[n // 4])
             return math.floor(v) if as_int else math.floor(v * 10_000) / 10_000
-        v = self.values[len(self.values) - 1 - k]
+        v = self.values[n - r] if r else 2 * self.values[-1] - self.values[n - 1 - n // 4]
         return math.ceil(v) if as_int else math.ceil(v * 10_000) / 10_000
+
+
+def tolerance_rank(n: int, share: float, confidence: float = CONFIDENCE) -> int:
+    """The largest r with P(Binomial(n, share) >= r) >= confidence: the r-th lowest of n values is then below the
+    `share` quantile of their distribution with that confidence (0: no order statistic is)."""
+    if share <= 0:
+        return 0
+    below = 0.0  # P(Binomial < r)
+    r = 0
+    while r < n:
+        below += math.comb(n, r) * share**r * (1 - share) ** (n - r)
+        if 1 - below < confidence:
+            break
+        r += 1
+    return r
 
 
 def candidates(filters: Sequence[Filter], sample: Measured, lang: str, method: str) -> list[Candidate]:
@@ -315,10 +336,11 @@ def method_text(method: str, expected_removal: float) -> str:
     if method == "corpus":
         return (
             f"FineWeb-2's quantile rule: per language, each signal's threshold removes an equal share of "
-            f"{expected_removal:g} of the language's own corpus documents"
+            f"{expected_removal:g} of the language's own corpus documents (at most, with {CONFIDENCE:g} confidence)"
         )
     return (
         f"per language, a signal whose built-in value removes more than its share of {expected_removal:g} of the "
-        f"language's reference documents moves to the percentile that removes that share, never stricter than the "
-        f"built-in value; length signals are not derived"
+        f"language's reference documents moves to the value that removes at most that share with {CONFIDENCE:g} confidence "
+        f"(an order statistic of the sample; beyond its extreme by the spread to its quartile when the sample is too "
+        f"small), never stricter than the built-in value; length signals are not derived"
     )
