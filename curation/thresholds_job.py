@@ -43,7 +43,7 @@ def derive_in_run(entries: list[CatalogEntry], config: RunConfig) -> TaskResult 
     layout = Layout(config.output_dir)
     names = derivable(config.filter.chain)
     reference = [str(p) for lang in sorted(config.reference) for p in config.reference[lang]]
-    ingested = [str(s) for e in entries if _declares_reference_language(e, config) for s in list_shards(layout.ingested(e.id))]
+    ingested = [str(s) for e in entries for s in list_shards(layout.ingested(e.id))]  # the corpus removal is measured on them
     key = {
         "chain": names,
         "params": {n: config.filter.params.get(n, {}) for n in names},
@@ -55,12 +55,6 @@ def derive_in_run(entries: list[CatalogEntry], config: RunConfig) -> TaskResult 
     }
     task = shard_task(layout, NAME, TASK, [*reference, *ingested], json_digest(key))
     return run_job(task, functools.partial(derive_job, entries, config))
-
-
-def _declares_reference_language(entry: CatalogEntry, config: RunConfig) -> bool:
-    from filters.langid import lang_matches
-
-    return any(lang_matches(lang, declared) for lang in config.reference for declared in entry.languages)
 
 
 def derive_job(entries: list[CatalogEntry], config: RunConfig, task: Task) -> TaskResult:
