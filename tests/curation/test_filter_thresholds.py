@@ -194,3 +194,14 @@ def test_the_filter_stage_derives_from_the_run_reference_and_keeps_zulu(tmp_path
     assert "(resumed: zu:" in again.facts["thresholds of quality"] and again.facts["kept"] == result.facts["kept"]
     builtin = run_filter(catalog, entries, load_config(None, data | {"reference": {}}), progress=False)
     assert builtin.facts["kept"] <= 20 and "the built-in packs" in builtin.facts["thresholds of quality"]
+
+
+def test_the_report_draws_the_derived_thresholds(tmp_path):
+    from curation.report.thresholds import thresholds_for
+
+    path = tmp_path / "t.json"
+    entry = {"value": 0.002, "builtin": 0.1, "signal": "stopword_ratio", "direction": "min"}
+    path.write_text(json.dumps({"format": FORMAT, "languages": {"zu": {"filters": {"quality": {"stopwords_min": entry}}}}}))
+    config = load_config(None, {"catalog": str(FILTER_CATALOG), "filter": {"chain": ["quality"], "thresholds_file": str(path)}})
+    drawn = thresholds_for(config)["stopword_ratio"]
+    assert drawn["zu"] == 0.002 and drawn["*"] == 0.1
