@@ -17,8 +17,10 @@ Methods (`--from`):
   with 90 % confidence; with fewer documents than that takes, the lowest value moved out by its distance to the
   quartile), so held-out text of the language loses no more than the share either. Signals measuring
   length (`Filter.length_signals`) are not derived from reference documents, which are cut to a size.
-* `corpus`: FineWeb-2's quantile rule: each signal's threshold removes the same share (`expected_removal`, shared
-  out the same way) of the language's own corpus documents, stricter or looser than the built-in value.
+* `corpus`: FineWeb-2's quantile rule: each signal's threshold removes `expected_removal` of the language's own
+  corpus documents (the same tolerance bound), stricter or looser than the built-in value; a signal keeps its value
+  when the sample is too small to place that percentile, the new value removes the same documents of it, or a
+  stricter value sits where most documents are (no repeated word 5-gram: 0).
 
 langid has its own per-language presets (`filters/lid_thresholds.py`) and is never derived here.
 """
@@ -168,6 +170,13 @@ class Candidate:
         v = self.values[n - r] if r else 2 * self.values[-1] - self.values[n - 1 - n // 4]
         return math.ceil(v) if as_int else math.ceil(v * 10_000) / 10_000
 
+    def on_the_bulk(self, value: float) -> bool:
+        """A stricter value at the sample's other extreme: most documents share it (no repeated 5-gram: 0), and
+        the threshold would remove any document that differs at all."""
+        if self.direction == "min":
+            return value > self.builtin and value >= self.values[-1]
+        return value < self.builtin and value <= self.values[0]
+
 
 def tolerance_rank(n: int, share: float, confidence: float = CONFIDENCE) -> int:
     """The largest r with P(Binomial(n, share) >= r) >= confidence: the r-th lowest of n values is then below the
@@ -200,10 +209,14 @@ def candidates(filters: Sequence[Filter], sample: Measured, lang: str, method: s
 
 def derive_values(cands: Sequence[Candidate], method: str, expected_removal: float) -> dict[int, float]:
     """{candidate index: derived value} for the candidates that change (see the module docstring)."""
-    if method == "corpus":
-        share = expected_removal / max(1, len(cands))
-        derived = {i: c.limit_removing(share, isinstance(c.builtin, int)) for i, c in enumerate(cands)}
-        return {i: v for i, v in derived.items() if v != cands[i].builtin}
+    if method == "corpus":  # each signal on its own; a value that removes no other share of the sample is no change
+        derived = {}
+        for i, c in enumerate(cands):
+            if tolerance_rank(len(c.values), expected_removal):  # else too few documents to place the percentile
+                value = c.limit_removing(expected_removal, isinstance(c.builtin, int))
+                if c.removal(value) != c.removal(c.builtin) and not c.on_the_bulk(value):
+                    derived[i] = value
+        return derived
     binding = sorted((c.removal(c.builtin), i) for i, c in enumerate(cands) if c.removal(c.builtin) > 0)
     remaining, derived = expected_removal, {}
     for pos, (rate, i) in enumerate(binding):
@@ -335,8 +348,9 @@ def derive(
 def method_text(method: str, expected_removal: float) -> str:
     if method == "corpus":
         return (
-            f"FineWeb-2's quantile rule: per language, each signal's threshold removes an equal share of "
-            f"{expected_removal:g} of the language's own corpus documents (at most, with {CONFIDENCE:g} confidence)"
+            f"FineWeb-2's quantile rule: per language, each signal's threshold removes {expected_removal:g} of the "
+            f"language's own corpus documents (at most, with {CONFIDENCE:g} confidence); unchanged where the sample is too "
+            f"small to place that percentile or the value removes the same documents"
         )
     return (
         f"per language, a signal whose built-in value removes more than its share of {expected_removal:g} of the "

@@ -67,13 +67,17 @@ def derive_job(entries: list[CatalogEntry], config: RunConfig, task: Task) -> Ta
     info = {
         "reference": {lang: [str(p) for p in files] for lang, files in sorted(config.reference.items())},
         "doc_chars": d.doc_chars,
-        "corpus": f"up to {d.corpus_sample} ingested documents per language (seeded) of sources declaring it, identified by langid",
+        "corpus": corpus_text(d.corpus_sample),
     }
     record = derive(config.filter.chain, config.filter, samples, "reference", d.expected_removal, corpus, info)
     path = Layout(config.output_dir).filter_thresholds()
     path.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(path, record)
     return TaskResult(task.name, outputs=[str(path)], facts={"derived thresholds": summary(record)})
+
+
+def corpus_text(sample: int) -> str:
+    return f"up to {sample} ingested documents per language (seed 0) of sources declaring it, identified by langid"
 
 
 def corpus_documents(entries: list[CatalogEntry], config: RunConfig, langs: list[str], sample: int) -> dict[str, list[str]]:

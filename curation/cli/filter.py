@@ -92,7 +92,7 @@ def calibrate(
     config: Path | None = ConfigOpt,
     out_dir: Path | None = OutOpt,
     source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids."),
-    sample: int = typer.Option(5000, "--sample", help="Documents sampled (deterministic)."),
+    sample: int | None = typer.Option(None, "--sample", help="Documents sampled (deterministic; 5000, or filter.derive.corpus_sample)."),
     seed: int = typer.Option(0, "--seed"),
     json_out: Path | None = typer.Option(None, "--json", help="Also write the table as JSON here."),
     derive: Path | None = typer.Option(
@@ -106,7 +106,7 @@ def calibrate(
     with --derive, per-language thresholds derived from reference text or the corpus, written to a file."""
     cfg = resolve_config(config, out_dir, None, sets, catalog=str(catalog) if catalog else None)
     if derive is not None:
-        _derive(cfg, derive, method, lang or [], source, sample)
+        _derive(cfg, derive, method, lang or [], source, cfg.filter.derive.corpus_sample if sample is None else sample)
         return
     if not lang or len(lang) != 1:
         fail("calibrate: give one --lang (several only with --derive)", code=2)
@@ -115,7 +115,7 @@ def calibrate(
 
     cat, entries = _entries(cfg, ids=source)
     try:
-        table = run(cat, entries, cfg, lang[0], sample=sample, seed=seed)
+        table = run(cat, entries, cfg, lang[0], sample=5000 if sample is None else sample, seed=seed)
     except ValueError as exc:
         fail(str(exc), code=2)
     from rich.console import Console
@@ -132,7 +132,7 @@ def _derive(cfg, path: Path, method: str, langs: list[str], source: list[str] | 
     ingested documents when there are some) or from the corpus' own distribution."""
     from curation.atomic import write_json_atomic
     from curation.filter_thresholds import METHODS, derive, sample_documents
-    from curation.thresholds_job import corpus_documents, summary
+    from curation.thresholds_job import corpus_documents, corpus_text, summary
 
     if method not in METHODS:
         fail(f"--from must be one of {', '.join(METHODS)}, not {method!r}", code=2)
@@ -157,7 +157,7 @@ def _derive(cfg, path: Path, method: str, langs: list[str], source: list[str] | 
             fail(f"calibrate --derive --from corpus: no ingested documents identified as {', '.join(langs)}", code=2)
         info = {}
     if corpus is not None or method == "corpus":
-        info["corpus"] = f"up to {sample} ingested documents per language (seed 0) of sources declaring it, identified by langid"
+        info["corpus"] = corpus_text(sample)
     try:
         record = derive(cfg.filter.chain, cfg.filter, samples, method, d.expected_removal, corpus, info)
     except ValueError as exc:

@@ -101,11 +101,18 @@ def test_never_stricter_than_the_built_in_value_from_reference_text():
 
 
 def test_corpus_rule_can_be_stricter():
-    clean = [f"The people of the town {i} went to the market and bought bread and fish for the family." for i in range(40)]
+    clean = [
+        f"The people of the town {i} went to the market{',' * (i // 10 + (5 if i == 99 else 0))} and bought bread and fish for the family."
+        for i in range(100)
+    ]
     record = derive(["quality"], FilterConfig(), {"en": clean}, method="corpus")
     assert record["from"] == "corpus"
-    special = record["languages"]["en"]["filters"]["quality"]["special_max"]
-    assert special["value"] < special["builtin"]  # FineWeb-2's quantile: this corpus' own distribution
+    quality = record["languages"]["en"]["filters"]["quality"]
+    special = quality["special_max"]
+    assert special["value"] < special["builtin"] and 0 < special["sample_removal"]["derived"] <= 0.05  # this corpus' own distribution
+    assert "word_rep_max" not in quality  # no repetition anywhere: a threshold of 0 would sit on the bulk
+    few = derive(["quality"], FilterConfig(), {"en": clean[:40]}, method="corpus")
+    assert few["languages"]["en"]["filters"] == {}  # 40 documents cannot place a 5 % percentile with 90 % confidence
 
 
 def test_thresholds_file_sits_between_the_packs_and_filter_params(tmp_path):
@@ -190,6 +197,10 @@ def test_the_filter_stage_derives_from_the_run_reference_and_keeps_zulu(tmp_path
     record = json.loads((tmp_path / "out" / "thresholds" / "filters.json").read_text(encoding="utf-8"))
     assert record["languages"]["zu"]["corpus_documents"] == 80
     assert record["languages"]["zu"]["expected_removal"]["corpus"]["builtin"] > 0.7
+    (tmp_path / "run.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    cli = CliRunner().invoke(app, ["filter", "calibrate", "--config", str(tmp_path / "run.yaml"), "--derive", str(tmp_path / "cli.json")])
+    assert cli.exit_code == 0, cli.output
+    assert (tmp_path / "cli.json").read_bytes() == (tmp_path / "out" / "thresholds" / "filters.json").read_bytes()  # the run's file
     again = run_filter(catalog, entries, config, progress=False)
     assert "(resumed: zu:" in again.facts["thresholds of quality"] and again.facts["kept"] == result.facts["kept"]
     builtin = run_filter(catalog, entries, load_config(None, data | {"reference": {}}), progress=False)
