@@ -164,6 +164,11 @@ def test_a_bad_file_is_named_with_its_field(tmp_path, content, field):
     assert str(path) in str(info.value)
 
 
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(FilterThresholdsError, match=f"filter thresholds {tmp_path / 'nope.json'}: No such file"):
+        read_filter_thresholds(tmp_path / "nope.json")
+
+
 def test_examples_are_redacted():
     from curation.filter_thresholds import candidates, derive_values
 
