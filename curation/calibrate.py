@@ -50,17 +50,14 @@ def _candidates(entries: list[CatalogEntry], config: RunConfig, lang: str, size:
     return sample, seen
 
 
-def calibrate(
-    catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, lang: str, sample: int = 5000, seed: int = 0
-) -> dict[str, Any]:
-    """{"lang", "documents", "signals": [{signal, filter, param, direction, threshold, removed_share, percentiles}]}"""
-    from curation.filter_stage import build_chain
+def identified(entries: list[CatalogEntry], config: RunConfig, lang: str, sample: int = 5000, seed: int = 0) -> tuple[Batch, int, int]:
+    """Up to `sample` ingested documents of sources declaring `lang`, identified as `lang` by the chain's langid (with
+    the run's LID extension and thresholds) when it has one; with how many were sampled and how many there were."""
+    from curation.filter_stage import build_filter, with_run_defaults
 
     docs, candidates = _candidates(entries, config, lang, sample * 4, seed)  # language identification keeps a share
     if not docs:
         raise ValueError(f"calibrate: no ingested documents from sources declaring {lang!r} under {Layout(config.output_dir).ingested()}")
-    base_entry = next(e for e in entries if e.id == docs[0]["source"])
-    chain, _ = build_chain(base_entry, config.filter)
     batch = Batch(
         ids=[d["id"] for d in docs],
         sources=[d["source"] for d in docs],
@@ -71,26 +68,43 @@ def calibrate(
         signals=[{} for _ in docs],
         declared=[d["declared"] for d in docs],
     )
-    if not any(f.name == "langid" for f in chain):
-        batch = batch.take(range(min(sample, len(batch))))
+    if "langid" not in config.filter.chain:
+        return batch.take(range(min(sample, len(batch)))), len(docs), candidates
+    langid = build_filter("langid", with_run_defaults(config))
+    langid.ensure_setup()
+    scores = langid.score(batch)
+    batch.langs = list(scores.langs)
+    for name, col in scores.signals.items():
+        for i, value in enumerate(col):
+            if value is not None:
+                batch.signals[i][name] = float(value)
+    keep = [i for i, l in enumerate(batch.langs) if l and lang_matches(l, lang)][:sample]
+    return batch.take(keep), len(docs), candidates
+
+
+def calibrate(
+    catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, lang: str, sample: int = 5000, seed: int = 0
+) -> dict[str, Any]:
+    """{"lang", "documents", "signals": [{signal, filter, param, direction, threshold, removed_share, percentiles}]}"""
+    from curation.filter_stage import build_chain, with_run_defaults
+
+    batch, sampled, candidates = identified(entries, config, lang, sample, seed)
+    base_entry = next(e for e in entries if e.id == batch.sources[0]) if len(batch) else entries[0]
+    chain, _ = build_chain(base_entry, with_run_defaults(config))
     values: dict[str, list[float]] = {}
     owners: dict[str, Any] = {}
     for f in chain:
-        f.ensure_setup()
-        scores = f.score(batch)
-        if scores.langs is not None:  # keep the documents identified as the language, up to the sample size
-            batch.langs = list(scores.langs)
-            keep = [i for i, l in enumerate(batch.langs) if l and lang_matches(l, lang)][:sample]
-            for name, col in scores.signals.items():
-                values[name] = [col[i] for i in keep]
+        if f.name == "langid":
+            for name in sorted({k for s in batch.signals for k in s}):
+                values[name] = [s.get(name) for s in batch.signals]
                 owners[name] = f
-            batch = batch.take(keep)
             continue
-        for name, col in scores.signals.items():
+        f.ensure_setup()
+        for name, col in f.score(batch).signals.items():
             values[name] = list(col)
             owners[name] = f
     if not len(batch):
-        raise ValueError(f"calibrate: none of {len(docs)} documents was identified as {lang!r}")
+        raise ValueError(f"calibrate: none of {sampled} documents was identified as {lang!r}")
     rows = []
     for name in sorted(values):
         if name.startswith("script:"):
@@ -115,7 +129,7 @@ def calibrate(
                 "percentiles": {str(p): round(float(np.percentile(col, p)), 4) for p in PERCENTILES} if col.size else {},
             }
         )
-    return {"lang": lang, "documents": len(batch), "candidates": candidates, "sampled": len(docs), "signals": rows}
+    return {"lang": lang, "documents": len(batch), "candidates": candidates, "sampled": sampled, "signals": rows}
 
 
 def render(table: dict[str, Any]):

@@ -38,6 +38,17 @@ class IngestConfig(Section):
     crawl_archives: list[str] = Field(default_factory=list)
 
 
+class ThresholdsDeriveConfig(Section):
+    """How the filter stage derives thresholds from the run's reference text (`curation.filter_thresholds`)."""
+
+    # a language's derived thresholds remove at most this share of its reference documents (whole chain)
+    expected_removal: float = Field(0.05, ge=0.0, lt=1.0)
+    # reference text is cut into documents of about this many characters (whole lines): ~5 sentences
+    doc_chars: int = Field(500, ge=50)
+    # ingested documents per language (seeded sample) the file measures the removal on
+    corpus_sample: int = Field(2000, ge=0)
+
+
 class FilterConfig(Section):
     # filter names from `filters.FILTERS`, applied in this order
     chain: list[str] = Field(default_factory=lambda: ["langid", "quality", "adult"])
@@ -45,6 +56,10 @@ class FilterConfig(Section):
     params: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # per filter, per language: parameter overrides, e.g. {"quality": {"de": {"min_words": 15}}}
     langs: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+    # per-language values derived from data (`curation filter calibrate --derive`), over the built-in packs and under
+    # `params`; unset with reference text in the run: derived from it by the filter stage (OUT/thresholds/filters.json)
+    thresholds_file: Path | None = None
+    derive: ThresholdsDeriveConfig = Field(default_factory=ThresholdsDeriveConfig)
     # sources declaring only these languages are code: filters for natural language skip them
     code_languages: list[str] = Field(default_factory=lambda: ["zxx"])  # BCP-47 "no linguistic content": code
     batch_rows: int = Field(1024, ge=1)

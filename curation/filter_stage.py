@@ -21,9 +21,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from curation import thresholds_job
 from curation.catalog import Catalog, CatalogEntry, load_selection
 from curation.config import FilterConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
+from curation.filter_thresholds import derivable, read_filter_thresholds
 from curation.layout import Layout
 from curation.lid.stage import run_defaults
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
@@ -52,8 +54,11 @@ def source_values(entry: CatalogEntry, name: str) -> dict[str, Any]:
 
 
 def build_filter(name: str, config: FilterConfig, source: dict[str, Any] | None = None) -> Filter:
-    """Filter `name` with the run's parameters (`filter.params`, `filter.langs`) and a source's on top."""
-    return get_filter_class(name)(config.params.get(name, {}), config.langs.get(name, {}), source)
+    """Filter `name` with the run's parameters (`filter.params`, `filter.langs`) and a source's on top, over the
+    values of `filter.thresholds_file` (derived from data) for the filters it covers."""
+    derived = read_filter_thresholds(config.thresholds_file).get(name) if config.thresholds_file and name in derivable([name]) else None
+    extra = {"derived": derived} if derived else {}
+    return get_filter_class(name)(config.params.get(name, {}), config.langs.get(name, {}), source, **extra)
 
 
 def build_chain(entry: CatalogEntry, config: FilterConfig) -> tuple[list[Filter], list[str]]:
@@ -86,13 +91,17 @@ def _chain_hash(chain: list[Filter], skipped: list[str], config: FilterConfig, e
 
 def with_run_defaults(config: RunConfig) -> FilterConfig:
     """The filter config with run-level defaults filled in: perplexity models from the run's `lm/`, the LID
-    extension and thresholds from its `lid/` (stage `lid`), unless the run's params name their own."""
+    extension and thresholds from its `lid/` (stage `lid`), unless the run's params name their own, and the thresholds
+    derived from its reference text (OUT/thresholds/filters.json) unless it names a `filter.thresholds_file`."""
     params = {name: dict(values) for name, values in config.filter.params.items()}
     if "perplexity" in config.filter.chain:
         params.setdefault("perplexity", {}).setdefault("models_dir", str(Layout(config.output_dir).lm_models()))
     for name, value in run_defaults(config).items():
         params.setdefault("langid", {}).setdefault(name, value)
-    return config.filter.model_copy(update={"params": params})
+    update: dict[str, Any] = {"params": params}
+    if (derived := thresholds_job.run_default(config)) is not None:
+        update["thresholds_file"] = derived
+    return config.filter.model_copy(update=update)
 
 
 def effective_parameters(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig) -> dict[str, Any]:
@@ -252,6 +261,7 @@ def filter_shard(task: Task) -> TaskResult:
 
 
 def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> StageResult:
+    derived = thresholds_job.derive_in_run(entries, config)
     tasks, problems = plan(catalog, entries, config)
     results = run_tasks(tasks, filter_shard, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
     layout = Layout(config.output_dir)
@@ -262,10 +272,30 @@ def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
     errors_path.write_text("".join(json.dumps(p, sort_keys=True) + "\n" for p in problems), encoding="utf-8")
     kept = result.counts.docs(stage=NAME, outcome=KEPT)
     result.facts |= {"kept": kept, "removed": result.counts.docs(stage=NAME) - kept}
+    result.facts |= thresholds_origin(config, derived)
     losing = sources_losing(result.counts, f"{NAME}:langid")
     if losing:  # most often a language the model cannot output: say so, never lose a source silently
         result.facts["sources losing over half at langid"] = ", ".join(f"{s} ({lost:,} of {n:,})" for s, (lost, n) in losing.items())
     return result
+
+
+def thresholds_origin(config: RunConfig, derived: TaskResult | None = None) -> dict[str, str]:
+    """Where the thresholds of the chain's filters come from, as the stage's facts and `--dry-run` show it."""
+    names = derivable(config.filter.chain)
+    if not names:
+        return {}
+    if config.filter.thresholds_file is not None:
+        origin = f"{config.filter.thresholds_file} (filter.thresholds_file) over the built-in packs"
+    elif thresholds_job.wanted(config):
+        path = Layout(config.output_dir).filter_thresholds()
+        origin = f"derived from the run's reference text into {path} over the built-in packs"
+        if derived is not None:
+            origin += f" ({'resumed' if derived.skipped else 'derived'}: {derived.facts.get('derived thresholds', '')})"
+        elif not path.exists():
+            origin += " (not derived yet: the filter stage derives it before its first shard)"
+    else:
+        origin = "the built-in packs (no reference text, no filter.thresholds_file)"
+    return {f"thresholds of {', '.join(names)}": f"{origin}; filter.params, filter.langs and catalog values win over them"}
 
 
 def _written_folders(entries: list[CatalogEntry], layout: Layout) -> list[Path]:

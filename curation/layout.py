@@ -51,6 +51,10 @@ class Layout:
         """The LID extension trained on the run's reference text, and the thresholds derived with it."""
         return self.root / "lid"
 
+    def filter_thresholds(self) -> Path:
+        """The thresholds the filter stage derives from the run's reference text (`curation.filter_thresholds`)."""
+        return self.root / "thresholds" / "filters.json"
+
     def dedup_index(self) -> Path:
         """Signature index of the deduplicated corpus (incremental dedup)."""
         return self.root / "dedup_index"

@@ -70,8 +70,9 @@ class Filter:
     """Subclasses set `name`, `version`, `Params`, and implement `score` and `decide`.
 
     A language's parameters are layered, lowest to highest: the `Params` defaults,
-    `builtin_defaults()`, `builtin_langs()[lang]`, the run's `params`, the run's
-    `langs[lang]`, and a source's `source` values.
+    `builtin_defaults()`, `builtin_langs()[lang]`, `derived[lang]` (a thresholds file derived
+    from data: `curation.filter_thresholds`), the run's `params`, the run's `langs[lang]`, and a
+    source's `source` values.
     """
 
     name: ClassVar[str]
@@ -81,6 +82,8 @@ class Filter:
     natural_language_only: ClassVar[bool] = True
     # signal → (parameter, "min" | "max") it is checked against: what `curation filter calibrate` prints
     thresholds: ClassVar[Mapping[str, tuple[str, str]]] = {}
+    # signals of `thresholds` that measure a document's length: never derived from reference text cut to a size
+    length_signals: ClassVar[frozenset[str]] = frozenset()
     # attributes `setup` loads in each worker: never pickled (class-level values stand in until setup)
     _worker_state: ClassVar[tuple[str, ...]] = ()
 
@@ -89,18 +92,20 @@ class Filter:
         params: Mapping[str, Any] | None = None,
         langs: Mapping[str, Mapping[str, Any]] | None = None,
         source: Mapping[str, Any] | None = None,
+        derived: Mapping[str, Mapping[str, Any]] | None = None,
     ):
-        """`params`: the run's values for every language; `langs`: the run's per language; `source`: a source's, winning over all."""
-        builtin, builtin_langs, run_langs = self.builtin_defaults(), self.builtin_langs(), langs or {}
+        """`params`: the run's values for every language; `langs`: the run's per language; `source`: a source's, winning
+        over all; `derived`: per language, values derived from data (a thresholds file), over the built-in packs."""
+        builtin, builtin_langs, run_langs, derived = self.builtin_defaults(), self.builtin_langs(), langs or {}, derived or {}
 
         def layered(lang: str | None) -> Params:
             values: dict[str, Any] = {}
-            for layer in (builtin, builtin_langs.get(lang), params, run_langs.get(lang), source):
+            for layer in (builtin, builtin_langs.get(lang), derived.get(lang), params, run_langs.get(lang), source):
                 values.update(layer or {})
             return self.Params(**values)
 
         self.defaults = layered(None)
-        self._per_lang = {lang: layered(lang) for lang in sorted(set(builtin_langs) | set(run_langs))}
+        self._per_lang = {lang: layered(lang) for lang in sorted(set(builtin_langs) | set(derived) | set(run_langs))}
         self._ready = False
 
     @classmethod

@@ -163,6 +163,7 @@ class GopherRules(Filter):
         "gopher_dup_line_frac": ("dup_line_frac", "max"),
         "gopher_dup_line_char_frac": ("dup_line_char_frac", "max"),
     }
+    length_signals = frozenset({"gopher_words"})
 
     @classmethod
     def builtin_langs(cls) -> dict[str, dict]:

@@ -90,6 +90,7 @@ class QualityHeuristics(Filter):
         "stopword_ratio": ("stopwords_min", "min"),
         "flagged_ratio": ("flagged_max", "max"),
     }
+    length_signals = frozenset({"bytes", "words"})
 
     @classmethod
     def builtin_defaults(cls) -> dict:

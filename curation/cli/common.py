@@ -110,7 +110,8 @@ def print_config(config: RunConfig) -> None:
 
 PRECEDENCE_NOTE = """\
 # effective filter parameters. Precedence, lowest to highest: built-in defaults, built-in per-language
-# packs, filter.params, filter.langs, the catalog entry's filters (thresholds, pii).
+# packs, filter.thresholds_file (derived from data), filter.params, filter.langs, the catalog entry's
+# filters (thresholds, pii).
 # A language lists only the values that differ from its filter's defaults. A source lists only what
 # differs from the run's values, under `defaults` when every language shares the change.
 """
@@ -154,7 +155,7 @@ def print_filter_parameters(effective: dict) -> None:
 def print_effective_filter_parameters(config: RunConfig) -> None:
     """The filter parameters of the run's selected catalog sources; exits 2 on a catalog or parameter error."""
     from curation.catalog import load_selection
-    from curation.filter_stage import effective_parameters
+    from curation.filter_stage import effective_parameters, thresholds_origin
 
     try:
         catalog, entries = load_selection(config)
@@ -162,6 +163,8 @@ def print_effective_filter_parameters(config: RunConfig) -> None:
     except ValueError as exc:
         fail(str(exc), code=2)
     print_filter_parameters(effective)
+    for what, origin in thresholds_origin(config).items():
+        out.print(f"# {what}: {origin}", markup=False, highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager

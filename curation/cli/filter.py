@@ -89,24 +89,34 @@ def filter_(
 
 @app.command("calibrate")
 def calibrate(
-    lang: str = typer.Option(..., "--lang", "-l", help="Language to calibrate (BCP-47, e.g. sw)."),
+    lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Language to calibrate (BCP-47, e.g. sw); with --derive, repeatable."),
     config: Path | None = ConfigOpt,
     out_dir: Path | None = OutOpt,
     source: list[str] | None = typer.Option(None, "--source", "-s", help="Only these catalog ids."),
-    sample: int = typer.Option(5000, "--sample", help="Documents sampled (deterministic)."),
+    sample: int | None = typer.Option(None, "--sample", help="Documents sampled (deterministic; 5000, or filter.derive.corpus_sample)."),
     seed: int = typer.Option(0, "--seed"),
     json_out: Path | None = typer.Option(None, "--json", help="Also write the table as JSON here."),
+    derive: Path | None = typer.Option(
+        None, "--derive", help="Write a thresholds file derived from data here (for filter.thresholds_file) instead of the table."
+    ),
+    method: str = typer.Option("reference", "--from", help="With --derive: reference (the run's reference text) or corpus."),
     catalog: Path | None = typer.Option(None, "--catalog", "-C", help="Catalog file (overrides catalog)."),
     sets: list[str] | None = SetOpt,
 ) -> None:
-    """Percentiles of every filter signal on ingested documents of one language, beside the current thresholds."""
+    """Percentiles of every filter signal on ingested documents of one language, beside the current thresholds;
+    with --derive, per-language thresholds derived from reference text or the corpus, written to a file."""
+    cfg = resolve_config(config, out_dir, None, sets, catalog=str(catalog) if catalog else None)
+    if derive is not None:
+        _derive(cfg, derive, method, lang or [], source, cfg.filter.derive.corpus_sample if sample is None else sample)
+        return
+    if not lang or len(lang) != 1:
+        fail("calibrate: give one --lang (several only with --derive)", code=2)
     from curation.calibrate import calibrate as run
     from curation.calibrate import render
 
-    cfg = resolve_config(config, out_dir, None, sets, catalog=str(catalog) if catalog else None)
     cat, entries = _entries(cfg, ids=source)
     try:
-        table = run(cat, entries, cfg, lang, sample=sample, seed=seed)
+        table = run(cat, entries, cfg, lang[0], sample=5000 if sample is None else sample, seed=seed)
     except ValueError as exc:
         fail(str(exc), code=2)
     from rich.console import Console
@@ -116,3 +126,42 @@ def calibrate(
         import json
 
         json_out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _derive(cfg, path: Path, method: str, langs: list[str], source: list[str] | None, sample: int) -> None:
+    """`calibrate --derive`: the thresholds file, from the run's reference text (corpus removal measured on the
+    ingested documents when there are some) or from the corpus' own distribution."""
+    from curation.atomic import write_json_atomic
+    from curation.filter_thresholds import METHODS, derive, sample_documents
+    from curation.thresholds_job import corpus_documents, corpus_text, summary
+
+    if method not in METHODS:
+        fail(f"--from must be one of {', '.join(METHODS)}, not {method!r}", code=2)
+    d = cfg.filter.derive
+    from curation.layout import Layout
+
+    ingested = Layout(cfg.output_dir).ingested()
+    ingested = list(ingested.rglob("part-*.parquet")) if ingested.is_dir() else []
+    entries = _entries(cfg, ids=source)[1] if ingested or method == "corpus" else []
+    if method == "reference":
+        reference = {lang: files for lang, files in cfg.reference.items() if not langs or lang in langs}
+        if not reference:
+            fail(f"calibrate --derive: the run config names no reference text{' for ' + ', '.join(langs) if langs else ''}", code=2)
+        samples = sample_documents(reference, d.doc_chars)
+        corpus = corpus_documents(entries, cfg, sorted(samples), sample) if entries else None
+        info = {"reference": {k: [str(p) for p in v] for k, v in sorted(reference.items())}, "doc_chars": d.doc_chars}
+    else:
+        if not langs:
+            fail("calibrate --derive --from corpus: name the languages (--lang, repeatable)", code=2)
+        samples, corpus = corpus_documents(entries, cfg, sorted(langs), sample), None
+        if not samples:
+            fail(f"calibrate --derive --from corpus: no ingested documents identified as {', '.join(langs)}", code=2)
+        info = {}
+    if corpus is not None or method == "corpus":
+        info["corpus"] = corpus_text(sample)
+    try:
+        record = derive(cfg.filter.chain, cfg.filter, samples, method, d.expected_removal, corpus, info)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    write_json_atomic(path, record)
+    out.print(f"wrote {path}: {summary(record)}", markup=False, highlight=False, soft_wrap=True)

@@ -17,7 +17,10 @@ def run(config, progress: bool = True) -> StageResult:
 
     layout = Layout(config.output_dir)
     catalog = load_catalog(config.catalog)
-    thresholds = thresholds_for(config)
+    from curation.filter_stage import with_run_defaults
+
+    # the values the filter stage applied: with the thresholds it derived from the run's reference text
+    thresholds = thresholds_for(config.model_copy(update={"filter": with_run_defaults(config)}))
     signals = read_signals(layout)
     report = write_report(layout, catalog, thresholds, None, signals)
     cards = write_datacards(layout, catalog, thresholds, signals)

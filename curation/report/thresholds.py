@@ -30,15 +30,26 @@ def _filter_specs(config: Any, resolve: Callable[[str], type] | None):
                 continue
             params = (getattr(section, "params", None) or {}).get(name)
             langs = (getattr(section, "langs", None) or {}).get(name)
-            yield cls(params, langs), table
+            derived = _derived(section, name)
+            yield (cls(params, langs, derived=derived) if derived else cls(params, langs)), table
         except Exception:  # a filter that cannot be built here (missing model file) just draws no line
             continue
+
+
+def _derived(section: Any, name: str) -> dict | None:
+    """The filter's values from the section's `thresholds_file` (derived from data), when it names one."""
+    path = getattr(section, "thresholds_file", None)
+    if not path:
+        return None
+    from curation.filter_thresholds import derivable, read_filter_thresholds
+
+    return read_filter_thresholds(path).get(name) if name in derivable([name]) else None
 
 
 def thresholds_for(config: Any, resolve: Callable[[str], type] | None = None) -> Thresholds:
     """Thresholds of the run's filters, by signal and language.
 
-    Reads `config.filter.chain`, `.params` and `.langs`; each filter class declares
+    Reads `config.filter.chain`, `.params`, `.langs` and `.thresholds_file`; each filter class declares
     `thresholds = {signal: (parameter, "min" | "max")}`. Defaults go under `"*"`,
     per-language values (built-in or configured) under their language code.
     """
