@@ -26,6 +26,7 @@ from curation.config import FilterConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.layout import Layout
 from curation.lid.stage import run_defaults
+from curation.quality.stage import run_defaults as quality_run_defaults
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA
 from curation.shards import ShardWriter, list_shards, read_batches
@@ -85,12 +86,15 @@ def _chain_hash(chain: list[Filter], skipped: list[str], config: FilterConfig, e
 
 def with_run_defaults(config: RunConfig) -> FilterConfig:
     """The filter config with run-level defaults filled in: perplexity models from the run's `lm/`, the LID
-    extension and thresholds from its `lid/` (stage `lid`), unless the run's params name their own."""
+    extension and thresholds from its `lid/` (stage `lid`), the quality classifiers from its `quality_model/`
+    (stage `quality_model`), unless the run's params name their own."""
     params = {name: dict(values) for name, values in config.filter.params.items()}
     if "perplexity" in config.filter.chain:
         params.setdefault("perplexity", {}).setdefault("models_dir", str(Layout(config.output_dir).lm_models()))
     for name, value in run_defaults(config).items():
         params.setdefault("langid", {}).setdefault(name, value)
+    for name, value in quality_run_defaults(config).items():
+        params.setdefault("classifier", {}).setdefault(name, value)
     return config.filter.model_copy(update={"params": params})
 
 

@@ -51,6 +51,10 @@ class Layout:
         """The LID extension trained on the run's reference text, and the thresholds derived with it."""
         return self.root / "lid"
 
+    def quality_models(self, lang: str | None = None) -> Path:
+        """The quality classifiers trained on the run's reference text, a folder per language."""
+        return self.root / "quality_model" / lang if lang else self.root / "quality_model"
+
     def dedup_index(self) -> Path:
         """Signature index of the deduplicated corpus (incremental dedup)."""
         return self.root / "dedup_index"

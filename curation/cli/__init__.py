@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import audit, catalog, dedup, filter, ingest, lid, lm, run, stats, tokenizer
+from curation.cli import audit, catalog, dedup, filter, ingest, lid, lm, quality, run, stats, tokenizer
 
 app = typer.Typer(
     name="curation",
@@ -18,6 +18,7 @@ app.add_typer(lm.app, name="lm")
 ingest.register(app)
 app.add_typer(filter.app, name="filter")
 app.add_typer(lid.app, name="lid")
+app.add_typer(quality.app, name="quality")
 dedup.register(app)
 tokenizer.register(app)
 stats.register(app)
