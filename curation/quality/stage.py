@@ -73,7 +73,7 @@ def train_job(config: RunConfig, task: Task) -> TaskResult:
             continue
         sets.append((ts, Layout(config.output_dir).quality_models(lang)))
     files = train_classifiers(sets, cfg, log=lambda m: None) if sets else []
-    facts = {"trained": ", ".join(f"{ts.lang} (AUC {held_auc(f)})" for (ts, _), f in zip(sets, files)) or "none"}
+    facts = {"models": ", ".join(f"{ts.lang} (AUC {held_auc(f)})" for (ts, _), f in zip(sets, files)) or "none"}
     if skipped:
         facts["skipped, too little text"] = "; ".join(skipped)
     return TaskResult(task.name, outputs=[str(p) for f in files for p in (f.model, f.metrics, f.card)], facts=facts)

@@ -43,7 +43,7 @@ def test_stage_trains_reference_languages_and_skips_those_with_too_little_text(t
     config = load_config(make_run(tmp_path, make_jsonl_source(files=1), ["classifier"]))
     summaries = run_pipeline(config, ["ingest", "quality_model", "filter"], progress=False)
     facts = summaries[1].result.facts
-    assert facts["trained"].startswith("en (AUC ")
+    assert facts["models"].startswith("en (AUC ")
     assert facts["skipped, too little text"].startswith("zu (class 'high'")
     layout = Layout(config.output_dir)
     metrics = json.loads((layout.quality_models("en") / "metrics.json").read_text(encoding="utf-8"))
