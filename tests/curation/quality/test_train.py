@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from quality_helpers import REFERENCE_EN, crawl_pages, write_jsonl
 from typer.testing import CliRunner
 
 from curation.cli import app
@@ -13,7 +14,6 @@ from curation.config import QualityModelConfig
 from curation.quality.documents import HIGH, LOW, QualityDataError, read_documents, read_labels
 from curation.quality.metrics import held_out_metrics, roc_auc
 from curation.quality.train import Split, borderline
-from quality_helpers import REFERENCE_EN, crawl_pages, write_jsonl
 
 runner = CliRunner()
 
@@ -111,7 +111,9 @@ def test_bad_inputs_name_file_line_and_field(tmp_path, negatives):
         read_labels(labels)
     small = tmp_path / "small.txt"
     small.write_text("One short line.\n", encoding="utf-8")
-    result = runner.invoke(app, ["quality", "train", "--lang", "en", "--positive", str(small), "--negative", str(negatives), "--out", str(tmp_path / "m")])
+    result = runner.invoke(
+        app, ["quality", "train", "--lang", "en", "--positive", str(small), "--negative", str(negatives), "--out", str(tmp_path / "m")]
+    )
     assert result.exit_code == 1
     assert "class 'high'" in result.output and "small.txt" in result.output and "need at least 20" in result.output
 
