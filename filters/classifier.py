@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -123,7 +124,8 @@ class QualityClassifier(Filter):
         signals: dict[str, list[float | None]] = {"quality_score": scores}
         if any(self.params_for(lang).mode == "pareto" for lang in by_lang):
             draws = [uniform_draw(doc_id, self.params_for(lang).seed) for doc_id, lang in zip(batch.ids, batch.langs)]
-            signals["quality_draw"] = [round(d, 9) if s is not None else None for d, s in zip(draws, scores)]
+            # floored, not rounded: a stored draw stays under 1 (the Pareto inversion divides by 1 - draw)
+            signals["quality_draw"] = [math.floor(d * 1e9) / 1e9 if s is not None else None for d, s in zip(draws, scores)]
         return Scores(signals=signals, unmeasured=[NO_MODEL if s is None else None for s in scores])
 
     def decide(self, signals: Mapping[str, float], lang: str | None) -> Verdict | None:

@@ -65,3 +65,23 @@ def test_stage_does_nothing_without_classifier_in_the_chain(tmp_path, make_jsonl
     result = run_pipeline(config, ["quality_model"], progress=False)[0].result
     assert result.tasks == 0 and "nothing to train" in result.facts["quality_model"]
     assert not Layout(config.output_dir).quality_models().exists()
+
+
+def test_the_negative_sample_is_bounded_and_independent_of_sharding(tmp_path):
+    import pyarrow as pa
+
+    from curation.quality.negatives import sample_documents
+
+    rows = [{"id": f"page-{i}", "text": f"page {i}", "lang": None} for i in range(300)]
+
+    def shards(folder: Path, cut: list[int]) -> Path:
+        folder.mkdir()
+        for n, (a, b) in enumerate(zip([0, *cut], [*cut, len(rows)])):
+            pq.write_table(pa.Table.from_pylist(rows[a:b]), folder / f"part-{n:05d}.parquet")
+        return folder
+
+    one = sample_documents([shards(tmp_path / "one", [])], 50, seed=0)
+    three = sample_documents([shards(tmp_path / "three", [7, 200])], 50, seed=0)
+    assert one == three and len(one) == 50 and len(set(one)) == 50
+    assert sample_documents([tmp_path / "one"], 50, seed=1) != one
+    assert len(sample_documents([tmp_path / "one"], 1000, seed=0)) == 300
