@@ -19,6 +19,12 @@ def train(
     negative: list[Path] = typer.Option(..., "--negative", help="`low` documents, same formats (repeatable)."),
     labels: list[Path] | None = typer.Option(None, "--labels", help="TSV with `label` (high/low; empty: skipped) and `text` columns."),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for model.bin, metrics.json and model_card.md."),
+    examples: int | None = typer.Option(
+        None,
+        "--examples",
+        min=0,
+        help="Borderline held-out documents per class in the card, PII-redacted (default: quality_model.card_examples).",
+    ),
     config: Path | None = ConfigOpt,
     sets: list[str] | None = SetOpt,
 ) -> None:
@@ -30,6 +36,8 @@ def train(
     from curation.quality.train import TrainingSet, train_classifier
 
     cfg = resolve_config(config, sets=sets).quality_model
+    if examples is not None:
+        cfg = cfg.model_copy(update={"card_examples": examples})
     try:
         ts = TrainingSet(
             lang,

@@ -68,10 +68,13 @@ def test_labels_change_the_model_and_the_card_counts_them(tmp_path, trained, neg
         "\t0.5\tNot reviewed yet: an empty label is left out\n",
         encoding="utf-8",
     )
-    train(tmp_path / "labelled", negatives, "--labels", str(labels))
+    train(tmp_path / "labelled", negatives, "--labels", str(labels), "--examples", "3")
     assert (tmp_path / "labelled" / "model.bin").read_bytes() != (trained / "model.bin").read_bytes()
     assert metrics(tmp_path / "labelled")["class_counts"]["human_labels"] == {HIGH: 1, LOW: 1}
-    assert "human labels (training only): 1 high, 1 low" in (tmp_path / "labelled" / "model_card.md").read_text(encoding="utf-8")
+    card = (tmp_path / "labelled" / "model_card.md").read_text(encoding="utf-8")
+    assert "human labels (training only): 1 high, 1 low" in card
+    assert card.count("\n| high | ") == 3 and card.count("\n| low | ") == 3  # borderline examples, PII-redacted
+    assert "@cs.cmu.edu" not in card and "@allenai.org" not in card  # addresses on the sample WARCs' pages
 
 
 def test_score_adds_quality_score_to_every_record(tmp_path, trained):
