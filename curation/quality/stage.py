@@ -13,6 +13,7 @@ import shutil
 
 from curation.config import RunConfig, json_digest
 from curation.layout import Layout
+from curation.lid.stage import base_model
 from curation.runner import Task, TaskResult, run_job, shard_task
 from curation.stage import Stage, StageResult
 
@@ -31,6 +32,7 @@ def run(config: RunConfig, progress: bool = True) -> StageResult:
     key = {
         "quality_model": config.quality_model.model_dump(mode="json"),
         "reference": {k: [str(p) for p in v] for k, v in sorted(config.reference.items())},
+        "base_lid_model": base_model(config),  # it picks each language's crawl negatives
     }
     shards = [str(p) for p in ingested_pool_shards(config)]
     task = shard_task(layout, NAME, "models", [*references, *shards], json_digest(key))
