@@ -72,6 +72,31 @@ class LmConfig(Section):
     order: int = Field(5, ge=2, le=9)
 
 
+class QualityModelConfig(Section):
+    """The quality classifier (`curation quality train`, and `curation run` stage `quality_model` when the filter
+    chain has `classifier`): fastText supervised, word and character n-grams, `high` (reference text) vs `low`."""
+
+    # fastText supervised training, one thread in a fresh process (the same bytes every run)
+    dim: int = Field(32, ge=8)
+    epoch: int = Field(20, ge=1)
+    lr: float = Field(0.5, gt=0)
+    word_ngrams: int = Field(2, ge=1)
+    # character n-grams minn..maxn: what an unsegmented script (Chinese, Thai) is learnt from
+    minn: int = Field(2, ge=0)
+    maxn: int = Field(4, ge=0)
+    bucket: int = Field(100_000, ge=1000)
+    # both classes' text is cut into documents of about this many characters (whole lines), so length is no cue
+    doc_chars: int = Field(400, ge=50)
+    # this share of each class is held out (seeded): never trained on, it gives metrics.json and the threshold
+    holdout: float = Field(0.2, gt=0.0, lt=1.0)
+    seed: int = 0
+    # at most this many documents per class (a seeded sample); a language with fewer than min_documents is skipped
+    max_documents: int = Field(20_000, ge=10)
+    min_documents: int = Field(20, ge=5)
+    # borderline held-out documents per class shown in the model card (PII-redacted; 0: none, no redactor loaded)
+    card_examples: int = Field(2, ge=0)
+
+
 class LidConfig(Section):
     """The LID extension (`curation run` stage `lid`, `curation lid train`): a fastText model trained on the
     run's `reference` text, consulted for a declared language when the base model does not know it or
@@ -211,6 +236,7 @@ class RunConfig(Section):
     reference: dict[str, list[Path]] = Field(default_factory=dict)
     lm: LmConfig = Field(default_factory=LmConfig)
     lid: LidConfig = Field(default_factory=LidConfig)
+    quality_model: QualityModelConfig = Field(default_factory=QualityModelConfig)
     filter: FilterConfig = Field(default_factory=FilterConfig)
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)

@@ -28,6 +28,7 @@ from curation.counts import KEPT, Counts
 from curation.filter_thresholds import derivable, read_filter_thresholds
 from curation.layout import Layout
 from curation.lid.stage import run_defaults
+from curation.quality.stage import run_defaults as quality_run_defaults
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA, SHARD_FORMAT, signal_list, signals_of
 from curation.shards import ShardWriter, list_shards, read_batches
@@ -91,13 +92,16 @@ def _chain_hash(chain: list[Filter], skipped: list[str], config: FilterConfig, e
 
 def with_run_defaults(config: RunConfig) -> FilterConfig:
     """The filter config with run-level defaults filled in: perplexity models from the run's `lm/`, the LID
-    extension and thresholds from its `lid/` (stage `lid`), unless the run's params name their own, and the thresholds
-    derived from its reference text (OUT/thresholds/filters.json) unless it names a `filter.thresholds_file`."""
+    extension and thresholds from its `lid/` (stage `lid`), the quality classifiers from its `quality_model/`
+    (stage `quality_model`), unless the run's params name their own, and the thresholds derived from its
+    reference text (OUT/thresholds/filters.json) unless it names a `filter.thresholds_file`."""
     params = {name: dict(values) for name, values in config.filter.params.items()}
     if "perplexity" in config.filter.chain:
         params.setdefault("perplexity", {}).setdefault("models_dir", str(Layout(config.output_dir).lm_models()))
     for name, value in run_defaults(config).items():
         params.setdefault("langid", {}).setdefault(name, value)
+    for name, value in quality_run_defaults(config).items():
+        params.setdefault("classifier", {}).setdefault(name, value)
     update: dict[str, Any] = {"params": params}
     if (derived := thresholds_job.run_default(config)) is not None:
         update["thresholds_file"] = derived

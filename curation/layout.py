@@ -55,6 +55,10 @@ class Layout:
         """The thresholds the filter stage derives from the run's reference text (`curation.filter_thresholds`)."""
         return self.root / "thresholds" / "filters.json"
 
+    def quality_models(self, lang: str | None = None) -> Path:
+        """The quality classifiers trained on the run's reference text, a folder per language."""
+        return self.root / "quality_model" / lang if lang else self.root / "quality_model"
+
     def dedup_index(self) -> Path:
         """Signature index of the deduplicated corpus (incremental dedup)."""
         return self.root / "dedup_index"

@@ -20,12 +20,13 @@ from curation.lid.stage import STAGE as LID
 from curation.lm.stage import STAGE as LM
 from curation.lock import output_lock
 from curation.megatron.tokenize_stage import STAGE as TOKENIZE
+from curation.quality.stage import STAGE as QUALITY_MODEL
 from curation.report.stage import STAGE as REPORT
 from curation.stage import Stage, StageResult
 from curation.stats import STAGE as STATS
 from curation.tokenizer.train import STAGE as TOKENIZER
 
-STAGES: list[Stage] = [INGEST, LM, LID, FILTER, DEDUP, TOKENIZER, TOKENIZE, STATS, REPORT]
+STAGES: list[Stage] = [INGEST, LM, LID, QUALITY_MODEL, FILTER, DEDUP, TOKENIZER, TOKENIZE, STATS, REPORT]
 
 
 def stage_named(name: str) -> Stage:

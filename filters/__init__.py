@@ -11,6 +11,7 @@ FILTERS: dict[str, str] = {
     "perplexity": "filters.perplexity:Perplexity",
     "adult": "filters.adult:AdultContent",
     "pii": "filters.pii:PiiRedaction",
+    "classifier": "filters.classifier:QualityClassifier",
 }
 
 # the order the chain applies them in: cheap and language-setting first, rewriting last

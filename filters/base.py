@@ -61,6 +61,9 @@ class Scores:
     metas: Sequence[str | None] | None = None  # rewritten meta JSON strings (PII redaction)
     # per document: number of rewrites made, or rewrites per kind (e.g. {"email": 2}); counted, never logged
     rewrites: Sequence[int | Mapping[str, int]] | None = None
+    # per document: why it could not be measured (e.g. "no_model"; the document is kept), counted under
+    # stage `filter:<name>:unmeasured` with that outcome; None: measured
+    unmeasured: Sequence[str | None] | None = None
 
 
 Verdict = tuple[str, str]  # (snake_case reason, detail safe to show: no document text)
@@ -205,6 +208,9 @@ def apply_filter(f: Filter, batch: Batch, counts: Counts, stage_prefix: str = "f
         counts.add(stage, batch.langs[i], batch.sources[i], outcome, batch.texts[i])
         if verdict is not None:
             removals.append((i, verdict))
+    for i, why in enumerate(scores.unmeasured or ()):
+        if why:
+            counts.add(f"{stage}:unmeasured", batch.langs[i], batch.sources[i], why, batch.texts[i])
     if scores.rewrites is not None:
         for i, n in enumerate(scores.rewrites):
             if n:

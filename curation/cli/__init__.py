@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from curation.cli import audit, catalog, dedup, filter, ingest, lid, lm, run, stats, tokenizer
+from curation.cli import audit, catalog, dedup, filter, ingest, lid, lm, quality, run, stats, tokenizer
 from curation.cli.common import plain_when_piped, set_verbosity
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ app.add_typer(lm.app, name="lm")
 ingest.register(app)
 app.add_typer(filter.app, name="filter")
 app.add_typer(lid.app, name="lid")
+app.add_typer(quality.app, name="quality")
 dedup.register(app)
 tokenizer.register(app)
 stats.register(app)

@@ -56,10 +56,14 @@ def thresholds_for(config: Any, resolve: Callable[[str], type] | None = None) ->
     out: Thresholds = {}
     for f, table in _filter_specs(config, resolve):
         for signal, (param, _kind) in sorted(table.items()):
-            values = {"*": float(getattr(f.params_for(None), param))}
-            for lang in f.languages():
-                values[lang] = float(getattr(f.params_for(lang), param))
-            out[signal] = values
+            # a parameter left unset (the classifier's min_score: each model's own threshold) draws no line
+            values = {
+                lang: float(v)
+                for lang in ["*", *f.languages()]
+                if (v := getattr(f.params_for(None if lang == "*" else lang), param)) is not None
+            }
+            if values:
+                out[signal] = values
     return out
 
 

@@ -122,7 +122,7 @@ def dry_run(*args: str) -> dict:
 
 def test_dry_run_prints_the_effective_parameters():
     shown = dry_run()["filter_parameters"]
-    assert list(shown) == ["langid", "quality", "perplexity", "adult", "pii"]  # samples/run.yaml's chain
+    assert list(shown) == ["langid", "quality", "classifier", "perplexity", "adult", "pii"]  # samples/run.yaml's chain
     assert shown["quality"]["defaults"]["min_words"] == 10 and shown["quality"]["langs"][PACKED]["min_words"] == 20
     assert UNPACKED not in shown["quality"]["langs"]  # no parameters of its own: the defaults
     assert shown["langid"]["langs"]["zh"] == {"min_score": preset_thresholds("derived")["zh"]}  # the default preset

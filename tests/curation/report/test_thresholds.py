@@ -46,3 +46,10 @@ def test_thresholds_come_from_the_filters_parameters_per_language():
 
 def test_a_config_without_a_filter_chain_draws_no_threshold():
     assert thresholds_for(SimpleNamespace()) == {} and thresholds_for(_config(chain=[])) == {}
+
+
+def test_an_unset_threshold_draws_no_line_and_set_ones_do():
+    """The classifier's min_score defaults to each model's own threshold: unset, the report draws nothing for it."""
+    assert thresholds_for(_config(chain=["classifier"], params={}, langs={})) == {}
+    config = _config(chain=["classifier"], params={}, langs={"classifier": {"en": {"min_score": 0.6}}})
+    assert thresholds_for(config) == {"quality_score": {"en": 0.6}}

@@ -1,0 +1,78 @@
+"""Scoring with a trained quality classifier: P(high) per document, one predict call per batch."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from curation.quality.documents import HIGH, QualityDataError, one_line
+
+HIGH_LABEL = f"__label__{HIGH}"
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """What a trained classifier folder holds (the one place that names its files)."""
+
+    folder: Path
+    model: Path
+    metrics: Path
+    card: Path
+
+
+def model_files(folder: str | Path) -> ModelFiles:
+    folder = Path(folder)
+    return ModelFiles(folder, folder / "model.bin", folder / "metrics.json", folder / "model_card.md")
+
+
+class QualityModel:
+    """A trained classifier (its folder, or the model file itself), loaded once: `scores(texts)` gives P(high)
+    for each text, rounded to 6 decimals."""
+
+    def __init__(self, where: str | Path):
+        import fasttext
+
+        where = Path(where)
+        self.path = model_files(where).model if where.is_dir() else where
+        if not self.path.is_file():
+            raise QualityDataError(f"{self.path}: no quality model (train one with `curation quality train`)")
+        self._model = fasttext.load_model(str(self.path))
+        if HIGH_LABEL not in self._model.get_labels():
+            raise QualityDataError(f"{self.path}: not a quality model (labels {self._model.get_labels()}, no {HIGH_LABEL})")
+
+    def scores(self, texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        labels, probs = self._model.predict([one_line(t) for t in texts], k=-1)
+        out = []
+        for names, ps in zip(labels, probs):
+            p = dict(zip(names, ps)).get(HIGH_LABEL, 0.0)
+            out.append(round(min(1.0, max(0.0, float(p))), 6))
+        return out
+
+
+def score_records(model: QualityModel, lines: Iterable[str], where: str, batch: int = 1024) -> Iterator[str]:
+    """JSONL lines in, the same records with `quality_score` out (in order; blank lines dropped)."""
+    pending: list[dict] = []
+
+    def flush() -> Iterator[str]:
+        for record, score in zip(pending, model.scores([r["text"] for r in pending])):
+            record["quality_score"] = score
+            yield json.dumps(record, ensure_ascii=False)
+        pending.clear()
+
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise QualityDataError(f"{where}: line {lineno}: not JSON") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise QualityDataError(f"{where}: line {lineno}: field 'text': missing or not a string")
+        pending.append(record)
+        if len(pending) >= batch:
+            yield from flush()
+    yield from flush()
