@@ -202,8 +202,8 @@ def apply_filter(f: Filter, batch: Batch, counts: Counts, stage_prefix: str = "f
             if col[i] is not None:  # None: not measured for this document (e.g. no word list)
                 signals[n] = float(col[i])
         verdict = f.decide(signals, batch.langs[i])
-        if verdict is not None and scores.details is not None and scores.details[i]:
-            verdict = (verdict[0], f"{verdict[1]} {scores.details[i]}")
+        if verdict is not None and scores.details is not None and (detail := scores.details[i]):
+            verdict = (verdict[0], f"{verdict[1]} {detail}")
         outcome = KEPT if verdict is None else verdict[0]
         counts.add(stage, batch.langs[i], batch.sources[i], outcome, batch.texts[i])
         if verdict is not None:
