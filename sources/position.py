@@ -14,9 +14,9 @@ _GLOB = set("*?[")
 
 
 def file_label(path: Path, entry: Any) -> str:
-    """`path` relative to the folder part of `entry.location` (its name if that fails)."""
+    """`path` relative to the folder part of `entry.location` (its name if that fails, or without an entry)."""
     prefix = []
-    for part in PurePath(entry.location).parts:
+    for part in PurePath(entry.location).parts if entry is not None else ():
         if _GLOB & set(part):
             break
         if part != ".":

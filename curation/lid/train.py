@@ -29,6 +29,7 @@ from pathlib import Path
 
 from curation.atomic import write_json_atomic
 from curation.config import LidConfig
+from curation.fasttext_fit import fit_in_fresh_process
 from curation.reference import read_reference, reference_documents
 from curation.shards import sha256_file
 from filters.lang_labels import accepts, normalise_tag
@@ -108,24 +109,11 @@ def confusers(base: LanguageId, docs: Mapping[str, list[str]]) -> dict[str, dict
 
 
 def train_model(lines: list[str], cfg: LidConfig, path: Path) -> None:
-    """fastText supervised training in a fresh process: in a process that has loaded another fastText model
-    (lid.176), one-thread training with a fixed seed no longer gives the same bytes twice."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     with tempfile.TemporaryDirectory(prefix="lid-", dir=path.parent) as tmp:
         data = Path(tmp) / "train.txt"
         data.write_text("\n".join(lines) + "\n", encoding="utf-8")
         params = {"dim": cfg.dim, "epoch": cfg.epoch, "lr": cfg.lr, "minn": cfg.minn, "maxn": cfg.maxn, "bucket": cfg.bucket}
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            pool.submit(fit_and_save, str(data), str(path), params).result()
-
-
-def fit_and_save(data: str, path: str, params: dict) -> None:
-    import fasttext
-
-    model = fasttext.train_supervised(input=data, wordNgrams=1, loss="softmax", thread=1, seed=0, verbose=0, **params)
-    model.save_model(path)
+        fit_in_fresh_process([(str(data), str(path), params | {"wordNgrams": 1, "seed": 0})])
 
 
 def quantile_threshold(scores: list[float], cfg: LidConfig) -> float:

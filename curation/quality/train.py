@@ -21,8 +21,8 @@ from pathlib import Path
 
 from curation.atomic import write_json_atomic, write_text_atomic
 from curation.config import QualityModelConfig
+from curation.fasttext_fit import fit_in_fresh_process
 from curation.quality.documents import HIGH, LOW, QualityDataError, one_line
-from curation.quality.fit import fit_in_fresh_process
 from curation.quality.metrics import held_out_metrics
 from curation.quality.score import ModelFiles, QualityModel, model_files
 from curation.reference import reference_documents

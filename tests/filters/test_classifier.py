@@ -14,6 +14,7 @@ from curation.counts import Counts
 from curation.pipeline import run_pipeline
 from curation.quality.documents import read_documents
 from curation.quality.train import TrainingSet, train_classifier
+from curation.schema import signals_of
 from curation.shards import list_shards
 from filters.base import Batch, apply_filter
 from filters.classifier import QualityClassifier, pareto_from_uniform, uniform_draw
@@ -79,7 +80,7 @@ def run_filter(tmp_path: Path, catalog: Path, model: Path, workers: int, name: s
     run_pipeline(config, ["ingest", "filter"], progress=False)
     kept = pq.read_table(list_shards(tmp_path / name / "filtered")).to_pylist()
     removed = pq.read_table(list_shards(tmp_path / name / "removed")).to_pylist()
-    return {r["id"]: dict(r["signals"]) for r in kept}, {(r["id"], r["reason"]) for r in removed}
+    return {r["id"]: signals_of(r["signals"]) for r in kept}, {(r["id"], r["reason"]) for r in removed}
 
 
 def test_pareto_decisions_are_identical_across_reruns_and_worker_counts(tmp_path, make_jsonl_source, model):

@@ -13,6 +13,7 @@ from quality_helpers import REFERENCE_EN, WARCS
 from curation.config import load_config
 from curation.layout import Layout
 from curation.pipeline import run_pipeline
+from curation.schema import signals_of
 from curation.shards import list_shards
 
 REFERENCE_ZU = REFERENCE_EN.parent / "zu.txt"  # UDHR Zulu: 59 lines, too little for a classifier
@@ -53,7 +54,7 @@ def test_stage_trains_reference_languages_and_skips_those_with_too_little_text(t
     assert not layout.quality_models("zu").exists()
     # the filter reads the run's models: CCNet English documents are scored, crawl pages (no language yet) are not
     kept = pq.read_table(list_shards(layout.filtered())).to_pylist()
-    scored = {r["source"]: "quality_score" in dict(r["signals"]) for r in kept}
+    scored = {r["source"]: "quality_score" in signals_of(r["signals"]) for r in kept}
     assert scored == {"ccnet": True, "crawl": False}
     # a rerun resumes the job
     again = run_pipeline(config, ["quality_model"], progress=False)[0].result

@@ -1,5 +1,7 @@
-"""fastText supervised training in a fresh process: in a process that has loaded another fastText model,
-one-thread training with a fixed seed no longer gives the same bytes twice (see `curation.lid.train`)."""
+"""fastText supervised training in a fresh process (the LID extension, the quality classifiers).
+
+In a process that has loaded another fastText model (lid.176), one-thread training with a fixed
+seed no longer gives the same bytes twice; a spawned process does."""
 
 from __future__ import annotations
 
