@@ -142,8 +142,12 @@ class DedupConfig(Section):
     # languages written without spaces get character shingles
     char_langs: list[str] = Field(default_factory=lambda: ["zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"])
     seed: int = 1
-    # keep a candidate pair only if its true shingle Jaccard reaches this (null: no verification)
-    verify_jaccard: float | None = Field(None, ge=0.0, le=1.0)
+    # keep a candidate pair only if its true shingle Jaccard reaches this: "threshold" (default) is the
+    # LSH threshold (1/bands)^(1/rows), ≈ 0.72 at 14 × 8; a number sets it; "off" (or null): no verification
+    verify_jaccard: float | Literal["threshold", "off"] | None = Field("threshold")
+    # with verification, each member of a band bucket (ordered by id hash) is compared with up to this
+    # many members before it: every pair of a bucket this size + 1 or smaller is compared
+    verify_pairs_per_member: int = Field(16, ge=1)
     quality_signal: str | None = None
     max_docs_per_shard: int = Field(100_000, ge=1)
     # signature index of the deduplicated corpus (default OUT/dedup_index); a new batch is
@@ -158,6 +162,19 @@ class DedupConfig(Section):
 
     def threshold(self) -> float:
         return (1.0 / self.bands) ** (1.0 / self.rows)
+
+    def verify_at(self) -> float | None:
+        """The true-Jaccard a candidate pair must reach (None: candidates are not verified)."""
+        if self.verify_jaccard == "threshold":
+            return self.threshold()
+        return None if self.verify_jaccard == "off" else self.verify_jaccard
+
+    @field_validator("verify_jaccard")
+    @classmethod
+    def _jaccard_in_unit_range(cls, value):
+        if isinstance(value, float) and not 0.0 <= value <= 1.0:
+            raise ValueError(f'dedup.verify_jaccard must be within [0, 1], "threshold" or "off", got {value}')
+        return value
 
 
 BLOOM_SPLIT_REGEX = " ?[^(\\s|[.,!?…。，、।۔،])]+"

@@ -159,7 +159,7 @@ def _log_settings(cfg: DedupConfig, log) -> None:
         log(
             f"dedup: MinHash LSH {cfg.bands} bands × {cfg.rows} rows on {cfg.word_ngram}-word / {cfg.char_ngram}-char shingles: "
             f"similarity threshold ≈ {cfg.threshold():.3f}"
-            + (f", verified at Jaccard ≥ {cfg.verify_jaccard}" if cfg.verify_jaccard is not None else "")
+            + (f", verified at Jaccard ≥ {cfg.verify_at():.3f}" if cfg.verify_at() is not None else ", not verified")
         )
 
 
@@ -286,14 +286,23 @@ def _band_rows(frame):
     return frame.where("has_sig").select("key", F.posexplode("bands").alias("band", "band_hash"))
 
 
-def _candidate_edges(alive, old_bands):
-    """(src, dst) edges from each band bucket's smallest key to its other members, for buckets holding a new document."""
-    from pyspark.sql import Window
+def _bucket_rows(alive, old_bands):
+    """(key, band, band_hash, new) of the documents alive (new = 1) and of the indexed ones (new = 0)."""
     from pyspark.sql import functions as F
 
     band_rows = _band_rows(alive).withColumn("new", F.lit(1))
     if old_bands is not None:
         band_rows = band_rows.unionByName(old_bands.select("key", "band", "band_hash").withColumn("new", F.lit(0)))
+    return band_rows
+
+
+def _candidate_edges(alive, old_bands):
+    """(src, dst) edges from each band bucket's smallest key to its other members, for buckets holding a new document:
+    enough when edges are not verified (a star links a bucket as well as a clique)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    band_rows = _bucket_rows(alive, old_bands)
     bucket = Window.partitionBy("band", "band_hash")
     return (
         band_rows.withColumn("root", F.min("key").over(bucket))
@@ -302,6 +311,23 @@ def _candidate_edges(alive, old_bands):
         .select(F.col("root").alias("src"), F.col("key").alias("dst"))
         .distinct()
     )
+
+
+def bucket_pairs(band_rows, per_member: int):
+    """(src, dst) pairs to verify, src < dst: in each band bucket holding a new document, ordered by key, every member
+    with each of the `per_member` members before it. A far variant that happens to have the smallest key no longer
+    hides a true pair of the bucket from verification (a star from it would); bounded by per_member × members."""
+    from pyspark.sql import functions as F
+
+    buckets = (
+        band_rows.groupBy("band", "band_hash")
+        .agg(F.max("new").alias("has_new"), F.array_sort(F.collect_list("key")).alias("keys"))
+        .where((F.col("has_new") == 1) & (F.size("keys") > 1))
+    )
+    members = buckets.select("keys", F.posexplode("keys").alias("i", "dst")).where(F.col("i") > 0)
+    start = F.greatest(F.lit(1), F.col("i") - F.lit(per_member - 1))  # 1-based; the member itself is at i + 1
+    earlier = F.slice("keys", start, F.col("i") - start + F.lit(1))
+    return members.select(F.explode(earlier).alias("src"), "dst").distinct()
 
 
 def _texts(spark, docs, old_corpus: list[str]):
@@ -315,18 +341,22 @@ def _texts(spark, docs, old_corpus: list[str]):
 
 
 def _near(spark, cfg: DedupConfig, hasher: MinHasher, docs, alive, old: _OldIndex, tick):
-    """Near duplicates: LSH candidate edges, optionally verified by true Jaccard, then connected components;
+    """Near duplicates: LSH candidates (pairs of a bucket, `bucket_pairs`) verified by true Jaccard unless
+    `verify_jaccard` is "off" (then a star per bucket), then connected components;
     every component keeps its survivor and removes the rest."""
     from pyspark.sql import functions as F
 
     from curation.dedup.components import connected_components
     from curation.dedup.survivors import losers
 
-    edges = _candidate_edges(alive, old.bands)
+    verify_at = cfg.verify_at()
     texts = None
-    if cfg.verify_jaccard is not None:
+    if verify_at is None:
+        edges = _candidate_edges(alive, old.bands)
+    else:
         texts = _texts(spark, docs, old.corpus)
-        edges = _with_jaccard(edges, texts, hasher).where(F.col("jaccard") >= cfg.verify_jaccard).select("src", "dst")
+        pairs = bucket_pairs(_bucket_rows(alive, old.bands), cfg.verify_pairs_per_member)
+        edges = _with_jaccard(pairs, texts, hasher).where(F.col("jaccard") >= verify_at).select("src", "dst")
     edges = _persist(edges)
     tick("near: candidate edges planned")
     labels = connected_components(edges, cfg.max_cc_iterations)
