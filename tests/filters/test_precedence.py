@@ -6,6 +6,7 @@ the run's `filter.params`, the run's `filter.langs`, the catalog entry's `filter
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,9 @@ def test_effective_parameters_of_the_run_and_of_the_sources_that_differ():
 
 
 def dry_run(*args: str) -> dict:
-    result = CliRunner().invoke(app, ["run", str(SAMPLE), "--dry-run", "--stages", "filter", *args])
+    """The sample config's dry run into an empty output folder: no stage outputs (derived thresholds) of an earlier run."""
+    empty = ["--set", f"output_dir={tempfile.mkdtemp(prefix='dry-run-out-')}"]
+    result = CliRunner().invoke(app, ["run", str(SAMPLE), "--dry-run", "--stages", "filter", *empty, *args])
     assert result.exit_code == 0, result.output
     return yaml.safe_load(result.stdout)  # the config, then the parameters: one YAML document
 

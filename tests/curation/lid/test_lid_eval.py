@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -20,9 +21,13 @@ UDHR = SHARED / "udhr2" / "udhr2.zip"
 runner = CliRunner()
 
 
+NO_RUN = tempfile.mkdtemp(prefix="lid-eval-out-")  # an output folder without a `lid` stage: lid.176 alone, whatever out/ holds
+
+
 def lid_eval(*args: str, columns: int = 160):
     """At the ROOTS thresholds preset: the exact figures below were worked out by hand at its values."""
-    return runner.invoke(app, ["lid", "eval", *args, "--set", "filter.params.langid.thresholds=roots"], env={"COLUMNS": str(columns)})
+    sets = ["--set", "filter.params.langid.thresholds=roots", "--set", f"output_dir={NO_RUN}"]
+    return runner.invoke(app, ["lid", "eval", *args, *sets], env={"COLUMNS": str(columns)})
 
 
 def test_fixture_figures_as_json():
