@@ -10,7 +10,7 @@ model can output) and `curation lid eval`, so `tl`/`fil`, `nb`/`no`, `sh` and
   `tl` -> `fil`, `sh` -> `sr-Latn`, `cmn_Hani` -> `zh-Hani`... A script that
   is the language's default is dropped (`zu`, not `zu-Latn`).
 * A few lid.176 codes mean something else than their ISO code
-  (`LID176_LABELS`): `als` is Alemannic there (`gsw`), not Tosk Albanian; `no` is Bokmål (`nb`).
+  (`LID176_LABELS`): `als` is Alemannic there (`gsw`), not Tosk Albanian.
 * `CLUSTERS`: languages whose texts a LID model splits its probability over
   (the Serbo-Croatian cluster, Norwegian, Arabic and its varieties...). A
   declared language accepts every label of its cluster.
@@ -25,9 +25,8 @@ from functools import lru_cache
 
 import langcodes
 
-# lid.176 labels whose code is not the language's ISO code (applies to bare labels, not `xxx_Scrp` ones);
-# its `no` was trained on Norwegian Wikipedia, which is Bokmål (Nynorsk has its own `nn`)
-LID176_LABELS = {"als": "gsw", "bh": "bho", "eml": "egl", "no": "nb"}
+# lid.176 labels whose code is not the language's ISO code (applies to bare labels, not `xxx_Scrp` ones)
+LID176_LABELS = {"als": "gsw", "bh": "bho", "eml": "egl"}
 
 # languages a LID model confuses with each other; a source declaring one accepts all (primary subtags)
 CLUSTERS: dict[str, frozenset[str]] = {

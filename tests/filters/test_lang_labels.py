@@ -19,7 +19,7 @@ from filters.lang_labels import accepted_mass, accepts, chinese_script, covers, 
         ("__label__tl", "fil"),
         ("__label__fil", "fil"),
         ("__label__nb", "nb"),
-        ("__label__no", "nb"),  # lid.176's `no` is Bokmål
+        ("__label__no", "no"),
         ("__label__nn", "nn"),
         ("__label__als", "gsw"),  # lid.176's Alemannic
         ("__label__als_Latn", "sq"),  # GlotLID's Tosk Albanian
