@@ -125,15 +125,15 @@ class LanguageId(Filter):
 
     def config_key(self) -> dict:
         """Models by content, not by path: a moved output folder resumes, a retrained extension reruns."""
-        from curation.shards import sha256_file
+        from curation.runner import fingerprint  # as perplexity keys its models: size + head + tail, not a full read per source
 
         key = super().config_key()
         for part in [key["defaults"], *key["langs"].values()]:
             for name in ("model_path", "extension_path", "thresholds"):
                 part.pop(name, None)
-        key["models"] = {"base": sha256_file(self.model_file())}
+        key["models"] = {"base": fingerprint([self.model_file()])}
         if self.defaults.extension_path:
-            key["models"]["extension"] = sha256_file(Path(self.defaults.extension_path))
+            key["models"]["extension"] = fingerprint([self.defaults.extension_path])
         return key
 
     def model_file(self) -> Path:
