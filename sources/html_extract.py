@@ -45,7 +45,12 @@ class Extraction:
 
 
 class ExtractionFailed(RuntimeError):
-    """Both libraries failed, or returned nothing from a page with visible text."""
+    """Neither library gives text from a page with visible text. `problem`: `extraction_error` when a
+    library raised, `no_main_text` when both returned nothing (a page of menus and footers only)."""
+
+    def __init__(self, problem: str, detail: str) -> None:
+        super().__init__(detail)
+        self.problem = problem
 
 
 def extract(html: str, mode: str = "cascade", url: str | None = None) -> Extraction:
@@ -69,8 +74,11 @@ def extract(html: str, mode: str = "cascade", url: str | None = None) -> Extract
         other = OTHER_LIBRARY[MODES[mode].library]
         text, extractor, second = _attempt(MODES[other], HTMLTree.parse(html), html, url)
         if not text:
-            why = "; ".join(f for f in (failure, second) if f) or "both returned nothing"
-            raise ExtractionFailed(f"{mode} and {other} extract no text from {len(visible)} visible characters ({why})")
+            failures = "; ".join(f for f in (failure, second) if f)
+            raise ExtractionFailed(
+                "extraction_error" if failures else "no_main_text",
+                f"{mode} and {other} extract no text from {len(visible)} visible characters" + (f" ({failures})" if failures else ""),
+            )
         fallback = mode
     return Extraction(text, title, lang, max(len(visible) - len(text), 0), extractor, fallback)
 
