@@ -3,7 +3,8 @@
 Modes (`MODES`, chosen by the run config's `ingest.html_extractor` or an entry's option):
 
 - `cascade` (the default): resiliparse's main-content DOM extraction with rules tuned on a
-  development half of the article-extraction benchmark (`benchmarks/bench_extraction.py`): the
+  development half of the article-extraction benchmark (`benchmarks/bench_extraction.py`): comment
+  threads (by the ids and classes comment engines give them) are pruned from the DOM first, the
   text is trimmed to run from its first to its last paragraph-like line, and short lines repeated
   three times or more (share bars and the like) go. Where cheap signals say resiliparse is unsure (the trim removed much of its text, or most
   lines left are short), trafilatura extracts the page instead: about one page in twenty.
@@ -32,6 +33,23 @@ REPEATED_LINE = 3  # a short line seen this often on one page is boilerplate (sh
 UNSURE_KEPT = 0.6
 # ... or when more than this share of the lines left are shorter than a paragraph
 UNSURE_SHORT = 0.6
+# comment threads by the ids and classes blog engines and comment widgets give them (WordPress, Disqus, ...), matched
+# exactly (a substring rule, `[class*=comment]`, costs a tenth of the speed); pruned before extraction unless a
+# match holds over half of the page's text (a page that is its comments)
+COMMENT_IDS = ("comments", "respond", "disqus_thread", "comments-section", "comment-section", "commentsContainer", "comment-form")
+COMMENT_CLASSES = (
+    "comments",
+    "comment-list",
+    "commentlist",
+    "comments-area",
+    "comment-respond",
+    "comments-section",
+    "comment-section",
+    "comments-container",
+    "comment-form",
+)
+_COMMENT_NODES = ", ".join([f"#{name}" for name in COMMENT_IDS] + [f".{name}" for name in COMMENT_CLASSES])
+_NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ def _trafilatura(tree: Any, html: str, url: str | None) -> tuple[str, str]:
 def _cascade(tree: Any, html: str, url: str | None) -> tuple[str, str]:
     from resiliparse.extract.html2text import extract_plain_text
 
+    prune_comments(tree)
     raw = tidy(extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=True))
     text = trim_to_paragraphs(raw)
     if unsure(raw, text):
@@ -121,6 +140,21 @@ def _cascade(tree: Any, html: str, url: str | None) -> tuple[str, str]:
         if other:
             return other, "trafilatura"
     return text, "resiliparse"
+
+
+def prune_comments(tree: Any) -> None:
+    """Remove comment threads (`COMMENT_IDS`, `COMMENT_CLASSES`) from the DOM, never the page's main container."""
+    body = tree.body
+    if body is None:
+        return
+    total = None
+    for node in body.query_selector_all(_COMMENT_NODES):
+        parent = node.parent
+        if parent is None or node.tag in _NEVER_PRUNED:  # detached already: inside a thread pruned before it
+            continue
+        total = len(body.text) if total is None else total
+        if len(node.text) <= total / 2:
+            parent.remove_child(node)
 
 
 def is_paragraph(line: str) -> bool:
