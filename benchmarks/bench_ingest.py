@@ -1,4 +1,4 @@
-"""Ingest throughput on the sample WARC files: ours (resiliparse / trafilatura) beside datatrove.
+"""Ingest throughput on the sample WARC files: ours (cascade / resiliparse / trafilatura) beside datatrove.
 
     PYTHONPATH=. /work/main/.venv/bin/python benchmarks/bench_ingest.py [--repeat 10] [--rounds 3]
 
