@@ -1,4 +1,4 @@
-"""Ingest throughput on the sample WARC files: ours (resiliparse / trafilatura) beside datatrove.
+"""Ingest throughput on the sample WARC files: ours (cascade / resiliparse / trafilatura) beside datatrove.
 
     PYTHONPATH=. /work/main/.venv/bin/python benchmarks/bench_ingest.py [--repeat 10] [--rounds 3]
 
@@ -7,7 +7,8 @@ The sample WARCs (Common Crawl excerpts + two 2024 crawl WARCs, 54 HTML pages,
 variant reads that same folder on one core:
 
 - ours_read: fastwarc records → 200 HTML responses → charset-decoded HTML (no extraction)
-- ours_resiliparse / ours_trafilatura: `sources.warc.read`, the ingest adapter, complete
+- ours_cascade / ours_resiliparse / ours_trafilatura: `sources.warc.read`, the ingest adapter, complete, in each
+  extraction mode (`sources.html_extract.MODES`; cascade is the default)
 - datatrove_read / datatrove_resiliparse / datatrove_trafilatura: datatrove 0.10.1
   `WarcReader` alone, then + an extractor (its `Trafilatura`; a minimal resiliparse
   `BaseExtractor`, datatrove ships none; trafilatura with favor_precision, no comments and
@@ -43,7 +44,7 @@ SAMPLE_FILES = [
 ]
 PEER_PYTHON = os.environ.get("PEER_PYTHON", "/work/main/.venv-peers/bin/python")
 PEER_SCRIPT = Path(__file__).resolve().parent / "bench_ingest_peer.py"
-OURS = ("ours_read", "ours_resiliparse", "ours_trafilatura")
+OURS = ("ours_read", "ours_cascade", "ours_resiliparse", "ours_trafilatura")
 PEERS = ("datatrove_read", "datatrove_resiliparse", "datatrove_trafilatura")
 
 

@@ -29,7 +29,8 @@ class SparkConfig(Section):
 
 
 class IngestConfig(Section):
-    html_extractor: Literal["resiliparse", "trafilatura"] = "resiliparse"
+    # sources.html_extract.MODES: cascade (resiliparse + tuned rules, trafilatura where unsure), resiliparse, trafilatura
+    html_extractor: Literal["cascade", "resiliparse", "trafilatura"] = "cascade"
     max_docs_per_shard: int = Field(50_000, ge=1)
     # consecutive input files smaller than this are read by one task into one shard, up to this
     # many bytes together: a folder of many small files does not become as many tiny shards

@@ -30,6 +30,12 @@ class RawDocument:
     lang: str | None = None  # only when the source itself states it
 
 
+# a page whose extraction mode returned nothing and whose text the other library gave: counted by archive
+# adapters in their `skipped` counter under this key, which is a note on a kept document, not a record outcome
+EXTRACTION_FALLBACK = "extraction_fallback"
+DOCUMENT_NOTES = frozenset({EXTRACTION_FALLBACK})
+
+
 @dataclass(frozen=True)
 class BadRecord:
     path: str

@@ -7,9 +7,8 @@ to the superset codecs browsers really use (gb2312 → gb18030, iso-8859-1 →
 windows-1252, ...), so a "gb2312" page written with GBK characters does not
 turn into mojibake.
 
-Extraction: resiliparse (fast, ~2k pages/s) by default, trafilatura as an option
-(slower, often cleaner on article pages). Both are deterministic here
-(trafilatura's cross-document `deduplicate` cache is off).
+Extraction (main content, title, declared language, boilerplate count, fallback between the
+libraries) is `sources.html_extract`.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-
-EXTRACTORS = ("resiliparse", "trafilatura")
 
 # WHATWG label → the Python codec that decodes what browsers decode for it
 _SUPERSETS = {
@@ -150,30 +147,9 @@ def decode_html(data: bytes, http_charset: str | None = None) -> Decoded:
     return Decoded(text, codec, "detected" if codec == detected else "http", declared, replaced)
 
 
-def extract_text(html: str, extractor: str = "resiliparse", url: str | None = None) -> tuple[str, str | None]:
-    """Main-content text and page title of decoded HTML."""
-    if extractor == "resiliparse":
-        from resiliparse.extract.html2text import extract_plain_text
-        from resiliparse.parse.html import HTMLTree
+def extract_text(html: str, extractor: str = "cascade", url: str | None = None) -> tuple[str, str | None]:
+    """Main-content text and page title of decoded HTML (`sources.html_extract.extract` gives the rest)."""
+    from sources.html_extract import extract
 
-        tree = HTMLTree.parse(html)
-        text = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=True)
-        title = tree.title.strip() or None if tree.title else None
-        return _tidy(text), title
-    if extractor == "trafilatura":
-        import trafilatura
-
-        text = trafilatura.extract(html, url=url, favor_precision=True, include_comments=False, include_images=False, deduplicate=False)
-        return _tidy(text or ""), None
-    raise ValueError(f"unknown html extractor {extractor!r}; known: {', '.join(EXTRACTORS)}")
-
-
-_BLANKS = re.compile(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+")
-_TRAILING = re.compile(r"[ \t\u00a0]+\n")
-
-
-def _tidy(text: str) -> str:
-    """Strip trailing spaces and collapse runs of blank lines, so equal pages give equal text."""
-    text = _TRAILING.sub("\n", text.replace("\ufeff", ""))
-    text = _BLANKS.sub("\n\n", text)
-    return text.strip()
+    got = extract(html, extractor, url)
+    return got.text, got.title

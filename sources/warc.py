@@ -1,10 +1,20 @@
 """WARC web-crawl archives (Common Crawl and other crawlers) → one document per HTML page.
 
-Only `response` records with HTTP status 200 and an HTML content type become
-documents; requests, metadata, revisits, non-HTML and non-200 responses are not
-documents and are only counted (pass a `Counter` as `skipped` to see them).
-Text comes from `sources.html_text` (charset declared → detected; resiliparse or
-trafilatura, chosen by `options.html_extractor`).
+Only `response` records with HTTP status 200 and an HTML payload become
+documents; requests, metadata, revisits, non-HTML and non-200 responses, and
+well-formed record types the reader does not know (`unknown`, WARC/0.18's) are
+not documents and are only counted by type (pass a `Counter` as `skipped`).
+Bytes are decoded by `sources.html_text` (charset declared → detected) and
+extracted by `sources.html_extract` (mode `options.html_extractor`; a page one
+library gives nothing for is extracted by the other, counted in `skipped` as
+`extraction_fallback`, a note on a kept document, not a record outcome).
+
+Lenient where old and odd crawlers are (issue 16): HTTP headers ending lines in
+a bare LF parse; a payload with a missing or non-HTML Content-Type is sniffed
+(`<!doctype html`, `<html`, `<head`, `<body` at its start), never sniffed for
+image, audio, video and font types; a Content-Encoding that does not match the
+bytes (a page declared gzip but stored plain) gives the raw body; WARC/0.18
+records read like WARC/1.x ones.
 
 Damage is reported per record, with the file and the record's byte offset (the
 gzip member's offset in a `.warc.gz`), and reading goes on after it:
@@ -17,9 +27,11 @@ gzip member's offset in a `.warc.gz`), and reading goes on after it:
 - `bad_http_status_line`: a `response` record whose HTTP status line is not
   `HTTP/x.y NNN ...` (garbage, missing, a code that is not three digits);
 - `undecodable_bytes` / `empty_payload`: a page that no charset decodes, or
-  whose extracted text is empty; `extraction_error`: the HTML extractor failed.
+  with no visible text (an empty body, markup only);
+- `no_main_text`: a page with visible text that neither library extracts any
+  of (menus and footers only); `extraction_error`: the extractors failed.
 After a broken member the reader resynchronises at the next gzip member (or
-`WARC/1.x` line) that starts a WARC record, so one bad record costs one record.
+`WARC/x.y` line) that starts a WARC record, so one bad record costs one record.
 
 Every record has exactly one outcome: a document, a count in `skipped`, or one
 bad record (warcinfo records are read for the crawl id and not counted). A
@@ -46,13 +58,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sources.base import BadRecord, RawDocument, resolve_files
-from sources.html_text import UndecodableHTML, decode_html, extract_text
+from sources.base import EXTRACTION_FALLBACK, BadRecord, RawDocument, resolve_files
+from sources.html_extract import DEFAULT_MODE, Extraction, ExtractionFailed, extract
+from sources.html_text import Decoded, UndecodableHTML, decode_html
 from sources.position import ORIGIN, file_label, origin
 
 # entry option name -> value type (the catalog validator reads this table)
 OPTIONS: dict[str, type] = {"html_extractor": str, "crawl_id": str}
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# content types never sniffed for HTML; any other (missing, text/plain, octet-stream, ...) is sniffed
+_NEVER_HTML = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+_HTML_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL
+)
+_SNIFF_BYTES = 4096
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _OTHER_MAGIC = (b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18")  # zstd, lz4 frames
 _CRAWL_IN_PATH = re.compile(r"CC-MAIN-\d{4}-\d{2}")
@@ -120,12 +139,13 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
             truncated: int | None = None
             try:
                 if start == 0:
-                    records = ArchiveIterator(where, parse_http=True, auto_decode="none", fsspec_args=False)
+                    records = ArchiveIterator(where, parse_http=False, auto_decode="none", fsspec_args=False)
                 else:
                     f.seek(start)
-                    records = ArchiveIterator(f, parse_http=True, auto_decode="none", fsspec_args=False)
+                    records = ArchiveIterator(f, parse_http=False, auto_decode="none", fsspec_args=False)
                 for rec in records:
                     offset = rec.stream_pos
+                    rec.parse_http(quirks_mode=True)  # HTTP headers ending lines in a bare LF (old crawlers) parse too
                     broken = _unparsable(rec)
                     if broken:
                         problem, why = broken
@@ -161,12 +181,7 @@ def _payloads(path: Path, want: Callable[[Any], bool | str], skipped: Counter | 
                         truncated = offset
                         break
                     last = offset
-                    try:
-                        data = _undo_encodings(rec, data)
-                    except OSError as exc:
-                        yield BadRecord(where, offset, "undecodable_bytes", f"HTTP body encoding: {exc}")
-                        continue
-                    yield Payload(offset, rec, data)
+                    yield Payload(offset, rec, _decoded_body(rec, data))
             except _Broken as exc:
                 # (in a file gzipped as one member the offset is no member start: nothing to learn there)
                 damage = _damage_at(f, exc.offset, gz, size) if plain or (gz and _at_member(f, exc.offset)) else None
@@ -212,6 +227,7 @@ class _Broken(Exception):
         self.problem, self.offset, self.detail = problem, offset, detail
 
 
+_TYPE_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}$")
 _STATUS_LINE = re.compile(r"HTTP/\d+(\.\d+)? +\d{3}( |$)", re.IGNORECASE)
 
 
@@ -246,6 +262,8 @@ def _damaged(rec: Any) -> tuple[str, str, str | None] | None:
         if kind == WarcRecordType.no_type:  # the value is there under a field name the reader does not match
             name = next((k for k, _v in rec.headers if k.lower() == "warc-type"), "WARC-Type")
             return "bad_warc_type", f"WARC-Type {value!r} given as field {name!r}, which the reader does not recognise", None
+        if _TYPE_TOKEN.match(value):  # a well-formed type the reader does not know (`unknown`, WARC/0.18's): not a document
+            return None
         return "bad_warc_type", f"WARC-Type {value[:100]!r} is not a WARC record type", None
     if kind == WarcRecordType.response and rec.is_http:
         line = rec.http_headers.status_line
@@ -285,6 +303,15 @@ def _undo_encodings(rec: Any, data: bytes) -> bytes:
     elif encoding == "br":
         data = _read_all(BrotliReader(io.BytesIO(data)))
     return data
+
+
+def _decoded_body(rec: Any, data: bytes) -> bytes:
+    """The body with its encodings undone; the raw body when they do not match the bytes (a page
+    declared `Content-Encoding: gzip` but stored plain, as crawlers that decoded it often do)."""
+    try:
+        return _undo_encodings(rec, data)
+    except OSError:
+        return data
 
 
 def _read_all(reader: Any) -> bytes:
@@ -409,7 +436,7 @@ def _check_tail(f: Any, offset: int, gz: bool, size: int, whole: bool = False) -
 
 def _starts_like_warc(data: bytes) -> bool:
     """`data` begins with a WARC version line, or with a piece of one (a file cut inside it)."""
-    return data.startswith(b"WARC/1.") or (len(data) < 7 and b"WARC/1.".startswith(data))
+    return data.startswith((b"WARC/1.", b"WARC/0.")) or (len(data) < 7 and b"WARC/1.".startswith(data))
 
 
 def _only_trailer_cut(f: Any, offset: int, gz: bool, size: int) -> bool:
@@ -445,7 +472,7 @@ def _only_trailer_cut(f: Any, offset: int, gz: bool, size: int) -> bool:
 def _resume(f: Any, offset: int, gz: bool, size: int) -> int | None:
     """The first offset ≥ `offset` where a readable WARC record starts (gzip member or `WARC/1.` line)."""
     pos = offset
-    needle = _GZIP_MAGIC if gz else b"WARC/1."
+    needle = _GZIP_MAGIC if gz else b"WARC/"
     while pos < size:
         f.seek(pos)
         window = f.read(1 << 20)
@@ -469,13 +496,13 @@ def _starts_record(f: Any, offset: int, gz: bool) -> bool:
             f.seek(offset - 1)
             if f.read(1) != b"\n":
                 return False
-        return True
+        return re.match(rb"WARC/[01]\.\d", f.read(8)) is not None
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         head = d.decompress(f.read(4096), 16)
     except zlib.error:
         return False
-    return head.startswith(b"WARC/1.")
+    return head.startswith((b"WARC/1.", b"WARC/0."))
 
 
 # ---------------------------------------------------------------- documents
@@ -509,16 +536,27 @@ def html_response(rec: Any) -> bool | str:
     kind = rec.record_type
     if kind == WarcRecordType.warcinfo:
         return True
+    if kind == WarcRecordType.unknown:  # a well-formed type the reader does not know: counted under its own name
+        return (rec.headers.get("WARC-Type") or "unknown").strip().lower()
     if kind != WarcRecordType.response:
         return str(kind)
     if not rec.is_http:
         return "response_not_http"
     if rec.http_headers.status_code != 200:
         return "response_not_200"
-    mime = (rec.http_content_type or rec.headers.get("WARC-Identified-Payload-Type") or "").lower()
-    if mime not in HTML_TYPES:
+    if declared_mime(rec).startswith(_NEVER_HTML):
         return "response_not_html"
-    return True
+    return True  # an HTML type, or a missing or other one: the payload is sniffed (`looks_like_html`)
+
+
+def declared_mime(rec: Any) -> str:
+    """The payload's type as the HTTP header (else the crawler's identification) states it, lower-cased."""
+    return (rec.http_content_type or rec.headers.get("WARC-Identified-Payload-Type") or "").lower()
+
+
+def looks_like_html(data: bytes) -> bool:
+    """The payload starts like an HTML page (`<!doctype html`, `<html`, `<head`, `<body`, after a BOM, blanks or comments)."""
+    return _HTML_START.match(data[:_SNIFF_BYTES]) is not None
 
 
 def read(path: Path, entry: Any, options: Any = None, skipped: Counter | None = None) -> Iterator[RawDocument | BadRecord]:
@@ -560,7 +598,7 @@ def read_selected(
     from fastwarc.warc import WarcRecordType
 
     opts = entry.options if entry is not None else {}
-    extractor = opts.get("html_extractor") or getattr(options, "html_extractor", "resiliparse")
+    extractor = opts.get("html_extractor") or getattr(options, "html_extractor", DEFAULT_MODE)
     where = str(path)
     label = label or Path(path).name
 
@@ -581,40 +619,64 @@ def read_selected(
         if not item.data.strip():
             yield BadRecord(where, item.offset, "empty_payload", f"{url}: empty HTTP body", url)
             continue
+        if declared_mime(rec) not in HTML_TYPES and not looks_like_html(item.data):
+            if skipped is not None:  # a missing or wrong Content-Type and no HTML in the payload either
+                skipped["response_not_html"] += 1
+            continue
         try:
             decoded = decode_html(item.data, rec.http_charset)
         except UndecodableHTML as exc:
             yield BadRecord(where, item.offset, "undecodable_bytes", f"{url}: {exc}", url)
             continue
         try:
-            text, title = extract_text(decoded.html, extractor, url)
-        except Exception as exc:  # a parser failure on one page must not end the file
+            got = extract(decoded.html, extractor, url)
+        except ExtractionFailed as exc:  # neither library gave text from a page with visible text: reported, never lost silently
+            yield BadRecord(where, item.offset, exc.problem, f"{url}: {exc}"[:500], url)
+            continue
+        except Exception as exc:  # the page does not even parse: one page's error, not the file's
             yield BadRecord(where, item.offset, "extraction_error", f"{url}: {extractor}: {type(exc).__name__}: {exc}"[:500], url)
             continue
-        if not text:
-            yield BadRecord(where, item.offset, "empty_payload", f"{url}: no text extracted ({extractor})", url)
+        if not got.text:
+            yield BadRecord(where, item.offset, "empty_payload", f"{url}: the page has no visible text", url)
             continue
-        meta = {
-            "url": url,
-            "date": rec.headers.get("WARC-Date"),
-            "crawl_id": crawl_id,
-            "warc_record_id": rec.record_id,
-            "warc_file": path.name,
-            "warc_offset": item.offset,
-            "content_type": rec.http_content_type,
-            "charset": decoded.charset,
-            "charset_from": decoded.charset_from,
-            "extractor": extractor,
-        }
+        if got.fallback and skipped is not None:
+            skipped[EXTRACTION_FALLBACK] += 1
+        meta = page_meta(rec, item, path, crawl_id, decoded, got, extractor)
         if decoded.declared:
             meta["declared_charset"] = decoded.declared
         if decoded.replaced:
             meta["replaced_bytes"] = decoded.replaced
-        if title:
-            meta["title"] = title
         if rec.headers.get("WARC-Truncated"):  # the crawler cut the page (CC: at 1 MiB); the text is partial
             meta["warc_truncated"] = rec.headers.get("WARC-Truncated")
         if select is not None:
             meta["seed"] = select(url or "")
         meta[ORIGIN] = origin(label, "offset", item.offset, rec.record_id)
-        yield RawDocument(text=text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)
+        yield RawDocument(text=got.text, native_id=rec.record_id or url or f"{path.name}:{item.offset}", url=url, meta=meta)
+
+
+def page_meta(rec: Any, item: Payload, path: Path, crawl_id: str, decoded: Decoded, got: Extraction, mode: str) -> dict[str, Any]:
+    """What a page's document keeps about it: where it came from, how it was decoded and extracted."""
+    meta = {
+        "url": rec.headers.get("WARC-Target-URI"),
+        "date": rec.headers.get("WARC-Date"),
+        "crawl_id": crawl_id,
+        "warc_record_id": rec.record_id,
+        "warc_file": path.name,
+        "warc_offset": item.offset,
+        "content_type": rec.http_content_type,
+        "charset": decoded.charset,
+        "charset_from": decoded.charset_from,
+        "extractor": got.extractor,  # the library whose text this is
+        "extraction_mode": mode,
+        "boilerplate_chars": got.boilerplate_chars,  # visible characters of the page not kept
+    }
+    if got.fallback:
+        meta["extraction_fallback"] = got.fallback  # the mode that returned nothing; `extractor` gave the text
+    if got.title:
+        meta["title"] = got.title
+    if got.declared_lang:
+        meta["html_lang"] = got.declared_lang
+    content_language = rec.http_headers.get("Content-Language") if rec.is_http else None
+    if content_language and content_language.strip():
+        meta["content_language"] = content_language.strip()
+    return meta

@@ -18,7 +18,7 @@ from curation.redact import redact
 from curation.runner import TaskResult
 from curation.schema import doc_id, documents_table, dump_meta
 from curation.shards import ShardWriter, stats_path
-from sources.base import BadRecord, RawDocument
+from sources.base import DOCUMENT_NOTES, BadRecord, RawDocument
 
 NAME = "ingest"
 BATCH_ROWS = 1024
@@ -57,8 +57,13 @@ class SourceOutput:
         self.count(self.declared, f"bad_record_{record.problem}")
 
     def skipped(self, skipped: Counter) -> None:
-        """Records that are not documents (WARC requests, metadata, non-HTML), by kind."""
+        """Records that are not documents (WARC requests, metadata, non-HTML), by kind; notes on kept documents
+        (`extraction_fallback`) go under the sub-stage `ingest:notes`, outside the stage's outcomes."""
         for kind, n in sorted(skipped.items()):
+            if kind in DOCUMENT_NOTES:
+                self._open()
+                self.shard_counts.add(f"{NAME}:notes", self.declared, self.source, kind, docs=n)
+                continue
             self.count(self.declared, f"not_document_{re.sub(r'[^a-z0-9]+', '_', kind.lower()).strip('_')}", docs=n)
 
     def add(self, record: RawDocument, seen: set[str]) -> None:

@@ -7,7 +7,7 @@ from curation.config import ConfigError, load_config, parse_override
 
 def test_defaults_without_a_file():
     cfg = load_config(None)
-    assert cfg.workers == 2 and cfg.executor == "local" and cfg.ingest.html_extractor == "resiliparse"
+    assert cfg.workers == 2 and cfg.executor == "local" and cfg.ingest.html_extractor == "cascade"
 
 
 def test_file_paths_are_relative_to_the_file_and_overrides_win(tmp_path: Path):
