@@ -123,6 +123,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="timed runs per variant; the fastest is kept")
     parser.add_argument("--only", nargs="*", help="variants to run (default: all)")
     args = parser.parse_args()
+    unknown = sorted(set(args.only or ()) - set(variants()))
+    if unknown:
+        parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(variants())}")
 
     folder = args.pages or shared_data_dir() / BENCHMARK
     pages = load_pages(folder, args.split)

@@ -21,6 +21,7 @@ cross-document `deduplicate` cache is off).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -157,16 +158,23 @@ def prune_comments(tree: Any) -> None:
             parent.remove_child(node)
 
 
+def display_width(text: str) -> int:
+    """Characters, with East Asian wide ones (Han, kana, Hangul) counted twice: a 30-character Chinese sentence
+    carries what 60 Latin characters do, so paragraph rules hold across scripts."""
+    return len(text) + sum(1 for ch in text if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")
+
+
 def is_paragraph(line: str) -> bool:
     s = line.strip()
-    return len(s) >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or len(s) >= 2 * PARAGRAPH_CHARS)
+    width = display_width(s)
+    return width >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or width >= 2 * PARAGRAPH_CHARS)
 
 
 def trim_to_paragraphs(text: str) -> str:
     """Drop short lines repeated on the page, then the lines before the first and after the last paragraph."""
     lines = text.split("\n")
     seen = Counter(line.strip() for line in lines if line.strip())
-    lines = [line for line in lines if seen[line.strip()] < REPEATED_LINE or len(line.strip()) >= PARAGRAPH_CHARS]
+    lines = [line for line in lines if seen[line.strip()] < REPEATED_LINE or display_width(line.strip()) >= PARAGRAPH_CHARS]
     marks = [i for i, line in enumerate(lines) if is_paragraph(line)]
     if not marks:
         return "\n".join(lines).strip()

@@ -89,3 +89,12 @@ def test_no_visible_text_is_empty_and_menus_only_is_no_main_text():
 def test_unknown_mode_is_an_error():
     with pytest.raises(ValueError, match="unknown html extractor 'lynx'"):
         extract("<p>x</p>", "lynx")
+
+
+def test_paragraph_rule_counts_wide_characters_twice():
+    # a 30-character Chinese sentence says what ~60 Latin characters do: short CJK paragraphs are not cut as menu lines
+    first = "市图书馆在翻修后于周一重新开放，开放时间更长，还有新的阅览室。"
+    long = "工程持续了两年，大部分费用由省政府承担，市长在开幕式上说，图书馆将成为全市学生和老人学习交流的重要场所，欢迎大家常来。"
+    last = "读者可以在网上预约座位，也可以直接到一楼的服务前台办理新的借书证。"
+    text = "\n".join(["首页", first, long, last, "版权所有"])
+    assert trim_to_paragraphs(text) == "\n".join([first, long, last])
