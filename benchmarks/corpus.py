@@ -42,7 +42,9 @@ CORPUS_DIR = HERE / "data" / "corpus"
 MANIFEST = "corpus.json"
 FORMAT = 1  # bump when the build changes: a corpus of another format is rebuilt
 SHARED_SUMS = ROOT / "scripts" / "shared_data.sha256"
-PINNED = {"web-extraction/article-extraction-benchmark/ground-truth.json": "512e9a9498912047a966e22f47302e849dfa45dca1f555d97588317dac7e5a3d"}
+PINNED = {
+    "web-extraction/article-extraction-benchmark/ground-truth.json": "512e9a9498912047a966e22f47302e849dfa45dca1f555d97588317dac7e5a3d"
+}
 WARCS = (
     "web-archives/resiliparse/warcfile.warc.gz",
     "web-archives/dolma/sample-0000.warc.gz",
@@ -89,7 +91,11 @@ def lid_label(texts: list[str]) -> list[str]:
 def lid_corpora(shared: Path) -> Iterator[Document]:
     import lid_corpus
 
-    for rel in ("lid/bible/verses.tsv.gz", "lid/udhr2/udhr2.zip", "multilingual/oscar2019-excerpts/oscar2019_unshuffled_deduplicated_excerpts.jsonl"):
+    for rel in (
+        "lid/bible/verses.tsv.gz",
+        "lid/udhr2/udhr2.zip",
+        "multilingual/oscar2019-excerpts/oscar2019_unshuffled_deduplicated_excerpts.jsonl",
+    ):
         checked(shared, rel)
     for read in lid_corpus.CORPORA:
         for doc in read(shared):
@@ -117,7 +123,9 @@ def warc_pages(shared: Path) -> Iterator[Document]:
     from sources.base import RawDocument
 
     entry = CatalogEntry(id="bench", name="bench", languages=["en"], license="x", kind="warc", location="x", proposed_by="bench")
-    pages = [item for rel in WARCS for item in warc.read(checked(shared, rel), entry) if isinstance(item, RawDocument) and item.text.strip()]
+    pages = [
+        item for rel in WARCS for item in warc.read(checked(shared, rel), entry) if isinstance(item, RawDocument) and item.text.strip()
+    ]
     for page, lang in zip(pages, lid_label([p.text for p in pages])):
         yield Document("warc", lang, page.text, page.url)
 
@@ -172,7 +180,9 @@ def build(dest: Path = CORPUS_DIR) -> dict:
         "format": FORMAT,
         "line": input_line(docs),
         "corpora": dict(sorted(Counter(d.corpus for d in docs).items())),
-        "languages": {lang: {"documents": len(rows), "bytes": sum(len(r["text"].encode()) for r in rows)} for lang, rows in sorted(by_lang.items())},
+        "languages": {
+            lang: {"documents": len(rows), "bytes": sum(len(r["text"].encode()) for r in rows)} for lang, rows in sorted(by_lang.items())
+        },
     }
     write_text_atomic(dest / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     return manifest
