@@ -224,11 +224,20 @@ def input_line(docs: Iterable[Document], what: str = "") -> str:
     """`input: MB, documents, distinct, languages, repetition factor (corpora)`: every benchmark prints it first."""
     docs = list(docs)
     size = sum(len(d.text.encode("utf-8")) for d in docs)
-    n_distinct = len({d.text for d in docs}) or 1
     corpora = " + ".join(sorted({d.corpus for d in docs}))
+    return summary_line(size / 1e6, len(docs), len({d.text for d in docs}), len({d.lang for d in docs}), what or corpora)
+
+
+def summary_line(
+    mb: float, documents: int, distinct: int, languages: int | None, what: str, unit: str = "MB", items: str = "documents"
+) -> str:
+    """The input line from its figures, for a benchmark whose input is not a list of `Document`s (WARC files, host names).
+
+    `languages` None: the input has none (host names)."""
+    langs = "" if languages is None else f" {languages:,} languages,"
     return (
-        f"input: {size / 1e6:.2f} MB, {len(docs):,} documents, {n_distinct:,} distinct, {len({d.lang for d in docs})} languages, "
-        f"repetition factor {len(docs) / n_distinct:.2f} ({what or corpora})"
+        f"input: {mb:.2f} {unit}, {documents:,} {items}, {distinct:,} distinct,{langs} "
+        f"repetition factor {documents / max(distinct, 1):.2f} ({what})"
     )
 
 
