@@ -94,7 +94,7 @@ def compare(work: Path, src: Path, texts: list[str], tok_path: Path, repeats: in
         t0, c0 = time.perf_counter(), time.process_time()
         summary = run_tokenize(run, progress=False)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        assert summary["manifest"]["totals"]["tokens"] == total, (summary["manifest"]["totals"], total)
+        assert summary.facts["tokens"] == total, (summary.facts, total)
         return wall, cpu
 
     def peer(r: int) -> tuple[float, float]:
@@ -259,6 +259,7 @@ def main() -> None:
     parser.add_argument("--curve-lang", default=None, help="language slice of the warm-up curve (default: the largest)")
     parser.add_argument("--step-mb", type=float, default=0.5)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--tokenizer", type=Path, help="a tokenizer.json to use instead of training one")
     args = parser.parse_args()
 
     from tokenizers import Tokenizer
@@ -267,11 +268,12 @@ def main() -> None:
     src = corpus.CORPUS_DIR
     print(corpus.input_line(docs))
     work = Path(tempfile.mkdtemp(prefix="bench_tokenize_"))
-    tok_path = trained_tokenizer(work, src, args.vocab, args.sample_mb)
+    tok_path = args.tokenizer or trained_tokenizer(work, src, args.vocab, args.sample_mb)
     vocab = Tokenizer.from_file(str(tok_path)).get_vocab_size()
+    trained = f"given: {args.tokenizer}" if args.tokenizer else f"trained on a {args.sample_mb:g} MB sample of it"
     texts = [d.text for d in docs]
     report(
-        f"single pass over every document once, empty piece cache; vocabulary {vocab:,} (trained on {args.sample_mb:g} MB of it), one thread each",
+        f"single pass over every document once, empty piece cache; vocabulary {vocab:,} ({trained}), one thread each",
         compare(work, src, texts, tok_path, args.repeats),
     )
     ours, raw = encoders_alone(texts, tok_path)
