@@ -1,11 +1,11 @@
 """The filter chain and each of its filters, MB/s on one core, beside datatrove's equivalent on the same documents.
 
 Input: the benchmark corpus's documents (`benchmarks/corpus.py`, distinct real text) in the languages of
-`KEEP`, the first `--mb` / len(KEEP) MB of each language's slice (web and news text first, then manual
+`--keep` (default `KEEP`), the first `--mb` / len(keep) MB of each language's slice (web and news text first, then manual
 pages), plus 5 documents with adult URLs (`tests/data/filters/adult_url_docs.jsonl.gz`); a document
 without a URL gets `https://<corpus>.example.org/<n>` (datatrove's URLFilter requires one). Both chains keep
-the same languages: ours declares `KEEP` for every document (the langid filter keeps a document whose
-language is one of them), datatrove's `LanguageFilter(languages=KEEP)`.
+the same languages: ours declares them for every document (the langid filter keeps a document whose
+language is one of them), datatrove's `LanguageFilter(languages=keep)`.
 
 Ours: langid → quality → adult (full UT1 list) → pii, each with its default parameters (built-in thresholds),
 applied batch by batch as the stage applies them, minus Parquet I/O.
@@ -18,7 +18,7 @@ the sum. Model and list loading plus a 50-document warm-up are timed apart as se
 datatrove's Gopher filters count English stop words whatever the language, so its later filters see fewer
 documents than ours: the per-filter rows show each side's input.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_filters.py [--mb 8]
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_filters.py [--mb 8] [--keep en,de,...]
 """
 
 from __future__ import annotations
@@ -44,15 +44,15 @@ ADULT_URLS = ROOT / "tests/data/filters/adult_url_docs.jsonl.gz"
 BATCH = 1024
 
 
-def load_docs(mb: float) -> list:
-    """The first mb / len(KEEP) MB of each KEEP language's slice, then the adult-URL documents; ids made unique."""
+def load_docs(mb: float, keep: tuple[str, ...] = KEEP) -> list:
+    """The first mb / len(keep) MB of each kept language's slice, then the adult-URL documents."""
     import corpus
 
     docs = []
-    for lang in KEEP:
+    for lang in keep:
         size = 0
         for doc in corpus.load([lang]):
-            if size >= mb * 1e6 / len(KEEP):
+            if size >= mb * 1e6 / len(keep):
                 break
             docs.append(doc)
             size += len(doc.text.encode())
@@ -71,8 +71,8 @@ def ours_chain() -> list:
     return [get_filter_class(n)(params.get(n)) for n in ("langid", "quality", "adult", "pii")]
 
 
-def batches_of(docs: list) -> list:
-    """The documents as the filter stage's batches: every document declares KEEP."""
+def batches_of(docs: list, keep: tuple[str, ...]) -> list:
+    """The documents as the filter stage's batches: every document declares `keep`."""
     from filters.base import Batch
 
     out = []
@@ -81,7 +81,7 @@ def batches_of(docs: list) -> list:
         n = len(part)
         ids = [f"d{start + i}" for i in range(n)]
         texts = [d.text for d in part]
-        out.append(Batch(ids, ["bench"] * n, [d.url for d in part], texts, [None] * n, [None] * n, [{} for _ in part], [KEEP] * n))
+        out.append(Batch(ids, ["bench"] * n, [d.url for d in part], texts, [None] * n, [None] * n, [{} for _ in part], [keep] * n))
     return out
 
 
@@ -99,16 +99,16 @@ def apply_one(f, batches: list) -> tuple[list, float]:
     return kept, time.process_time() - c0
 
 
-def run_ours(docs: list) -> dict:
+def run_ours(docs: list, keep: tuple[str, ...]) -> dict:
     chain = ours_chain()
     t0 = time.perf_counter()
     for f in chain:
         f.ensure_setup()
-    warm = batches_of(docs[:50])
+    warm = batches_of(docs[:50], keep)
     for f in chain:
         warm, _ = apply_one(f, warm)
     setup = time.perf_counter() - t0
-    steps, current = [], batches_of(docs)
+    steps, current = [], batches_of(docs, keep)
     for f in chain:
         n = sum(len(b) for b in current)
         mb = sum(len(t.encode()) for b in current for t in b.texts) / 1e6
@@ -149,7 +149,7 @@ if __name__ == "__main__":
 """
 
 
-def run_peer(docs: list) -> dict | None:
+def run_peer(docs: list, keep: tuple[str, ...]) -> dict | None:
     from filters.langid import default_model_path
 
     if not Path(PEER_PYTHON).exists():
@@ -161,7 +161,7 @@ def run_peer(docs: list) -> dict | None:
         script = Path(tmp) / "peer.py"
         script.write_text(PEER_SCRIPT)
         env = dict(os.environ, TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS="")  # tldextract's bundled suffix list, no network
-        cmd = [PEER_PYTHON, str(script), str(path), str(default_model_path()), ",".join(KEEP)]
+        cmd = [PEER_PYTHON, str(script), str(path), str(default_model_path()), ",".join(keep)]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, env=env)
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
@@ -187,13 +187,15 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=float(os.environ.get("BENCH_MB", "8")), help="input size, split evenly over KEEP")
+    parser.add_argument("--keep", default=",".join(KEEP), help="the languages both chains keep (and the input's)")
     args = parser.parse_args()
-    docs = load_docs(args.mb)
+    keep = tuple(args.keep.split(","))
+    docs = load_docs(args.mb, keep)
     print(corpus.input_line(docs))
-    print(f"both chains keep: {', '.join(KEEP)}")
+    print(f"both chains keep: {', '.join(keep)}")
     input_mb = sum(len(d.text.encode()) for d in docs) / 1e6
-    ours = run_ours(docs)
-    peer = run_peer(docs)
+    ours = run_ours(docs, keep)
+    peer = run_peer(docs, keep)
     print(f"{'':<10} {'filter':<24} {'docs in':>7} {'MB in':>8} {'kept':>7} {'CPU s':>7} {'MB/s/core':>9}")
     rate = print_side("curation", ours, input_mb)
     if peer:
