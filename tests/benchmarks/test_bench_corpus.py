@@ -37,9 +37,7 @@ def test_a_manual_page_becomes_its_text_with_paragraphs():
 
 def test_the_input_line_counts_repeats_languages_and_corpora():
     docs = [Document("a", "en", "one"), Document("a", "en", "two"), Document("b", "de", "drei")]
-    assert input_line(docs * 2) == (
-        "input: 0.00 MB, 6 documents, 3 distinct, 2 languages, repetition factor 2.00 (a + b)"
-    )
+    assert input_line(docs * 2) == ("input: 0.00 MB, 6 documents, 3 distinct, 2 languages, repetition factor 2.00 (a + b)")
     assert summary_line(5.0, 10, 4, None, "hosts", items="host names") == (
         "input: 5.00 MB, 10 host names, 4 distinct, repetition factor 2.50 (hosts)"
     )
