@@ -56,7 +56,9 @@ $(PEERS)/.installed:
 	  "presidio-anonymizer==2.2.366" "pyarrow==26.0.1" "psutil>=5.9" "fasteners==0.20" "pyahocorasick==2.3.1" "tldextract==5.4.0" "lxml_html_clean==0.4.6"
 	touch $@
 
+# the benchmark corpus (benchmarks/corpus.py: shared data + pinned Debian manual pages) is built here, not at setup
 bench: setup $(PEERS)/.installed
+	$(PY) benchmarks/corpus.py
 	for b in ingest file_readers filters adult pii tokenize lid; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
 	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000
 

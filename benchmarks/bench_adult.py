@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 N_LOOKUPS = int(os.environ.get("BENCH_LOOKUPS", "200000"))
 
@@ -89,6 +90,14 @@ def main() -> None:
     for start in range(0, len(sample), 1024):
         hits += sum(d is not None for d in f.blocked_domains(sample[start : start + 1024]))
     elapsed = time.perf_counter() - t0
+    from corpus import summary_line
+
+    mb = sum(len(h.encode()) for h in sample) / 1e6
+    print(
+        summary_line(
+            mb, len(sample), len(set(sample)), None, "half of them on the list, each looked up with its parents", items="host names"
+        )
+    )
     print(f"UT1 adult: {f.domain_count:,} domains; {len(sample):,} host lookups (half listed), each host and its parents")
     print(f"{'':26} {'lookups/s':>12} {'RSS MB':>8} {'load s':>8} {'hits':>8}")
     print(f"{'curation (hashes, mmap)':26} {len(sample) / elapsed:12,.0f} {mem:8.1f} {load:8.1f} {hits:8,}")

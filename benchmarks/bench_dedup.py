@@ -3,7 +3,9 @@
     PYTHONPATH=. python benchmarks/bench_dedup.py --sizes 10000,100000,1000000
 
 For each size it builds a labelled near-duplicate corpus from real multilingual
-text (`benchmarks/near_dup_data.py`), then runs, each in its own process tree
+text (`benchmarks/near_dup_data.py` on the benchmark corpus's pool, `benchmarks/corpus.py`:
+distinct base documents dealt from 359 k real units in 67 languages), prints its input line,
+then runs, each in its own process tree
 (wall time and peak RSS summed over the tree, sampled with psutil):
 - ours: `curation dedup` (exact + url + near) in `local[2]`, at datatrove's
   parameters (14 bands × 8 rows, 5-gram shingles) and at the high-recall preset
@@ -39,6 +41,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from dedup_eval import evaluate, ours_predicted  # noqa: E402
+from near_dup_data import corpus_pools  # noqa: E402
 from near_dup_data import write as write_corpus  # noqa: E402
 
 PEER_PYTHON = os.environ.get("PEER_PYTHON", "/work/main/.venv-peers/bin/python")
@@ -180,6 +183,27 @@ def run_peer(docs: Path, work: Path, preset: dict) -> tuple[float, float, dict]:
     return wall, peak, predicted
 
 
+def input_line(data: Path) -> str:
+    """The benchmark input line of a generated corpus, with how often a pool unit recurs across its bases."""
+    import hashlib
+
+    from curation.shards import list_shards, read_batches
+
+    size, n, langs, digests = 0, 0, set(), set()
+    for batch in read_batches(list_shards(data / "docs"), columns=["text", "lang"]):
+        texts = batch.column("text").to_pylist()
+        size += sum(len(t.encode()) for t in texts)
+        n += len(texts)
+        langs.update(batch.column("lang").to_pylist())
+        digests.update(hashlib.blake2b(t.encode(), digest_size=12).digest() for t in texts)
+    info = json.loads((data / "info.json").read_text(encoding="utf-8"))
+    return (
+        f"input: {size / 1e6:.2f} MB, {n:,} documents, {len(digests):,} distinct, {len(langs)} languages, repetition factor "
+        f"{n / len(digests):.2f} ({info['bases']:,} base documents dealt from {info['pool_units']:,} real units, each unit in up to "
+        f"{info['max_passes']} bases)"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="dedup benchmark: ours vs datatrove MinHash")
     ap.add_argument("--sizes", default="10000,100000")
@@ -188,13 +212,15 @@ def main() -> None:
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--json", type=Path, help="also write all figures here")
     args = ap.parse_args()
-    report = []
+    report, pools = [], None
     for size in [int(s) for s in args.sizes.split(",")]:
-        data = args.work / f"data-{size}"
-        if not (data / "truth.parquet").exists():
-            write_corpus(data, size, seed=0)
+        data = args.work / f"corpus-data-{size}"  # not data-N: those were built from the tests' small pool
+        if not (data / "info.json").exists():
+            pools = pools or corpus_pools()
+            write_corpus(data, size, seed=0, pools=pools)
         truth = pq.read_table(data / "truth.parquet")
         n = truth.num_rows
+        print(f"\n{input_line(data)}")
         for name in args.presets.split(","):
             preset = PRESETS[name]
             rows = []
@@ -208,13 +234,13 @@ def main() -> None:
             for tool, wall, peak, m in rows:
                 a = m["all:all"]
                 print(f"{tool:<10} {wall:>8.1f} {peak:>8.2f} {n / wall:>8.0f} {a['precision']:>6.3f} {a['recall']:>6.3f} {a['f1']:>6.3f}")
-            keys = [k for k in rows[0][3] if k != "all:all"]
+            first = rows[0][3]
+            langs = sorted((k for k in first if k.startswith("lang:")), key=lambda k: -first[k]["true_pairs"])[:8]  # the 8 largest
+            keys = [k for k in first if k.startswith("kind:") and k != "kind:single"] + langs
             print(
-                "F1 by edit kind / language: "
+                "F1 by edit kind / language (the 8 with most true pairs): "
                 + "  ".join(
-                    f"{k.split(':', 1)[1]}=" + "/".join(f"{r[3].get(k, {}).get('f1', float('nan')):.2f}" for r in rows)
-                    for k in keys
-                    if k != "kind:single"
+                    f"{k.split(':', 1)[1]}=" + "/".join(f"{r[3].get(k, {}).get('f1', float('nan')):.2f}" for r in rows) for k in keys
                 )
             )
             print(

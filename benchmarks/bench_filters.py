@@ -1,19 +1,29 @@
-"""The whole filter chain, MB/s on one core, beside datatrove's equivalent chain on the same input.
+"""The filter chain and each of its filters, MB/s on one core, beside datatrove's equivalent on the same documents.
 
-Ours: langid → quality (ROOTS) → adult (full UT1 list) [→ pii when `filters.pii` is present],
-applied batch by batch exactly as the stage does, minus Parquet I/O (reported separately).
+Input: the benchmark corpus's documents (`benchmarks/corpus.py`, distinct real text) in the languages of
+`--keep` (default `KEEP`), the first `--mb` / len(keep) MB of each language's slice (web and news text first, then manual
+pages), plus 5 documents with adult URLs (`tests/data/filters/adult_url_docs.jsonl.gz`); a document
+without a URL gets `https://<corpus>.example.org/<n>` (datatrove's URLFilter requires one). Both chains keep
+the same languages: ours declares them for every document (the langid filter keeps a document whose
+language is one of them), datatrove's `LanguageFilter(languages=keep)`.
+
+Ours: langid → quality → adult (full UT1 list) → pii, each with its default parameters (built-in thresholds),
+applied batch by batch as the stage applies them, minus Parquet I/O.
 datatrove 0.10.1 (run with $PEER_PYTHON, default /work/main/.venv-peers/bin/python):
 LanguageFilter (lid.176.ftz from a local file) → GopherRepetitionFilter → GopherQualityFilter →
-URLFilter (its integrated UT1 list) → PIIFormatter, chained as its executor chains steps.
-Model and list loading is timed apart from throughput on both sides.
+URLFilter (its integrated UT1 list) → PIIFormatter.
+Each filter runs over every document the previous one kept (a list between filters, on both sides), timed
+in CPU seconds: per filter, MB/s of the text it was given and documents in / kept; the chain, input MB over
+the sum. Model and list loading plus a 50-document warm-up are timed apart as setup on both sides.
+datatrove's Gopher filters count English stop words whatever the language, so its later filters see fewer
+documents than ours: the per-filter rows show each side's input.
 
-Input: the CCNet English excerpt and the UD PUD documents (6 languages) with their URLs,
-repeated to $BENCH_MB megabytes (default 4). Run from the project root:
-    PYTHONPATH=. /work/main/.venv/bin/python benchmarks/bench_filters.py
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_filters.py [--mb 8] [--keep en,de,...]
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import os
@@ -21,90 +31,97 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 PEER_PYTHON = os.environ.get("PEER_PYTHON", "/work/main/.venv-peers/bin/python")
-TARGET_MB = float(os.environ.get("BENCH_MB", "4"))
-DECLARED = ("en", "fr", "zh", "ar", "hi", "de")
+KEEP = ("en", "de", "fr", "es", "pl", "ru", "ja", "zh", "ar", "hi")  # the languages both chains keep
+ADULT_URLS = ROOT / "tests/data/filters/adult_url_docs.jsonl.gz"
+BATCH = 1024
 
 
-def load_docs() -> list[dict]:
+def load_docs(mb: float, keep: tuple[str, ...] = KEEP) -> list:
+    """The first mb / len(keep) MB of each kept language's slice, then the adult-URL documents."""
+    import corpus
+
     docs = []
-    for path, url_key in (
-        (ROOT / "samples/data/cc_en_head-0091.jsonl.gz", "id"),
-        (ROOT / "tests/data/filters/pud_docs.jsonl.gz", "url"),
-        (ROOT / "tests/data/filters/adult_url_docs.jsonl.gz", "url"),
-    ):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                d = json.loads(line)
-                docs.append({"text": d["text"], "url": d.get(url_key)})
-    size = sum(len(d["text"].encode()) for d in docs)
-    reps = max(1, int(TARGET_MB * 1e6 / size + 0.999))
-    return [dict(d, id=f"{k}-{i}") for k in range(reps) for i, d in enumerate(docs)]
+    for lang in keep:
+        size = 0
+        for doc in corpus.load([lang]):
+            if size >= mb * 1e6 / len(keep):
+                break
+            docs.append(doc)
+            size += len(doc.text.encode())
+    with gzip.open(ADULT_URLS, "rt", encoding="utf-8") as f:
+        docs += [corpus.Document("adult-urls", "en", r["text"], r["url"]) for r in map(json.loads, f)]
+    # datatrove's URLFilter requires a URL: a document without one gets a neutral one, on both sides
+    return [d if d.url else replace(d, url=f"https://{d.corpus}.example.org/{i}") for i, d in enumerate(docs)]
 
 
-def run_ours(docs: list[dict]) -> dict:
-    from curation.counts import Counts
+def ours_chain() -> list:
     from filters import get_filter_class
     from filters.adult import fetch_full_list
-    from filters.base import Batch, apply_filter
 
-    names = ["langid", "quality", "adult"]
-    try:
-        get_filter_class("pii")
-        names.append("pii")
-    except ImportError:
-        pass
     cache = Path(tempfile.gettempdir()) / "curation-bench-cache"
     params = {"adult": {"domains_path": str(fetch_full_list()), "cache_dir": str(cache)}}
-    chain = [get_filter_class(n)(params.get(n)) for n in names]
+    return [get_filter_class(n)(params.get(n)) for n in ("langid", "quality", "adult", "pii")]
 
-    def run(docs: list[dict]) -> int:
-        counts, kept = Counts(), 0
-        for start in range(0, len(docs), 1024):
-            part = docs[start : start + 1024]
-            n = len(part)
-            batch = Batch(
-                [d["id"] for d in part],
-                ["bench"] * n,
-                [d["url"] for d in part],
-                [d["text"] for d in part],
-                [None] * n,
-                [None] * n,
-                [{} for _ in part],
-                [DECLARED] * n,
-            )
-            for f in chain:
-                batch, removals = apply_filter(f, batch, counts)
-                gone = {i for i, _ in removals}
-                batch = batch.take([i for i in range(len(batch)) if i not in gone])
-            kept += len(batch)
-        return kept
 
-    # setup = loading models and lists, then a warm-up pass over the first 50 documents (as the
-    # peer side does), so per-language engines built on first use are not timed as throughput
+def batches_of(docs: list, keep: tuple[str, ...]) -> list:
+    """The documents as the filter stage's batches: every document declares `keep`."""
+    from filters.base import Batch
+
+    out = []
+    for start in range(0, len(docs), BATCH):
+        part = docs[start : start + BATCH]
+        n = len(part)
+        ids = [f"d{start + i}" for i in range(n)]
+        texts = [d.text for d in part]
+        out.append(Batch(ids, ["bench"] * n, [d.url for d in part], texts, [None] * n, [None] * n, [{} for _ in part], [keep] * n))
+    return out
+
+
+def apply_one(f, batches: list) -> tuple[list, float]:
+    """The batches with what `f` keeps (its langs, signals and redactions carried on, as in the stage), and its CPU seconds."""
+    from curation.counts import Counts
+    from filters.base import apply_filter
+
+    counts, kept = Counts(), []
+    c0 = time.process_time()
+    for batch in batches:
+        batch, removals = apply_filter(f, batch, counts)
+        gone = {i for i, _ in removals}
+        kept.append(batch.take([i for i in range(len(batch)) if i not in gone]))
+    return kept, time.process_time() - c0
+
+
+def run_ours(docs: list, keep: tuple[str, ...]) -> dict:
+    chain = ours_chain()
     t0 = time.perf_counter()
     for f in chain:
         f.ensure_setup()
-    run(docs[:50])
+    warm = batches_of(docs[:50], keep)
+    for f in chain:
+        warm, _ = apply_one(f, warm)
     setup = time.perf_counter() - t0
-    size = sum(len(d["text"].encode()) for d in docs)
-    t0 = time.perf_counter()
-    kept = run(docs)
-    elapsed = time.perf_counter() - t0
-    return {"chain": names, "docs": len(docs), "kept": kept, "mb": size / 1e6, "seconds": elapsed, "setup_s": setup}
+    steps, current = [], batches_of(docs, keep)
+    for f in chain:
+        n = sum(len(b) for b in current)
+        mb = sum(len(t.encode()) for b in current for t in b.texts) / 1e6
+        current, cpu = apply_one(f, current)
+        steps.append({"name": f.name, "docs": n, "mb": mb, "kept": sum(len(b) for b in current), "cpu": cpu})
+    return {"steps": steps, "setup_s": setup}
 
 
 PEER_SCRIPT = r"""
 import json, sys, time
-from pathlib import Path
 
 def main():
-    docs_path, model = sys.argv[1], sys.argv[2]
+    docs_path, model, keep = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
     from datatrove.data import Document
     from datatrove.utils import lid
     lid.FT176LID.MODEL_URL = "file://" + model
@@ -112,59 +129,78 @@ def main():
     from datatrove.pipeline.formatters import PIIFormatter
     rows = [json.loads(l) for l in open(docs_path, encoding="utf-8")]
     docs = lambda: [Document(text=r["text"], id=r["id"], metadata={"url": r["url"] or ""}) for r in rows]
-    steps = [LanguageFilter(languages=["en", "fr", "zh", "ar", "hi", "de"]), GopherRepetitionFilter(), GopherQualityFilter(), URLFilter(), PIIFormatter()]
+    steps = [LanguageFilter(languages=keep), GopherRepetitionFilter(), GopherQualityFilter(), URLFilter(), PIIFormatter()]
     t0 = time.perf_counter()
     warm = docs()[:50]
     for s in steps:  # loads the model and the lists
         warm = list(s.run(iter(warm)))
     setup = time.perf_counter() - t0
-    data = docs()
-    t0 = time.perf_counter()
-    stream = iter(data)
+    current, out = docs(), []
     for s in steps:
-        stream = s.run(stream)
-    kept = sum(1 for _ in stream)
-    elapsed = time.perf_counter() - t0
-    size = sum(len(r["text"].encode()) for r in rows)
-    print(json.dumps({"chain": [type(s).__name__ for s in steps], "docs": len(rows), "kept": kept, "mb": size / 1e6, "seconds": elapsed, "setup_s": setup}))
+        mb = sum(len(d.text.encode()) for d in current) / 1e6
+        c0 = time.process_time()
+        kept = list(s.run(iter(current)))
+        out.append({"name": type(s).__name__, "docs": len(current), "mb": mb, "kept": len(kept), "cpu": time.process_time() - c0})
+        current = kept
+    print(json.dumps({"steps": out, "setup_s": setup}))
 
 if __name__ == "__main__":
     main()
 """
 
 
-def run_peer(docs: list[dict]) -> dict | None:
+def run_peer(docs: list, keep: tuple[str, ...]) -> dict | None:
     from filters.langid import default_model_path
 
     if not Path(PEER_PYTHON).exists():
         return None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "docs.jsonl"
-        path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+        rows = [{"id": f"d{i}", "text": d.text, "url": d.url} for i, d in enumerate(docs)]
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         script = Path(tmp) / "peer.py"
         script.write_text(PEER_SCRIPT)
         env = dict(os.environ, TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS="")  # tldextract's bundled suffix list, no network
-        proc = subprocess.run(
-            [PEER_PYTHON, str(script), str(path), str(default_model_path())], capture_output=True, text=True, cwd=tmp, env=env
-        )
+        cmd = [PEER_PYTHON, str(script), str(path), str(default_model_path()), ",".join(keep)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, env=env)
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
             return None
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def print_side(who: str, result: dict, input_mb: float) -> float:
+    """Its rows (one per filter, then the chain); returns the chain's MB/s."""
+    cpu = sum(s["cpu"] for s in result["steps"])
+    for s in result["steps"]:
+        print(f"{who:<10} {s['name']:<24} {s['docs']:>7,} {s['mb']:>8.2f} {s['kept']:>7,} {s['cpu']:>7.2f} {s['mb'] / s['cpu']:>9.2f}")
+    last = result["steps"][-1]
+    print(
+        f"{who:<10} {'chain':<24} {result['steps'][0]['docs']:>7,} {input_mb:>8.2f} {last['kept']:>7,} {cpu:>7.2f} {input_mb / cpu:>9.2f}"
+        f"   setup {result['setup_s']:.1f} s"
+    )
+    return input_mb / cpu
+
+
 def main() -> None:
-    docs = load_docs()
-    ours = run_ours(docs)
-    peer = run_peer(docs)
-    print(f"input: {ours['docs']:,} documents, {ours['mb']:.2f} MB (CCNet en + UD PUD en/fr/zh/ar/hi/de, repeated)")
-    print(f"{'':12} {'chain':58} {'MB/s/core':>10} {'kept':>7} {'setup s':>8}")
-    print(f"{'curation':12} {' → '.join(ours['chain']):58} {ours['mb'] / ours['seconds']:10.2f} {ours['kept']:7,} {ours['setup_s']:8.1f}")
+    import corpus
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=float(os.environ.get("BENCH_MB", "8")), help="input size, split evenly over KEEP")
+    parser.add_argument("--keep", default=",".join(KEEP), help="the languages both chains keep (and the input's)")
+    args = parser.parse_args()
+    keep = tuple(args.keep.split(","))
+    docs = load_docs(args.mb, keep)
+    print(corpus.input_line(docs))
+    print(f"both chains keep: {', '.join(keep)}")
+    input_mb = sum(len(d.text.encode()) for d in docs) / 1e6
+    ours = run_ours(docs, keep)
+    peer = run_peer(docs, keep)
+    print(f"{'':<10} {'filter':<24} {'docs in':>7} {'MB in':>8} {'kept':>7} {'CPU s':>7} {'MB/s/core':>9}")
+    rate = print_side("curation", ours, input_mb)
     if peer:
-        print(
-            f"{'datatrove':12} {' → '.join(peer['chain']):58} {peer['mb'] / peer['seconds']:10.2f} {peer['kept']:7,} {peer['setup_s']:8.1f}"
-        )
-        print(f"speed-up: {(ours['mb'] / ours['seconds']) / (peer['mb'] / peer['seconds']):.2f}x (target ≥ 2x)")
+        peer_rate = print_side("datatrove", peer, input_mb)
+        print(f"chain speed-up: {rate / peer_rate:.2f}x (target ≥ 2x)")
     else:
         print(f"datatrove: not run ({PEER_PYTHON} missing or failed)")
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SAMPLE_FILES = [
     ROOT / "samples/data/web/cc/warcfile.warc.gz",
@@ -103,6 +104,22 @@ def warm_up() -> None:
         extract_text("<html><body><p>warm up</p></body></html>", extractor)
 
 
+def input_line(repeat: int, mb: float) -> str:
+    """The input line: pages of one copy of the sample files (extracted with resiliparse, languages by lid.176), times `repeat`."""
+    from corpus import lid_label, summary_line
+
+    from curation.catalog import CatalogEntry
+    from sources import warc
+    from sources.base import RawDocument
+
+    entry = CatalogEntry(id="b", name="b", languages=["en"], license="x", kind="warc", location="x", proposed_by="b")
+    pages = [item.text for path in SAMPLE_FILES for item in warc.read(path, entry) if isinstance(item, RawDocument)]
+    langs = len(set(lid_label([t for t in pages if t.strip()])))
+    return summary_line(
+        mb, len(pages) * repeat, len(set(pages)), langs, f"{repeat} copies of {len(SAMPLE_FILES)} WARC files", unit="MB gzipped"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="copies of the sample files to read")
@@ -116,6 +133,7 @@ def main() -> None:
             for src in SAMPLE_FILES:
                 shutil.copyfile(src, folder / f"{i:03d}-{src.name}")
         mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+        print(input_line(args.repeat, mb))
         warm_up()
         variants = OURS + (() if args.no_peer else PEERS)
         results = []

@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 PEER_PYTHON = os.environ.get("PEER_PYTHON", "/work/main/.venv-peers/bin/python")
 
 PEER_SCRIPT = r"""
@@ -108,11 +109,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
+    from corpus import Document, input_line
+
     from filters.pii import PiiRedaction, home_regions, regions_for
     from filters.pii_patterns import Finding, candidate_windows, redact, resolve_overlaps
 
     docs, n_web = load_docs()
     langs = sorted({lang for _, lang in docs})
+    print(input_line([Document("ccnet", lang, text) for text, lang in docs[:n_web]], "web text: CCNet sample, 1 KB chunks"))
+    print(input_line([Document("pii-set", lang, text) for text, lang in docs[n_web:]], "PII-dense: labelled set, 1 KB chunks"))
     ours = PiiRedaction()
     ours.ensure_setup()
     for lang in langs:  # build the analyzers outside the timing, as the peer does
