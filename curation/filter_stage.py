@@ -6,7 +6,8 @@ each batch; a document removed by one filter is written once, to that filter's
 Per-source overrides come from the catalog entry's `filters` mapping: `skip`
 (filter names), `pii` (the PII filter's policy) and `thresholds` (per filter
 parameter overrides that win over every language's values). Sources declaring
-only code languages skip the filters made for natural language.
+only code languages skip the filters made for natural language, and the others
+skip the filters made for code (code, license, secrets).
 
 Counts: stage `filter:<name>` per filter (kept or reason) and stage `filter`
 for the whole chain (kept or the removing reason), so in = kept + removed holds
@@ -72,7 +73,8 @@ def build_chain(entry: CatalogEntry, config: FilterConfig) -> tuple[list[Filter]
         raise ValueError(f"catalog entry {entry.id!r}: field 'filters': names {sorted(unknown)} are not in filter.chain {config.chain}")
     chain, skipped = [], []
     for name in config.chain:
-        if name in skip or (code and get_filter_class(name).natural_language_only):
+        kind = get_filter_class(name)
+        if name in skip or (code and kind.natural_language_only) or (not code and kind.code_only):
             skipped.append(name)
             continue
         chain.append(build_filter(name, config, source_values(entry, name)))

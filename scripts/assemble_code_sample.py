@@ -6,7 +6,8 @@ Each package is fetched with `apt-get download PKG=VERSION` into ~/.cache/curati
 unpacked with `dpkg-deb -x` into a temporary folder, and a sorted, bounded selection of its source files is
 copied (bytes unchanged) below one folder per package. A package that ships no license file at the chosen
 base gets a one-line `LICENSE` of ours naming the SPDX id of its Debian copyright file (`sources/code.py`
-reads it as the repository's license). The same packages give the same bytes on every run.
+reads it as the repository's license). A few more real files, which the code filters' tests expect to fail
+one check each, go to `tests/data/code/`. The same packages give the same bytes on every run.
 `samples/data/code/README.md` (committed) lists each package, version and license.
 """
 
@@ -72,12 +73,33 @@ PACKAGES: tuple[Package, ...] = (
 )  # fmt: skip
 
 
+# real files the code filters' tests expect to fail a check (tests/data/code/, gitignored): (package, version,
+# sha256 of the .deb, path inside it, name written); the license of each is its package's
+FIXTURE_DIR = "tests/data/code"
+FIXTURES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("node-pako", "2.1.0+ds-1", "20e5a8b5bb13c6a9ae3b2a3493e74403f6fea2548773b60c061995a5a2cac85a",
+     "usr/share/nodejs/pako/dist/pako_inflate.min.js", "pako_inflate.min.js"),
+    ("python3-pygments", "2.14.0+dfsg-1", "405734a57b8d2722d10413c511d9b63ee78bbbdab8b2b689d7295260bc9618a2",
+     "usr/lib/python3/dist-packages/pygments/lexers/_csound_builtins.py", "_csound_builtins.py"),
+    ("swig4.0-examples", "4.1.0-0.2", "c32b95ae49ff887a720177e7c4b04af17073f08a46921439bac0e813c69f4bc3",
+     "usr/share/doc/swig4.0-examples/Examples/test-suite/octave/octave_empty.c", "octave_empty.c"),
+    ("swig4.0-examples", "4.1.0-0.2", "c32b95ae49ff887a720177e7c4b04af17073f08a46921439bac0e813c69f4bc3",
+     "usr/share/doc/swig4.0-examples/Examples/test-suite/python/empty_runme.py", "empty_runme.py"),
+    ("nlohmann-json3-dev", "3.11.2-2", "ec57940def6b6186c30be0e0ee81d1e58f86d11a54a145b28686a1e3e4aae801",
+     "usr/share/doc/nlohmann-json3-dev/examples/diff.output", "diff.output"),
+    ("php-psr-log", "1.1.4-2", "737d70a65a1bfa16ea8b09892592d35824171729d3f781a7c32250e5b28416d7",
+     "usr/share/php/Psr/Log/autoload.php", "autoload.php"),
+)  # fmt: skip
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "curation" / "debs"
 
 
-def fetch(pkg: Package) -> Path:
+def fetch(pkg: Package | tuple) -> Path:
     """The package's .deb from the Debian archive (apt-get download), cached, checked by sha256."""
+    if isinstance(pkg, tuple):
+        pkg = Package(pkg[0], pkg[1], pkg[2], "", "", (), 0)
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     found = sorted(cache.glob(f"{pkg.name}_*.deb"))
@@ -139,6 +161,11 @@ def assemble(write) -> list[str]:
             rel = f"{OUT}/{pkg.name}/{name}"
             write(rel, data)
             written.append(rel)
+    for name, version, sha256, inside, target in FIXTURES:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["dpkg-deb", "-x", str(fetch((name, version, sha256))), tmp], check=True)
+            write(f"{FIXTURE_DIR}/{target}", (Path(tmp) / inside).read_bytes())
+        written.append(f"{FIXTURE_DIR}/{target}")
     return written
 
 

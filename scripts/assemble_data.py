@@ -386,7 +386,7 @@ def outputs() -> list[str]:
     ]  # fmt: skip
     for outs in SCRIPT_OUTPUTS.values():
         paths += outs
-    paths.append("samples/data/code/")  # scripts/assemble_code_sample.py: one folder per Debian package
+    paths += ["samples/data/code/", "tests/data/code/"]  # scripts/assemble_code_sample.py: pinned Debian packages
     return sorted(paths)
 
 
