@@ -18,7 +18,7 @@ FILTERS: dict[str, str] = {
 }
 
 # the order the chain applies them in: cheap and language-setting first, rewriting last
-DEFAULT_CHAIN = ("langid", "quality", "perplexity", "adult", "pii")
+DEFAULT_CHAIN = ("langid", "quality", "perplexity", "adult", "code", "license", "secrets", "pii")
 
 
 def get_filter_class(name: str):
