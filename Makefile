@@ -53,11 +53,11 @@ $(PEERS)/.installed:
 	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
 	$(PEERS)/bin/pip install -q "datatrove[io]==0.10.1" "xxhash<4" "datasketch==2.0.0" "fasttext-numpy2-wheel==0.9.2" \
 	  "tokenizers==0.23.3" "numpy==2.4.6" "resiliparse==2.0.1" "trafilatura==2.3.1" "presidio-analyzer==2.2.366" \
-	  "presidio-anonymizer==2.2.366" "pyarrow==26.0.1" "psutil>=5.9" "fasteners==0.20" "pyahocorasick==2.3.1" "tldextract==5.4.0"
+	  "presidio-anonymizer==2.2.366" "detect-secrets==1.5.0" "pyarrow==26.0.1" "psutil>=5.9" "fasteners==0.20" "pyahocorasick==2.3.1" "tldextract==5.4.0"
 	touch $@
 
 bench: setup $(PEERS)/.installed
-	for b in ingest file_readers filters adult pii tokenize lid; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
+	for b in ingest file_readers filters adult pii tokenize lid code; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
 	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000
 
 clean:

@@ -53,8 +53,8 @@ KINDS: tuple[SecretKind, ...] = (
     _kind("jwt", "<JWT>", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     # scheme://user:password@host: the password only
     _kind("connection_string", "<PASSWORD>", r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^:/\s@'\"]+:([^@/\s'\"]{3,200})@", group=1),
-    _kind("password", "<PASSWORD>", rf"\b\w*{_PASSWORD_NAMES}{_ASSIGNED}", group=2, flags=re.I),
-    _kind("secret", "<SECRET>", rf"\b\w*{_KEY_NAMES}{_ASSIGNED}", group=2, flags=re.I),
+    _kind("password", "<PASSWORD>", rf"{_PASSWORD_NAMES}{_ASSIGNED}", group=2, flags=re.I),
+    _kind("secret", "<SECRET>", rf"{_KEY_NAMES}{_ASSIGNED}", group=2, flags=re.I),
 )
 KIND_NAMES = tuple(k.kind for k in KINDS)
 
