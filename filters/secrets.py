@@ -27,11 +27,16 @@ class SecretKind:
     kind: str
     placeholder: str
     pattern: re.Pattern
+    gate: tuple[str, ...]  # substrings one of which every match holds (lower-case for case-insensitive kinds): a cheap pre-check
     group: int = 0  # the part of the match that is the secret (the rest stays: a URL's scheme and user)
 
+    def may_occur(self, text: str, lowered: str) -> bool:
+        haystack = lowered if self.pattern.flags & re.I else text
+        return any(g in haystack for g in self.gate)
 
-def _kind(kind: str, placeholder: str, regex: str, group: int = 0, flags: int = 0) -> SecretKind:
-    return SecretKind(kind, placeholder, re.compile(regex, flags), group)
+
+def _kind(kind: str, placeholder: str, gate: tuple[str, ...], regex: str, group: int = 0, flags: int = 0) -> SecretKind:
+    return SecretKind(kind, placeholder, re.compile(regex, flags), gate, group)
 
 
 _KEY_NAMES = r"(?:api[_-]?key|apikey|secret[_-]?key|access[_-]?key|secret|auth[_-]?token|access[_-]?token|token|client[_-]?secret)"
@@ -42,19 +47,22 @@ KINDS: tuple[SecretKind, ...] = (
     _kind(
         "private_key",
         "<PRIVATE_KEY>",
+        ("PRIVATE KEY",),
         r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----",
     ),
-    _kind("aws_key", "<AWS_KEY>", r"\b(?:AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}\b"),
-    _kind("github_token", "<GITHUB_TOKEN>", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
-    _kind("slack_token", "<SLACK_TOKEN>", r"\bxox[abposr]-[A-Za-z0-9-]{10,250}"),
-    _kind("stripe_key", "<STRIPE_KEY>", r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}\b"),
-    _kind("openai_key", "<OPENAI_KEY>", r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{20,200}"),
-    _kind("google_api_key", "<GOOGLE_API_KEY>", r"\bAIza[0-9A-Za-z_\-]{35}\b"),
-    _kind("jwt", "<JWT>", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    _kind("aws_key", "<AWS_KEY>", ("AKIA", "ASIA", "AIDA", "AROA"), r"\b(?:AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}\b"),
+    _kind(
+        "github_token", "<GITHUB_TOKEN>", ("gh", "github_pat_"), r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"
+    ),
+    _kind("slack_token", "<SLACK_TOKEN>", ("xox",), r"\bxox[abposr]-[A-Za-z0-9-]{10,250}"),
+    _kind("stripe_key", "<STRIPE_KEY>", ("_live_", "_test_"), r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}\b"),
+    _kind("openai_key", "<OPENAI_KEY>", ("sk-",), r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{20,200}"),
+    _kind("google_api_key", "<GOOGLE_API_KEY>", ("AIza",), r"\bAIza[0-9A-Za-z_\-]{35}\b"),
+    _kind("jwt", "<JWT>", ("eyJ",), r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     # scheme://user:password@host: the password only
-    _kind("connection_string", "<PASSWORD>", r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^:/\s@'\"]+:([^@/\s'\"]{3,200})@", group=1),
-    _kind("password", "<PASSWORD>", rf"{_PASSWORD_NAMES}{_ASSIGNED}", group=2, flags=re.I),
-    _kind("secret", "<SECRET>", rf"{_KEY_NAMES}{_ASSIGNED}", group=2, flags=re.I),
+    _kind("connection_string", "<PASSWORD>", ("://",), r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^:/\s@'\"]+:([^@/\s'\"]{3,200})@", group=1),
+    _kind("password", "<PASSWORD>", ("pass", "pwd"), rf"{_PASSWORD_NAMES}{_ASSIGNED}", group=2, flags=re.I),
+    _kind("secret", "<SECRET>", ("key", "secret", "token"), rf"{_KEY_NAMES}{_ASSIGNED}", group=2, flags=re.I),
 )
 KIND_NAMES = tuple(k.kind for k in KINDS)
 
@@ -78,8 +86,10 @@ def _replacer(kind: SecretKind, found: list[str]) -> Callable[[re.Match], str]:
 def find_and_redact(text: str) -> tuple[str, list[str]]:
     """(the text with every secret replaced by its kind's placeholder, the kinds found in order of the table)."""
     found: list[str] = []
+    lowered = text.lower()
     for kind in KINDS:
-        text = kind.pattern.sub(_replacer(kind, found), text)
+        if kind.may_occur(text, lowered):
+            text = kind.pattern.sub(_replacer(kind, found), text)
     return text, found
 
 
