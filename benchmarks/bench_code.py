@@ -203,7 +203,7 @@ def main() -> int:
     bigcode = mb / peer["bigcode_seconds"]
     print(
         f"BigCode add_stats + basic_filters: {bigcode:.2f} MB/s per core ({peer['bigcode_seconds']:.2f} s); "
-        f"ours {mb / seconds / bigcode:.2f}x; same decision on the three shared checks for {same} of {len(rows)} distinct files"
+        f"ours {mb / seconds / bigcode:.2f}x; same decision on the three shared checks for {same} of the {len(rows)} input files"
     )
     ds = mb / peer["detect_secrets_seconds"]
     print(

@@ -47,11 +47,14 @@ def is_code_source(entry: CatalogEntry, config: FilterConfig) -> bool:
 
 
 def source_values(entry: CatalogEntry, name: str) -> dict[str, Any]:
-    """The catalog entry's own parameters for filter `name`: `filters.thresholds.<name>`, and `filters.pii` as the pii policy."""
+    """The catalog entry's own parameters for filter `name`: `filters.thresholds.<name>`, `filters.pii` as the pii policy,
+    and the entry's license as the license filter's `source_license`."""
     overrides = entry.filters or {}
     values = dict((overrides.get("thresholds") or {}).get(name, {}))
     if name == "pii" and overrides.get("pii"):
         values["policy"] = overrides["pii"]
+    if name == "license":
+        values["source_license"] = entry.license  # a code document without a license of its own has its source's
     return values
 
 
@@ -122,6 +125,8 @@ def effective_parameters(catalog: Catalog, entries: list[CatalogEntry], config: 
     sources: dict[str, Any] = {}
     for entry in entries:
         chain, skipped = build_chain(entry, filter_config)
+        if not is_code_source(entry, filter_config):  # a text source skipping the code filters is no difference worth showing
+            skipped = [name for name in skipped if not get_filter_class(name).code_only]
         changed = {f.name: params for f in chain if (params := f.effective_parameters()) != run[f.name]}
         if skipped or changed:
             sources[entry.id] = {"skipped": skipped, "filters": changed}

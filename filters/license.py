@@ -1,7 +1,8 @@
 """License filter for code: keeps the files whose repository's license the run allows, and records it.
 
 A code document's license is `meta.license`, the SPDX id the `code` adapter read (a LICENSE / COPYING file,
-a table's column, or the catalog entry's license); absent, it is `unknown` and written so into `meta`.
+a table's column, or the catalog entry's license); absent (a code source of another kind), the catalog entry's
+license (`source_license`, which the filter stage sets per source), written into `meta`.
 `allow` holds SPDX ids; by default every id of the permissive group of the project's one license table
 (`curation.catalog.licenses`: MIT, Apache-2.0, BSD-2/3-Clause, ISC, Zlib, BSL-1.0, ...), as LLaMA kept
 Apache, BSD and MIT code. An expression is allowed when one of its `OR` choices has all its `AND` terms
@@ -31,6 +32,8 @@ def permissive_ids() -> tuple[str, ...]:
 
 class LicenseParams(Params):
     allow: tuple[str, ...] = Field(default_factory=permissive_ids)
+    # the catalog entry's license (set by the filter stage per source): a document's when its meta names none
+    source_license: str = UNKNOWN
 
 
 def allowed(license: str, allow: frozenset[str]) -> bool:
@@ -42,15 +45,15 @@ def allowed(license: str, allow: frozenset[str]) -> bool:
     return False
 
 
-def license_of(meta: str | None) -> tuple[str, dict | None]:
+def license_of(meta: str | None, fallback: str = UNKNOWN) -> tuple[str, dict | None]:
     """(the document's license, its meta dict when `license` had to be added: None when it was there)."""
     data = json.loads(meta) if meta else {}
     value = data.get("license") if isinstance(data, dict) else None
     if isinstance(value, str) and value:
         return value, None
     data = data if isinstance(data, dict) else {}
-    data["license"] = UNKNOWN
-    return UNKNOWN, data
+    data["license"] = fallback
+    return fallback, data
 
 
 class LicenseFilter(Filter):
@@ -64,7 +67,7 @@ class LicenseFilter(Filter):
         flags, details, metas, changed = [], [], list(batch.metas), False
         allow_sets: dict[str | None, frozenset[str]] = {}
         for i, (meta, lang) in enumerate(zip(batch.metas, batch.langs)):
-            license, added = license_of(meta)
+            license, added = license_of(meta, normalise(self.params_for(lang).source_license))
             if added is not None:
                 metas[i], changed = json.dumps(added, ensure_ascii=False, sort_keys=True), True
             if lang not in allow_sets:
