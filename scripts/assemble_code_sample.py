@@ -21,16 +21,15 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = "samples/data/code"
 MAX_FILE_BYTES = 48 * 1024  # the sample stays small: no single-header libraries
 
 
-@dataclass(frozen=True)
-class Package:
+class Package(NamedTuple):  # a NamedTuple: assemble_data.py loads this file without registering it as a module
     name: str
     version: str
     sha256: str  # of the .deb
@@ -98,7 +97,7 @@ def cache_dir() -> Path:
 
 def fetch(pkg: Package | tuple) -> Path:
     """The package's .deb from the Debian archive (apt-get download), cached, checked by sha256."""
-    if isinstance(pkg, tuple):
+    if not isinstance(pkg, Package):  # (name, version, sha256) of a fixture's package
         pkg = Package(pkg[0], pkg[1], pkg[2], "", "", (), 0)
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
