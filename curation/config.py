@@ -52,7 +52,8 @@ class ThresholdsDeriveConfig(Section):
 
 class FilterConfig(Section):
     # filter names from `filters.FILTERS`, applied in this order
-    chain: list[str] = Field(default_factory=lambda: ["langid", "quality", "adult"])
+    # (code, license and secrets run on code sources only; the natural-language filters on the others)
+    chain: list[str] = Field(default_factory=lambda: ["langid", "quality", "adult", "code", "license", "secrets"])
     # per filter: run-wide parameters for every language (over the built-in per-language packs), e.g. {"adult": {"domains_path": "/data/ut1.tar.gz"}}
     params: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # per filter, per language: parameter overrides, e.g. {"quality": {"de": {"min_words": 15}}}

@@ -6,7 +6,8 @@ each batch; a document removed by one filter is written once, to that filter's
 Per-source overrides come from the catalog entry's `filters` mapping: `skip`
 (filter names), `pii` (the PII filter's policy) and `thresholds` (per filter
 parameter overrides that win over every language's values). Sources declaring
-only code languages skip the filters made for natural language.
+only code languages skip the filters made for natural language, and the others
+skip the filters made for code (code, license, secrets).
 
 Counts: stage `filter:<name>` per filter (kept or reason) and stage `filter`
 for the whole chain (kept or the removing reason), so in = kept + removed holds
@@ -46,11 +47,14 @@ def is_code_source(entry: CatalogEntry, config: FilterConfig) -> bool:
 
 
 def source_values(entry: CatalogEntry, name: str) -> dict[str, Any]:
-    """The catalog entry's own parameters for filter `name`: `filters.thresholds.<name>`, and `filters.pii` as the pii policy."""
+    """The catalog entry's own parameters for filter `name`: `filters.thresholds.<name>`, `filters.pii` as the pii policy,
+    and the entry's license as the license filter's `source_license`."""
     overrides = entry.filters or {}
     values = dict((overrides.get("thresholds") or {}).get(name, {}))
     if name == "pii" and overrides.get("pii"):
         values["policy"] = overrides["pii"]
+    if name == "license":
+        values["source_license"] = entry.license  # a code document without a license of its own has its source's
     return values
 
 
@@ -72,7 +76,8 @@ def build_chain(entry: CatalogEntry, config: FilterConfig) -> tuple[list[Filter]
         raise ValueError(f"catalog entry {entry.id!r}: field 'filters': names {sorted(unknown)} are not in filter.chain {config.chain}")
     chain, skipped = [], []
     for name in config.chain:
-        if name in skip or (code and get_filter_class(name).natural_language_only):
+        kind = get_filter_class(name)
+        if name in skip or (code and kind.natural_language_only) or (not code and kind.code_only):
             skipped.append(name)
             continue
         chain.append(build_filter(name, config, source_values(entry, name)))
@@ -120,6 +125,8 @@ def effective_parameters(catalog: Catalog, entries: list[CatalogEntry], config: 
     sources: dict[str, Any] = {}
     for entry in entries:
         chain, skipped = build_chain(entry, filter_config)
+        if not is_code_source(entry, filter_config):  # a text source skipping the code filters is no difference worth showing
+            skipped = [name for name in skipped if not get_filter_class(name).code_only]
         changed = {f.name: params for f in chain if (params := f.effective_parameters()) != run[f.name]}
         if skipped or changed:
             sources[entry.id] = {"skipped": skipped, "filters": changed}

@@ -51,8 +51,11 @@ class FilterThresholdsError(ValueError):
 
 
 def derivable(chain: Sequence[str]) -> list[str]:
-    """The filters of the chain whose thresholds are derived: those declaring `thresholds`, langid excepted."""
-    return [name for name in chain if name not in NOT_DERIVED and get_filter_class(name).thresholds]
+    """The filters of the chain whose thresholds are derived: those declaring `thresholds`, langid excepted, and
+    none made for code (reference text is natural language: it says nothing of code's line lengths)."""
+    return [
+        name for name in chain if name not in NOT_DERIVED and get_filter_class(name).thresholds and not get_filter_class(name).code_only
+    ]
 
 
 # ---- reading ---------------------------------------------------------------------------------------------------

@@ -12,10 +12,13 @@ FILTERS: dict[str, str] = {
     "adult": "filters.adult:AdultContent",
     "pii": "filters.pii:PiiRedaction",
     "classifier": "filters.classifier:QualityClassifier",
+    "code": "filters.code:CodeHeuristics",
+    "license": "filters.license:LicenseFilter",
+    "secrets": "filters.secrets:SecretsRedaction",
 }
 
 # the order the chain applies them in: cheap and language-setting first, rewriting last
-DEFAULT_CHAIN = ("langid", "quality", "perplexity", "adult", "pii")
+DEFAULT_CHAIN = ("langid", "quality", "perplexity", "adult", "code", "license", "secrets", "pii")
 
 
 def get_filter_class(name: str):

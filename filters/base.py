@@ -83,6 +83,8 @@ class Filter:
     Params: ClassVar[type[Params]] = Params
     # filters that apply to natural language only are skipped for code sources
     natural_language_only: ClassVar[bool] = True
+    # filters made for code (code heuristics, license, secrets) are skipped for natural-language sources
+    code_only: ClassVar[bool] = False
     # signal → (parameter, "min" | "max") it is checked against: what `curation filter calibrate` prints
     thresholds: ClassVar[Mapping[str, tuple[str, str]]] = {}
     # signals of `thresholds` that measure a document's length: never derived from reference text cut to a size

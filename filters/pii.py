@@ -156,6 +156,15 @@ def build_analyzer(lang: str, params: PiiParams):
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[lang])
 
 
+# code documents (`zxx-x-<language>`): one analyzer for all; `@name` is a decorator or annotation there, not a
+# user handle, and keys are the secrets filter's (typed placeholders), so code looks for the other kinds only
+CODE_ENTITIES = tuple(k for k in PATTERN_KINDS if k not in ("user", "secret"))
+
+
+def _analyzer_language(lang: str | None) -> str:
+    return "zxx" if lang and lang.startswith("zxx-") else lang or "und"
+
+
 class PiiRedaction(Filter):
     """Signals `pii_<kind>` (entities found per kind); text rewritten under redact/drop."""
 
@@ -166,11 +175,15 @@ class PiiRedaction(Filter):
 
     _worker_state = ("_analyzers",)
 
+    @classmethod
+    def builtin_langs(cls) -> dict[str, dict]:
+        return {"zxx": {"entities": CODE_ENTITIES}}  # every zxx-x-<language> falls back to it
+
     def setup(self) -> None:
         self._analyzers: dict[str, object] = {}
 
     def _analyzer(self, lang: str | None):
-        key = lang or "und"
+        key = _analyzer_language(lang)
         if key not in self._analyzers:
             self._analyzers[key] = build_analyzer(key, self.params_for(lang))
         return self._analyzers[key]
@@ -185,7 +198,7 @@ class PiiRedaction(Filter):
         self.ensure_setup()
         params = self.params_for(lang)
         analyzer = self._analyzer(lang)
-        key = lang or "und"
+        key = _analyzer_language(lang)
         wanted = [KIND_TO_ENTITY[k] for k in self.kinds(lang)]
         if params.windows and not params.ner_model:
             spans = [(lo, hi, [e for e in wanted if e in entities]) for lo, hi, entities in entity_windows(text, params.window_margin)]

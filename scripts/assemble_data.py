@@ -11,7 +11,8 @@ used (samples/data/..., tests/data/..., filters/data/...). Every input's sha256 
 against `scripts/shared_data.sha256`, so a changed input stops the build with a clear
 error. Registry assets: stopwords-iso from the PyPI wheel stopwordsiso==0.7.1, datatrove's
 URL word lists and the UT1 lists from the PyPI wheel datatrove==0.10.1 (pinned,
-sha256-checked, cached in ~/.cache/curation/wheels). The output is deterministic: the same bytes on every run.
+sha256-checked, cached in ~/.cache/curation/wheels); the sample's code source from pinned
+Debian packages (scripts/assemble_code_sample.py). The output is deterministic: the same bytes on every run.
 """
 
 from __future__ import annotations
@@ -385,6 +386,7 @@ def outputs() -> list[str]:
     ]  # fmt: skip
     for outs in SCRIPT_OUTPUTS.values():
         paths += outs
+    paths += ["samples/data/code/", "tests/data/code/"]  # scripts/assemble_code_sample.py: pinned Debian packages
     return sorted(paths)
 
 
@@ -404,6 +406,8 @@ def assemble(shared: Path, record: bool = False) -> Inputs:
     pii = load_script(ROOT / "tests" / "data" / "pii" / "make_pii_set.py")
     write("tests/data/pii/pii_set.jsonl", pii.dumps(pii.build()).encode("utf-8"))
     load_script(ROOT / "tests" / "data" / "sources" / "make_fixtures.py").main()
+    # the sample's code source: pinned Debian packages (apt-get download, sha256-checked)
+    load_script(ROOT / "scripts" / "assemble_code_sample.py").assemble(write)
     return inp
 
 

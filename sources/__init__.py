@@ -18,6 +18,7 @@ ADAPTERS: dict[str, str] = {
     "warc": "sources.warc",
     "wet": "sources.wet",
     "pseudo_crawl": "sources.pseudo_crawl",
+    "code": "sources.code",
 }
 
 

@@ -108,6 +108,14 @@ def test_run_produces_token_shards_report_and_datacards(sample_run):
     assert f"outputs are in {out.resolve()}" in sample_run["first"].stdout.replace("\n", "")
 
 
+def test_the_sample_token_manifest_counts_code_per_programming_language(sample_run):
+    manifest = json.loads(Layout(sample_run["out"]).token_manifest().read_text())
+    code = {lang: v["tokens"] for lang, v in manifest["langs"].items() if lang.startswith("zxx-x-")}
+    subtags = ("c", "cpp", "csharp", "go", "java", "js", "lua", "php", "python", "ruby", "rust", "scala", "ts")
+    assert set(code) == {f"zxx-x-{s}" for s in subtags} and all(code.values())
+    assert "debian_code" in manifest["sources"]
+
+
 def test_second_run_changes_no_output_byte(sample_run):
     assert _outputs(sample_run["out"]) == sample_run["digests"]
     assert "trained: none" in sample_run["second"].stdout

@@ -38,6 +38,11 @@ def md_table(header: list[str], rows: list[list[object]]) -> str:
 
 
 def language_name(lang: str) -> str:
+    """English name of a language tag; a code tag (`zxx-x-python`) names its programming language (`Python code`)."""
+    from sources.code_languages import display_name
+
+    if code_name := display_name(lang):
+        return code_name
     try:
         import langcodes
 

@@ -216,7 +216,7 @@ def test_format_json_on_every_catalog_command(tmp_path):
     shown = json.loads(run("show", "ccnet_en_head", "-C", str(SAMPLE), "--format", "json").stdout)
     assert shown["id"] == "ccnet_en_head" and shown["kind"] == "jsonl"
     valid = json.loads(run("validate", "-C", str(SAMPLE), "--format", "json", "--no-lid-check").stdout)
-    assert valid == {"file": str(SAMPLE), "entries": 11, "valid": True, "problems": [], "warnings": []}
+    assert valid == {"file": str(SAMPLE), "entries": 12, "valid": True, "problems": [], "warnings": []}
     planted = run("validate", "-C", str(PLANTED), "--format", "json", "--no-lid-check")
     assert planted.exit_code == 1
     assert [p["field"] for p in json.loads(planted.stdout)["problems"]] == ["languages.0", "id", "kind", "license", "location"]

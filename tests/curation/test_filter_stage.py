@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -17,6 +18,7 @@ from curation.ingest.stage import run_ingest
 from curation.layout import Layout
 from curation.schema import signals_of
 from curation.shards import list_shards, read_stats
+from filters.code import SIGNALS as CODE_SIGNALS
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "filters" / "catalog.yaml"
 LID_TOP = r"( top=[A-Za-z0-9-]+:[\d.]+(,[A-Za-z0-9-]+:[\d.]+){0,2})?"  # langid names its top labels, never text
@@ -67,9 +69,11 @@ def test_reasons_on_real_data(out):
     }
     domains = sorted(r["detail"] for r in rows if r["reason"] == "adult_url_domain")
     assert domains == ["listed domain (UT1 adult) domain=morbosos.es"] * 2
-    # code skips every natural-language filter: all four kept, unmeasured
+    # code skips every natural-language filter: all four kept, measured by the code filters only (its license: the entry's)
     kept_code = pq.read_table(Layout(out).filtered("code_snippets") / "part-00000.parquet").to_pylist()
-    assert len(kept_code) == 4 and all(not r["signals"] for r in kept_code)
+    assert len(kept_code) == 4
+    assert all({s["name"] for s in r["signals"]} == {*CODE_SIGNALS, "license_allowed", "secrets"} for r in kept_code)
+    assert {json.loads(r["meta"])["license"] for r in kept_code} == {"Apache-2.0"}
     assert read_stats(Layout(out).filtered("code_snippets") / "part-00000.parquet")["skipped_filters"] == ["langid", "quality", "adult"]
     # pud_lenient skips quality by its catalog entry, so nothing of it is removed for quality
     assert not [r for r in rows if r["source"] == "pud_lenient" and r["stage"] == "quality"]
@@ -154,10 +158,12 @@ def test_source_overrides_win_over_language_values():
 
     catalog = load_catalog(CATALOG)
     chain, skipped = build_chain(catalog.get("pud_lenient"), FilterConfig())
-    assert [f.name for f in chain] == ["langid", "adult"] and skipped == ["quality"]
+    assert [f.name for f in chain] == ["langid", "adult"] and skipped == ["quality", "code", "license", "secrets"]
     # ROOTS asks 0.80 for en and 0.85 for zh; this source's own 0.3 wins for every language
     assert chain[0].params_for("en").min_score == 0.3 and chain[0].params_for("zh").min_score == 0.3
-    assert build_chain(catalog.get("code_snippets"), FilterConfig()) == ([], ["langid", "quality", "adult"])
+    code_chain, code_skipped = build_chain(catalog.get("code_snippets"), FilterConfig())
+    assert [f.name for f in code_chain] == ["code", "license", "secrets"] and code_skipped == ["langid", "quality", "adult"]
+    assert code_chain[1].params_for("zxx").source_license == "Apache-2.0"  # its documents' license: the entry's
     bad = CatalogEntry.model_validate(catalog.get("pud_news").model_dump() | {"filters": {"skip": ["qualty"]}})
     with pytest.raises(ValueError, match=r"catalog entry 'pud_news': field 'filters': names \['qualty'\] are not in filter.chain"):
         build_chain(bad, FilterConfig())

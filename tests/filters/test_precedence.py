@@ -106,7 +106,7 @@ def test_effective_parameters_of_the_run_and_of_the_sources_that_differ():
     config = load_config(None, {"catalog": str(CATALOG), "filter.params": {"quality": {"min_words": 3}}})
     catalog = load_catalog(config.catalog)
     effective = effective_parameters(catalog, catalog.select(statuses=config.statuses), config)
-    assert list(effective["run"]) == ["langid", "quality", "adult"]
+    assert list(effective["run"]) == ["langid", "quality", "adult", "code", "license", "secrets"]  # the default chain
     assert effective["run"]["quality"]["langs"][PACKED]["min_words"] == 3
     assert effective["run"]["quality"]["defaults"]["min_words"] == 3
     assert sorted(effective["sources"]) == ["code_snippets", "pud_lenient"]  # pud_news and the others are the run's
@@ -125,7 +125,8 @@ def dry_run(*args: str) -> dict:
 
 def test_dry_run_prints_the_effective_parameters():
     shown = dry_run()["filter_parameters"]
-    assert list(shown) == ["langid", "quality", "classifier", "perplexity", "adult", "pii"]  # samples/run.yaml's chain
+    chain = ["langid", "quality", "classifier", "perplexity", "adult", "code", "license", "secrets", "pii"]
+    assert list(shown) == chain  # samples/run.yaml's chain
     assert shown["quality"]["defaults"]["min_words"] == 10 and shown["quality"]["langs"][PACKED]["min_words"] == 20
     assert UNPACKED not in shown["quality"]["langs"]  # no parameters of its own: the defaults
     assert shown["langid"]["langs"]["zh"] == {"min_score": preset_thresholds("derived")["zh"]}  # the default preset

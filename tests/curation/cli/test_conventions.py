@@ -39,7 +39,7 @@ def test_quiet_keeps_results_and_errors_and_drops_notes(tmp_path):
     noisy = runner.invoke(app, ["catalog", "validate", str(sample), "--no-lid-check"])
     assert "deprecated" in noisy.stderr
     quiet = runner.invoke(app, ["-q", "catalog", "validate", str(sample), "--no-lid-check"])
-    assert quiet.exit_code == 0 and quiet.stderr == "" and "11 entries, valid" in quiet.stdout
+    assert quiet.exit_code == 0 and quiet.stderr == "" and "12 entries, valid" in quiet.stdout
     missing = runner.invoke(app, ["-q", "catalog", "list", "-C", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 1 and "file not found" in missing.stderr
     both = runner.invoke(app, ["-q", "-v", "catalog", "list"])
@@ -54,7 +54,7 @@ def test_sample_config_and_json_run_summary_from_another_directory(tmp_path):
     summary = json.loads(result.stdout)
     assert summary["output_dir"] == str(out.resolve())
     assert [s["stage"] for s in summary["stages"]] == ["ingest"]
-    assert summary["stages"][0]["facts"]["sources"] == 11 and summary["stages"][0]["facts"]["documents"] > 1000
+    assert summary["stages"][0]["facts"]["sources"] == 12 and summary["stages"][0]["facts"]["documents"] > 1000
     calibrate = curation("filter", "calibrate", "--lang", "en", "--out", str(out), "--sample", "50", cwd=tmp_path)
     assert calibrate.returncode == 0, calibrate.stderr[-2000:]
     assert "lang_score" in calibrate.stdout
