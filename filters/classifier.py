@@ -141,6 +141,26 @@ class QualityClassifier(Filter):
         threshold = self.min_score(lang)
         return None if score >= threshold else ("low_quality_score", f"score={score:.3f} min={threshold:g}")
 
+    def languages_with_model(self) -> list[str]:
+        """The languages this filter measures: those with their own `model`, and every model folder under `models_dir`."""
+        found = [lang for lang in self.languages() if self.params_for(lang).model]
+        models_dir = self.defaults.models_dir
+        if models_dir and Path(models_dir).is_dir():
+            found += [d.name for d in sorted(Path(models_dir).iterdir()) if (d / "model.bin").is_file()]
+        return sorted(set(found))
+
+    def threshold(self, lang: str | None) -> float | None:
+        """The threshold a document of `lang` is judged against in `threshold` mode (`min_score`, else the model's
+        held-out threshold, else 0.5), read without loading the model; None when the language has no model."""
+        folder = self.model_folder(lang)
+        if folder is None:
+            return None
+        configured = self.params_for(lang).min_score
+        if configured is not None:
+            return configured
+        found = model_threshold(folder)
+        return found if found is not None else DEFAULT_MIN_SCORE
+
     def min_score(self, lang: str | None) -> float:
         """The run's min_score for the language, else its model's held-out threshold, else 0.5."""
         configured = self.params_for(lang).min_score
