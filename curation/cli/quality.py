@@ -17,7 +17,11 @@ def train(
     lang: str = typer.Option(..., "--lang", help="The language the model is for (recorded in metrics.json and the card)."),
     positive: list[Path] = typer.Option(..., "--positive", help="`high` documents: JSONL with `text`, or plain text a document a line."),
     negative: list[Path] = typer.Option(..., "--negative", help="`low` documents, same formats (repeatable)."),
-    labels: list[Path] | None = typer.Option(None, "--labels", help="Reviewed TSV (`curation inspect --borderline --export`): `label` high/low/ad or 1/0 (empty: skipped, counted) and `text`."),
+    labels: list[Path] | None = typer.Option(
+        None,
+        "--labels",
+        help="Reviewed TSV (`curation inspect --borderline --export`): `label` high/low/ad or 1/0 (empty: skipped, counted) and `text`.",
+    ),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for model.bin, metrics.json and model_card.md."),
     examples: int | None = typer.Option(
         None,

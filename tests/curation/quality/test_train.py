@@ -50,7 +50,10 @@ def test_held_out_auc_is_far_above_chance(trained):
     assert m["class_counts"]["train"] == {HIGH: 191, LOW: 320}
     assert [i["path"] for i in m["inputs"]["positive"]] == [str(REFERENCE_EN)]
     card = (trained / "model_card.md").read_text(encoding="utf-8")
-    assert f"ROC-AUC: {held['roc_auc']}" in card and "human labels (training only): 0 used: 0 high, 0 low, 0 ad; 0 unlabelled review row(s) skipped" in card
+    assert (
+        f"ROC-AUC: {held['roc_auc']}" in card
+        and "human labels (training only): 0 used: 0 high, 0 low, 0 ad; 0 unlabelled review row(s) skipped" in card
+    )
 
 
 def test_training_is_deterministic(tmp_path, trained, negatives):
