@@ -161,6 +161,16 @@ class QualityClassifier(Filter):
         found = model_threshold(folder)
         return found if found is not None else DEFAULT_MIN_SCORE
 
+    def threshold_values(self, signal: str) -> dict[str, float]:
+        """Per language with a model in `threshold` mode, the value `signal` is judged against (for the report)."""
+        if signal != "quality_score":
+            return {}
+        return {
+            lang: t
+            for lang in self.languages_with_model()
+            if self.params_for(lang).mode == "threshold" and (t := self.threshold(lang)) is not None
+        }
+
     def min_score(self, lang: str | None) -> float:
         """The run's min_score for the language, else its model's held-out threshold, else 0.5."""
         configured = self.params_for(lang).min_score

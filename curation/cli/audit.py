@@ -52,7 +52,10 @@ def report(
         from rich.markup import escape
 
         console.print(f"[yellow]catalog not available, licenses shown as unknown:[/] {escape(problem)}", highlight=False)
-    thresholds = thresholds_for(cfg)
+    from curation.filter_stage import with_run_defaults
+
+    # the values the filter stage applied (as the report stage reads them): derived thresholds, each classifier model's own
+    thresholds = thresholds_for(cfg.model_copy(update={"filter": with_run_defaults(cfg)}))
     signals = read_signals(layout)
     path = write_report(layout, cat, thresholds, problem, signals)
     typer.echo(f"report: {path}")

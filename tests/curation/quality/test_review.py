@@ -124,3 +124,21 @@ def test_borderline_needs_the_classifier_stage(run_config, tmp_path):
     assert result.exit_code == 2 and "filter:classifier" in result.output
     result = runner.invoke(app, ["inspect", "--config", str(run_config), "--stage", "classifier", "--borderline", "--lang", "fr"])
     assert result.exit_code == 2 and "'fr' has no classifier model" in result.output
+
+
+def test_report_draws_each_models_threshold_in_one_classifier_chart(run_config):
+    """Before: the classifier's min_score is unset (each model's own threshold), so the report drew no threshold."""
+    from curation.layout import Layout
+    from curation.report.html import build_report
+    from curation.report.thresholds import thresholds_for
+
+    config = load_config(run_config)
+    threshold = json.loads((run_config.parent / "models" / "en" / "metrics.json").read_text(encoding="utf-8"))["held_out"]["threshold"]
+    thresholds = thresholds_for(config)
+    assert thresholds["quality_score"] == {"en": threshold}
+    html = build_report(Layout(config.output_dir), thresholds=thresholds)
+    part = html[html.index("quality_score: the quality classifier") :]
+    part = part[: part.index("</table>")]
+    assert part.count("<svg") == 1 and "removed by any filter" in part
+    assert part.count('stroke="#c01818" stroke-width="2"/>') == 2  # en's threshold mark, and the legend's
+    assert "quality_score · " not in html  # no per-language panels of the score besides the one chart
