@@ -57,7 +57,7 @@ $(PEERS)/.installed:
 	touch $@
 
 bench: setup $(PEERS)/.installed
-	for b in ingest file_readers filters adult pii tokenize lid; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
+	for b in ingest file_readers filters adult pii tokenize lid classifier; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
 	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000
 
 clean:
