@@ -11,7 +11,7 @@ read where it lives): 181 real news and article pages with the ground-truth arti
 Pages are split by a hash of their id: 2 of 3 train, 1 of 3 test (a language keeps its pages on both sides only
 when it has enough). Our recipe is trained through the `curation quality train` interface (the CLI, default
 `quality_model` parameters) on the train pages' files; the plain fastText baseline (`train_supervised`
-defaults: word unigrams, 5 epochs, lr 0.1) on the same train documents, cut the same way (~400 characters,
+defaults: word unigrams, 5 epochs, lr 0.1; and tuned: 25 epochs, lr 0.5, word bigrams) on the same train documents, cut the same way (~400 characters,
 whole lines, as the recipe cuts them). Both are measured on the test pages' documents, cut the same way: ROC-AUC
 per language (the page language is lid.176's label of its body) and over all pages.
 
@@ -112,7 +112,7 @@ def train_ours(train: list[Page], folder: Path) -> QualityModel:
     return QualityModel(folder / "ours")
 
 
-def train_baseline(train_docs: dict[str, list[tuple[str, str]]], folder: Path):
+def train_baseline(train_docs: dict[str, list[tuple[str, str]]], folder: Path, params: dict, name: str):
     """fastText's defaults on the same documents (shuffled, seeded), in a fresh process as ours (this one loaded lid.176)."""
     import random
 
@@ -122,9 +122,9 @@ def train_baseline(train_docs: dict[str, list[tuple[str, str]]], folder: Path):
 
     lines = [f"__label__{label} {one_line(d)}\n" for label, docs in sorted(train_docs.items()) for _, d in docs]
     random.Random(0).shuffle(lines)
-    (folder / "baseline.txt").write_text("".join(lines), encoding="utf-8")
-    fit_in_fresh_process([(str(folder / "baseline.txt"), str(folder / "baseline.bin"), {})])
-    return fasttext.load_model(str(folder / "baseline.bin"))
+    (folder / f"{name}.txt").write_text("".join(lines), encoding="utf-8")
+    fit_in_fresh_process([(str(folder / f"{name}.txt"), str(folder / f"{name}.bin"), params)])
+    return fasttext.load_model(str(folder / f"{name}.bin"))
 
 
 def baseline_scores(model, texts: list[str]) -> list[float]:
@@ -152,8 +152,13 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         ours = train_ours(train, Path(tmp))
-        baseline = train_baseline(train_docs, Path(tmp))
-        scorers = {"ours (curation quality train)": ours.scores, "plain fastText baseline": lambda t: baseline_scores(baseline, t)}
+        plain = train_baseline(train_docs, Path(tmp), {}, "plain")
+        tuned = train_baseline(train_docs, Path(tmp), {"epoch": 25, "lr": 0.5, "wordNgrams": 2}, "tuned")
+        scorers = {
+            "ours (quality train)": ours.scores,
+            "plain fastText (defaults)": lambda t: baseline_scores(plain, t),
+            "fastText epoch 25 lr .5 bigrams": lambda t: baseline_scores(tuned, t),
+        }
         rows = []
         groups = sorted({lang for lang, _ in test_docs[HIGH]}) + ["all"]
         for group in groups:
@@ -162,9 +167,9 @@ def main() -> None:
                 continue
             aucs = [roc_auc(score(pick[HIGH]), score(pick[LOW])) for score in scorers.values()]
             rows.append((group, len(pick[HIGH]), len(pick[LOW]), *aucs))
-    print(f"{'language':10} {'body':>6} {'boiler':>6} " + " ".join(f"{name:>30}" for name in scorers))
+    print(f"{'language':10} {'body':>6} {'boiler':>6} " + " ".join(f"{name:>32}" for name in scorers))
     for group, nh, nl, *aucs in rows:
-        print(f"{group:10} {nh:6} {nl:6} " + " ".join(f"{a:30.4f}" for a in aucs))
+        print(f"{group:10} {nh:6} {nl:6} " + " ".join(f"{a:32.4f}" for a in aucs))
     worst = min(r[3] for r in rows)
     print(f"ours: lowest ROC-AUC {worst:.4f} (target >= {TARGET}): {'met' if worst >= TARGET else 'NOT met'}")
 
