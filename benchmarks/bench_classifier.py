@@ -2,12 +2,12 @@
 FastTextClassifierFilter, the same model on the same distinct documents; and the training time of 100,000 documents.
 
 * the model: trained by our recipe (`curation.quality.train.train_classifier`, the code behind `curation quality
-  train`, default parameters, `max_documents` 50,000) on 100,000 documents of ~400 characters, 50,000 a class:
+  train`, default parameters) on `--model-documents` (10,000) documents of ~400 characters, half a class:
   `high` = UD PUD sentences, Bible verses and UDHR paragraphs; `low` = OSCAR 2019 web excerpts (real crawl text),
   in about 450 languages (`benchmarks/lid_corpus.py`, read where they live in the shared data folder). The pools
-  are smaller than 50,000 documents, so they are cycled: the line printed before training gives the repetition.
-  Wall-clock and CPU time of the whole `train_classifier` call (cutting, split, fastText in its fresh process,
-  held-out evaluation, metrics and card) are reported.
+  are cycled where they hold too few documents: the line printed before training gives the repetition. Then,
+  timed, the same recipe on `--train-documents` (100,000: 50,000 a class): wall-clock and CPU time of the whole
+  `train_classifier` call (cutting, split, fastText in its fresh process, held-out evaluation, metrics, card).
 * the documents scored: the 42,230 distinct documents of `lid_corpus.distinct_documents()`, in sources
   (corpus x language) of batches of up to 1,024 rows (the filter stage's `batch_rows`), each document labelled
   with its true language;
@@ -61,16 +61,16 @@ def cycled(texts: list[str], chars: int) -> list[str]:
     return out
 
 
-def train_model(docs: list[Document], folder: Path) -> tuple[Path, str]:
-    """Our recipe on 100,000 documents; the model folder and the line that reports the time."""
-    cfg = QualityModelConfig(max_documents=TRAIN_DOCUMENTS // 2, card_examples=0)
+def train_model(docs: list[Document], folder: Path, documents: int) -> tuple[Path, str]:
+    """Our recipe on `documents` documents (half a class); the model folder and the line that reports the time."""
+    cfg = QualityModelConfig(max_documents=documents // 2, card_examples=0)
     pools = {label: [d.text for d in docs if d.corpus in corpora] for label, corpora in (("high", HIGH_CORPORA), ("low", LOW_CORPORA))}
     # a little more text than 50,000 documents of doc_chars need: the recipe's seeded sample takes 50,000
     texts = {label: cycled(pool, int(1.2 * cfg.doc_chars * cfg.max_documents)) for label, pool in pools.items()}
     ts = TrainingSet("mul", texts["high"], texts["low"], recipe={"positives": "UD PUD + Bible + UDHR", "negatives": "OSCAR 2019 excerpts"})
     repetition = {label: len(texts[label]) / len(pools[label]) for label in pools}
     print(
-        f"training: {TRAIN_DOCUMENTS:,} documents of ~{cfg.doc_chars} characters (50,000 a class); distinct source documents "
+        f"training: {documents:,} documents of ~{cfg.doc_chars} characters ({documents // 2:,} a class); distinct source documents "
         f"high {len(pools['high']):,} (repetition {repetition['high']:.1f}), low {len(pools['low']):,} (repetition {repetition['low']:.1f})",
         flush=True,
     )
@@ -82,7 +82,7 @@ def train_model(docs: list[Document], folder: Path) -> tuple[Path, str]:
     cpu += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     held = json.loads(files.metrics.read_text(encoding="utf-8"))["held_out"]
     return files.folder, (
-        f"training time, {TRAIN_DOCUMENTS:,} documents (80 % trained on, one fastText thread): {wall:.1f} s wall, {cpu:.1f} s CPU "
+        f"training time, {documents:,} documents (80 % trained on, one fastText thread): {wall:.1f} s wall, {cpu:.1f} s CPU "
         f"(held-out ROC-AUC {held['roc_auc']}, threshold {held['threshold']})"
     )
 
@@ -161,27 +161,32 @@ def datatrove(docs: list[Document], model: Path, folder: Path, repeats: int) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each batch's (the peer: each pass's) best counts")
+    parser.add_argument("--model-documents", type=int, default=10_000, help="documents the scored model is trained on")
+    parser.add_argument("--train-documents", type=int, default=TRAIN_DOCUMENTS, help="documents of the timed training (0: skip)")
     args = parser.parse_args()
     docs = distinct_documents()
     print(input_line(docs), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        model, trained = train_model(docs, Path(tmp) / "model")
+        model, trained = train_model(docs, Path(tmp) / "model", args.model_documents)
         print(trained, flush=True)
         batches = batches_of(docs)
         in_process = [ours(batches, model), raw_predict(batches, model)]
         peer = datatrove(docs, model, Path(tmp), args.repeats)
         run_rounds(in_process, len(batches), peer, args.repeats)
-    print(f"{len(batches)} batches of up to {BATCH_ROWS} rows, one source each; CPU time, one thread, best of {args.repeats}")
-    print(f"{'':38} {'docs/s/core':>11} {'kept':>7}  note")
-    for c in [*in_process, peer]:
-        if c.measure is None:
-            print(f"{c.name:38} {'-':>11} {'-':>7}  {c.note}")
-        else:
-            print(f"{c.name:38} {len(docs) / c.cpu:11,.0f} {c.kept:>7,}  {c.note}")
-    if peer.measure is not None:
-        print(
-            f"ours / datatrove: {peer.cpu / in_process[0].cpu:.2f}x (target >= 1.5x); same documents kept: {in_process[0].kept == peer.kept}"
-        )
+        print(f"{len(batches)} batches of up to {BATCH_ROWS} rows, one source each; CPU time, one thread, best of {args.repeats}")
+        print(f"{'':38} {'docs/s/core':>11} {'kept':>7}  note")
+        for c in [*in_process, peer]:
+            if c.measure is None:
+                print(f"{c.name:38} {'-':>11} {'-':>7}  {c.note}")
+            else:
+                print(f"{c.name:38} {len(docs) / c.cpu:11,.0f} {c.kept:>7,}  {c.note}")
+        if peer.measure is not None:
+            same = in_process[0].kept == peer.kept
+            print(
+                f"ours / datatrove: {peer.cpu / in_process[0].cpu:.2f}x (target >= 1.5x); same number of documents kept: {same}", flush=True
+            )
+        if args.train_documents:
+            print(train_model(docs, Path(tmp) / "timed", args.train_documents)[1])
 
 
 if __name__ == "__main__":

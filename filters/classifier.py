@@ -58,10 +58,11 @@ class QualityClassifier(Filter):
     version = "1"
     Params = ClassifierParams
     thresholds = {"quality_score": ("min_score", "min")}
-    _worker_state = ("_models", "_model_thresholds")
+    _worker_state = ("_models", "_model_thresholds", "_loaded")
 
     _models: dict | None = None
     _model_thresholds: dict | None = None
+    _loaded: dict | None = None  # model file -> loaded model: one shared `model` is loaded once, not once per language
 
     def model_folder(self, lang: str | None) -> Path | None:
         """Where the language's model is (its folder or file), None when it has none."""
@@ -98,15 +99,20 @@ class QualityClassifier(Filter):
         return folders
 
     def setup(self) -> None:
-        self._models, self._model_thresholds = {}, {}
+        self._models, self._model_thresholds, self._loaded = {}, {}, {}
 
     def _model(self, lang: str | None):
-        """The language's loaded model (cached per worker), None without one."""
-        from curation.quality.score import QualityModel
+        """The language's loaded model (cached per worker, each model file loaded once), None without one."""
+        from curation.quality.score import QualityModel, model_files
 
         if lang not in self._models:
             folder = self.model_folder(lang)
-            model = QualityModel(folder) if folder is not None else None
+            model = None
+            if folder is not None:
+                key = str(model_files(folder).model.resolve() if folder.is_dir() else folder.resolve())
+                if key not in self._loaded:
+                    self._loaded[key] = QualityModel(folder)
+                model = self._loaded[key]
             self._models[lang] = model
             self._model_thresholds[lang] = model_threshold(folder) if folder is not None else None
         return self._models[lang]
