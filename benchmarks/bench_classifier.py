@@ -71,7 +71,7 @@ def train_model(docs: list[Document], folder: Path, documents: int) -> tuple[Pat
     repetition = {label: len(texts[label]) / len(pools[label]) for label in pools}
     print(
         f"training: {documents:,} documents of ~{cfg.doc_chars} characters ({documents // 2:,} a class); distinct source documents "
-        f"high {len(pools['high']):,} (repetition {repetition['high']:.1f}), low {len(pools['low']):,} (repetition {repetition['low']:.1f})",
+        f"high {len(pools['high']):,} (taken {repetition['high']:.1f} times over), low {len(pools['low']):,} (taken {repetition['low']:.1f} times over)",
         flush=True,
     )
     before, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
@@ -179,7 +179,8 @@ def main() -> None:
             if c.measure is None:
                 print(f"{c.name:38} {'-':>11} {'-':>7}  {c.note}")
             else:
-                print(f"{c.name:38} {len(docs) / c.cpu:11,.0f} {c.kept:>7,}  {c.note}")
+                kept = "-" if c.kept is None else f"{c.kept:,}"
+                print(f"{c.name:38} {len(docs) / c.cpu:11,.0f} {kept:>7}  {c.note}", flush=True)
         if peer.measure is not None:
             same = in_process[0].kept == peer.kept
             print(
