@@ -144,7 +144,7 @@ class QualityClassifier(Filter):
             if draw > 1.0 - score:
                 return None
             return "pareto_sampled_out", f"score={score:.3f} pareto={draw:.3f} alpha={p.pareto_alpha:g}"
-        threshold = self.min_score(lang)
+        threshold = p.min_score if p.min_score is not None else self.model_min_score(lang)
         return None if score >= threshold else ("low_quality_score", f"score={score:.3f} min={threshold:g}")
 
     def languages_with_model(self) -> list[str]:
@@ -180,8 +180,10 @@ class QualityClassifier(Filter):
     def min_score(self, lang: str | None) -> float:
         """The run's min_score for the language, else its model's held-out threshold, else 0.5."""
         configured = self.params_for(lang).min_score
-        if configured is not None:
-            return configured
+        return configured if configured is not None else self.model_min_score(lang)
+
+    def model_min_score(self, lang: str | None) -> float:
+        """The threshold the language's model chose on its held-out split, else 0.5."""
         found = (self._model_thresholds or {}).get(lang)
         return found if found is not None else DEFAULT_MIN_SCORE
 
