@@ -58,10 +58,11 @@ class QualityClassifier(Filter):
     version = "1"
     Params = ClassifierParams
     thresholds = {"quality_score": ("min_score", "min")}
-    _worker_state = ("_models", "_model_thresholds")
+    _worker_state = ("_models", "_model_thresholds", "_loaded")
 
     _models: dict | None = None
     _model_thresholds: dict | None = None
+    _loaded: dict | None = None  # model file -> loaded model: one shared `model` is loaded once, not once per language
 
     def model_folder(self, lang: str | None) -> Path | None:
         """Where the language's model is (its folder or file), None when it has none."""
@@ -98,15 +99,20 @@ class QualityClassifier(Filter):
         return folders
 
     def setup(self) -> None:
-        self._models, self._model_thresholds = {}, {}
+        self._models, self._model_thresholds, self._loaded = {}, {}, {}
 
     def _model(self, lang: str | None):
-        """The language's loaded model (cached per worker), None without one."""
-        from curation.quality.score import QualityModel
+        """The language's loaded model (cached per worker, each model file loaded once), None without one."""
+        from curation.quality.score import QualityModel, model_files
 
         if lang not in self._models:
             folder = self.model_folder(lang)
-            model = QualityModel(folder) if folder is not None else None
+            model = None
+            if folder is not None:
+                key = str(model_files(folder).model.resolve() if folder.is_dir() else folder.resolve())
+                if key not in self._loaded:
+                    self._loaded[key] = QualityModel(folder)
+                model = self._loaded[key]
             self._models[lang] = model
             self._model_thresholds[lang] = model_threshold(folder) if folder is not None else None
         return self._models[lang]
@@ -138,14 +144,46 @@ class QualityClassifier(Filter):
             if draw > 1.0 - score:
                 return None
             return "pareto_sampled_out", f"score={score:.3f} pareto={draw:.3f} alpha={p.pareto_alpha:g}"
-        threshold = self.min_score(lang)
+        threshold = p.min_score if p.min_score is not None else self.model_min_score(lang)
         return None if score >= threshold else ("low_quality_score", f"score={score:.3f} min={threshold:g}")
+
+    def languages_with_model(self) -> list[str]:
+        """The languages this filter measures: those with their own `model`, and every model folder under `models_dir`."""
+        found = [lang for lang in self.languages() if self.params_for(lang).model]
+        models_dir = self.defaults.models_dir
+        if models_dir and Path(models_dir).is_dir():
+            found += [d.name for d in sorted(Path(models_dir).iterdir()) if (d / "model.bin").is_file()]
+        return sorted(set(found))
+
+    def threshold(self, lang: str | None) -> float | None:
+        """The threshold a document of `lang` is judged against in `threshold` mode (`min_score`, else the model's
+        held-out threshold, else 0.5), read without loading the model; None when the language has no model."""
+        folder = self.model_folder(lang)
+        if folder is None:
+            return None
+        configured = self.params_for(lang).min_score
+        if configured is not None:
+            return configured
+        found = model_threshold(folder)
+        return found if found is not None else DEFAULT_MIN_SCORE
+
+    def threshold_values(self, signal: str) -> dict[str, float]:
+        """Per language with a model in `threshold` mode, the value `signal` is judged against (for the report)."""
+        if signal != "quality_score":
+            return {}
+        return {
+            lang: t
+            for lang in self.languages_with_model()
+            if self.params_for(lang).mode == "threshold" and (t := self.threshold(lang)) is not None
+        }
 
     def min_score(self, lang: str | None) -> float:
         """The run's min_score for the language, else its model's held-out threshold, else 0.5."""
         configured = self.params_for(lang).min_score
-        if configured is not None:
-            return configured
+        return configured if configured is not None else self.model_min_score(lang)
+
+    def model_min_score(self, lang: str | None) -> float:
+        """The threshold the language's model chose on its held-out split, else 0.5."""
         found = (self._model_thresholds or {}).get(lang)
         return found if found is not None else DEFAULT_MIN_SCORE
 

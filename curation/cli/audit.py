@@ -52,7 +52,10 @@ def report(
         from rich.markup import escape
 
         console.print(f"[yellow]catalog not available, licenses shown as unknown:[/] {escape(problem)}", highlight=False)
-    thresholds = thresholds_for(cfg)
+    from curation.filter_stage import with_run_defaults
+
+    # the values the filter stage applied (as the report stage reads them): derived thresholds, each classifier model's own
+    thresholds = thresholds_for(cfg.model_copy(update={"filter": with_run_defaults(cfg)}))
     signals = read_signals(layout)
     path = write_report(layout, cat, thresholds, problem, signals)
     typer.echo(f"report: {path}")
@@ -73,18 +76,34 @@ def inspect(
     seed: int = typer.Option(0, "--seed", help="Another seed gives another sample."),
     chars: int = typer.Option(600, "--chars", min=1, help="Characters of text shown per document."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object per line)."),
+    borderline: bool = typer.Option(
+        False,
+        "--borderline",
+        help="With --stage filter:classifier: the scored documents nearest their language's threshold, kept or removed.",
+    ),
+    export: Path | None = typer.Option(
+        None, "--export", help="With --borderline: write a review TSV (id, lang, score, threshold, empty label, redacted text)."
+    ),
     config: Path | None = ConfigOpt,
     out_dir: Path | None = OutOpt,
 ) -> None:
-    """Show PII-redacted samples of documents a stage removed (or kept), with their signals."""
+    """Show PII-redacted samples of documents a stage removed (or kept), with their signals.
+
+    `--stage filter:classifier --borderline -n 200 --export review.tsv` writes documents for human review: label
+    them high/low/ad (or 1/0) and train with `curation quality train ... --labels review.tsv`."""
     from curation.inspection import InspectError, format_json, format_text, select
     from curation.layout import Layout
 
     if fmt not in ("text", "json"):
         fail(f"--format: expected text or json, got {fmt!r}", code=2)
+    if export is not None and not borderline:
+        fail("--export writes borderline documents: add --borderline", code=2)
     cfg = resolve_recorded_config(config, out_dir)
     layout = Layout(cfg.output_dir)
     print_run_provenance(layout)
+    if borderline:
+        inspect_borderline(cfg, layout, stage, lang, n, export)
+        return
     try:
         selection = select(layout, stage, reason, lang, source, kept, n, seed, chars)
     except InspectError as exc:
@@ -104,3 +123,23 @@ def inspect(
     else:
         title = f"{'kept by' if kept else 'removed by'} {stage}" + (f" ({reason})" if reason else "") + (f" in {lang}" if lang else "")
         sys.stdout.write(format_text(selection, title))
+
+
+def inspect_borderline(cfg, layout, stage: str, lang: str | None, n: int, export: Path | None) -> None:
+    """`inspect --borderline`: the classifier's scored documents nearest their language's threshold, printed or exported."""
+    from curation.quality.review import ReviewError, applied_thresholds, borderline, review_tsv
+    from curation.quality.review import export as export_tsv
+
+    if stage.removeprefix("filter:") != "classifier":
+        fail(f"--borderline reads the quality classifier's scores: use --stage filter:classifier (got {stage!r})", code=2)
+    try:
+        found = borderline(layout, applied_thresholds(cfg), n, lang)
+    except ReviewError as exc:
+        fail(str(exc), code=2)
+    if export is None:
+        sys.stdout.write(review_tsv(found.rows))
+        return
+    export_tsv(found.rows, export)
+    per_lang = ", ".join(f"{lg} {sum(r.lang == lg for r in found.rows)} (threshold {t:g})" for lg, t in sorted(found.thresholds.items()))
+    typer.echo(f"{export}: {len(found.rows)} of {found.scored:,} scored documents nearest the threshold, PII-redacted; {per_lang}")
+    typer.echo(f"fill the label column (high, low, ad, or 1/0), then: curation quality train ... --labels {export}")

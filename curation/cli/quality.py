@@ -17,7 +17,11 @@ def train(
     lang: str = typer.Option(..., "--lang", help="The language the model is for (recorded in metrics.json and the card)."),
     positive: list[Path] = typer.Option(..., "--positive", help="`high` documents: JSONL with `text`, or plain text a document a line."),
     negative: list[Path] = typer.Option(..., "--negative", help="`low` documents, same formats (repeatable)."),
-    labels: list[Path] | None = typer.Option(None, "--labels", help="TSV with `label` (high/low; empty: skipped) and `text` columns."),
+    labels: list[Path] | None = typer.Option(
+        None,
+        "--labels",
+        help="Reviewed TSV (`curation inspect --borderline --export`): `label` high/low/ad or 1/0 (empty: skipped, counted) and `text`.",
+    ),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for model.bin, metrics.json and model_card.md."),
     examples: int | None = typer.Option(
         None,
@@ -39,11 +43,13 @@ def train(
     if examples is not None:
         cfg = cfg.model_copy(update={"card_examples": examples})
     try:
+        reviews = [read_labels(p) for p in labels or []]
         ts = TrainingSet(
             lang,
             [t for p in positive for t in read_documents(p)],
             [t for p in negative for t in read_documents(p)],
-            [row for p in labels or [] for row in read_labels(p)],
+            [row for r in reviews for row in r.rows],
+            unlabelled=sum(r.unlabelled for r in reviews),
             inputs={
                 "positive": [str(p) for p in positive],
                 "negative": [str(p) for p in negative],

@@ -45,12 +45,8 @@ class QualityModel:
     def scores(self, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        labels, probs = self._model.predict([one_line(t) for t in texts], k=-1)
-        out = []
-        for names, ps in zip(labels, probs):
-            p = dict(zip(names, ps)).get(HIGH_LABEL, 0.0)
-            out.append(round(min(1.0, max(0.0, float(p))), 6))
-        return out
+        labels, probs = self._model.predict([one_line(t) for t in texts], k=-1)  # k=-1: every label, HIGH_LABEL among them
+        return [round(min(1.0, max(0.0, float(ps[names.index(HIGH_LABEL)]))), 6) for names, ps in zip(labels, probs)]
 
 
 def score_records(model: QualityModel, lines: Iterable[str], where: str, batch: int = 1024) -> Iterator[str]:

@@ -4,7 +4,8 @@ Both classes' text is cut into documents of about `doc_chars` characters (whole 
 length is no cue), at most `max_documents` per class (a seeded sample). A seeded `holdout` share of
 each class is held out; the model (word n-grams up to `word_ngrams`, character n-grams minn..maxn,
 so unsegmented scripts work) is trained on the rest, the smaller class repeated towards the larger
-one's size (at most 20 times), plus any human-labelled rows (`--labels`, training only). On the
+one's size (at most 20 times), plus any human-labelled rows (`--labels`, training only; `ad` is a
+third class, so `quality_score`, P(high), counts it against `high`). On the
 held-out documents: ROC-AUC, and the threshold (0.01 grid) with the best F1 of `high`, with its
 precision and recall. The folder gets `model.bin`, `metrics.json` and `model_card.md`.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 from curation.atomic import write_json_atomic, write_text_atomic
 from curation.config import QualityModelConfig
 from curation.fasttext_fit import fit_in_fresh_process
-from curation.quality.documents import HIGH, LOW, QualityDataError, one_line
+from curation.quality.documents import CLASSES, HIGH, LOW, QualityDataError, one_line
 from curation.quality.metrics import held_out_metrics
 from curation.quality.score import ModelFiles, QualityModel, model_files
 from curation.reference import reference_documents
@@ -41,6 +42,7 @@ class TrainingSet:
     high: list[str]
     low: list[str]
     labelled: list[tuple[str, str]] = field(default_factory=list)  # (label, text): human labels, training only
+    unlabelled: int = 0  # rows of the review files nobody labelled (skipped, counted)
     inputs: dict[str, list[str]] = field(default_factory=dict)  # "positive" / "negative" / "labels" -> files
     recipe: dict[str, str] = field(default_factory=dict)  # "positives" / "negatives" -> how they were chosen
 
@@ -128,7 +130,8 @@ def train_classifiers(sets: list[tuple[TrainingSet, Path]], cfg: QualityModelCon
         write_text_atomic(f.card, model_card(record["metrics"], record["examples"]))
         Path(job[1]).replace(f.model)
         held = record["metrics"]["held_out"]
-        log(f"quality {ts.lang}: held-out ROC-AUC {held['roc_auc']}, F1 {held['f1']} at {held['threshold']} -> {f.folder}")
+        used = f", {len(ts.labelled)} human labels ({ts.unlabelled} unlabelled rows skipped)" if ts.inputs.get("labels") else ""
+        log(f"quality {ts.lang}: held-out ROC-AUC {held['roc_auc']}, F1 {held['f1']} at {held['threshold']}{used} -> {f.folder}")
     return files
 
 
@@ -144,7 +147,9 @@ def evaluate(ts: TrainingSet, split: Split, cfg: QualityModelConfig, model_path:
         "class_counts": {
             "train": {label: len(docs) for label, docs in sorted(split.train.items())},
             "held_out": {label: len(docs) for label, docs in sorted(split.held_out.items())},
-            "human_labels": {label: sum(lab == label for lab, _ in ts.labelled) for label in (HIGH, LOW)},
+            "human_labels": {label: sum(lab == label for lab, _ in ts.labelled) for label in CLASSES},
+            "human_labels_used": len(ts.labelled),
+            "unlabelled_rows_skipped": ts.unlabelled,
         },
         "params": cfg.model_dump(mode="json"),
         "held_out": held_out_metrics(scores[HIGH], scores[LOW]),
@@ -183,7 +188,9 @@ def model_card(m: dict, examples: dict[str, list[tuple[float, str]]]) -> str:
         "",
         f"- positives (`high`): {m['recipe'].get('positives', 'the --positive files')}",
         f"- negatives (`low`): {m['recipe'].get('negatives', 'the --negative files')}",
-        f"- human labels (training only): {counts['human_labels'][HIGH]} high, {counts['human_labels'][LOW]} low",
+        f"- human labels (training only): {counts['human_labels_used']} used: "
+        + ", ".join(f"{n} {label}" for label, n in counts["human_labels"].items())
+        + f"; {counts['unlabelled_rows_skipped']} unlabelled review row(s) skipped",
         "",
         "## Inputs",
         "",

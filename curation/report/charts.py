@@ -169,3 +169,55 @@ def histogram(
     if log_x:
         body.append(f'<text x="{left + plot_w}" y="{legend_y}" text-anchor="end" {FONT}>log scale</text>')
     return _svg(width, height, body, title)
+
+
+def histogram_rows(
+    rows: Sequence[tuple[str, Sequence[float], Sequence[float], float | None, str]],
+    title: str,
+    lo: float = 0.0,
+    hi: float = 1.0,
+    width: int = 560,
+) -> str:
+    """One histogram per row on one shared x axis (lo..hi, equal bins): (label, kept, removed, threshold, note).
+
+    Each row's bars are scaled to its own largest bin (a shape per row, small rows stay readable); the
+    threshold is a red mark across its row; the note (e.g. `n=93, 4% removed`) sits right of the row."""
+    row_h, top, label_w, note_w = 20, 24, 90, 120
+    plot_w = width - label_w - note_w
+    height = top + len(rows) * row_h + 34
+
+    def x_of(v: float) -> float:
+        return label_w + plot_w * (min(max(v, lo), hi) - lo) / (hi - lo)
+
+    body = []
+    for i, (label, kept, removed, threshold, note) in enumerate(rows):
+        y0, bins = top + i * row_h, len(kept)
+        peak = max((k + r for k, r in zip(kept, removed)), default=0) or 1
+        body.append(f'<text x="{label_w - 6}" y="{_n(y0 + 14)}" text-anchor="end" {FONT}>{_t(label)}</text>')
+        body.append(f'<line x1="{label_w}" y1="{y0 + row_h - 1}" x2="{label_w + plot_w}" y2="{y0 + row_h - 1}" stroke="#bbb"/>')
+        for b, (k, r) in enumerate(zip(kept, removed)):
+            x, w = label_w + plot_w * b / bins, max(plot_w / bins - 1, 0.5)
+            hk, hr = (row_h - 3) * k / peak, (row_h - 3) * r / peak
+            if k:
+                body.append(f'<rect x="{_n(x)}" y="{_n(y0 + row_h - 1 - hk)}" width="{_n(w)}" height="{_n(hk)}" fill="{KEPT_COLOUR}"/>')
+            if r:
+                body.append(
+                    f'<rect x="{_n(x)}" y="{_n(y0 + row_h - 1 - hk - hr)}" width="{_n(w)}" height="{_n(hr)}" fill="{REMOVED_COLOUR}"/>'
+                )
+        if threshold is not None:
+            x = x_of(threshold)
+            body.append(f'<line x1="{_n(x)}" y1="{y0}" x2="{_n(x)}" y2="{y0 + row_h}" stroke="{THRESHOLD_COLOUR}" stroke-width="2"/>')
+        body.append(f'<text x="{label_w + plot_w + 6}" y="{_n(y0 + 14)}" {FONT}>{_t(note)}</text>')
+    axis_y = top + len(rows) * row_h + 12
+    for v in (lo, (lo + hi) / 2, hi):
+        body.append(f'<text x="{_n(x_of(v))}" y="{axis_y}" text-anchor="middle" {FONT}>{_t(human(v))}</text>')
+    legend_y = axis_y + 16
+    body.append(f'<rect x="{label_w}" y="{legend_y - 9}" width="9" height="9" fill="{KEPT_COLOUR}"/>')
+    body.append(f'<text x="{label_w + 12}" y="{legend_y}" {FONT}>kept</text>')
+    body.append(f'<rect x="{label_w + 50}" y="{legend_y - 9}" width="9" height="9" fill="{REMOVED_COLOUR}"/>')
+    body.append(f'<text x="{label_w + 62}" y="{legend_y}" {FONT}>removed</text>')
+    body.append(
+        f'<line x1="{label_w + 130}" y1="{legend_y - 9}" x2="{label_w + 130}" y2="{legend_y}" stroke="{THRESHOLD_COLOUR}" stroke-width="2"/>'
+    )
+    body.append(f'<text x="{label_w + 136}" y="{legend_y}" {FONT}>threshold</text>')
+    return _svg(width, height, body, title)

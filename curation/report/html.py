@@ -21,7 +21,7 @@ from curation.catalog import Catalog
 from curation.ingest.crawl_routing import UNMATCHED
 from curation.layout import Layout
 from curation.pipeline import stage_labels
-from curation.report import charts
+from curation.report import charts, classifier
 from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.fertility import Fertility, read_fertility
 from curation.report.languages import language_sections
@@ -164,7 +164,7 @@ def section_reasons(f: RunFacts) -> str:
     return "".join(parts)
 
 
-def section_signals(views, flat, thresholds: Mapping[str, Mapping[str, float]] | None) -> str:
+def section_signals(views, flat, thresholds: Mapping[str, Mapping[str, float]] | None, signals: pd.DataFrame | None = None) -> str:
     parts = [
         '<h2 id="signals">Quality signal distributions</h2>',
         "<p>What the filters measured (kept in blue, removed in orange), as shares of each panel's documents; every panel of a "
@@ -176,6 +176,9 @@ def section_signals(views, flat, thresholds: Mapping[str, Mapping[str, float]] |
         return "".join(parts) + missing("No signals: the filter stage has not run (or its shards carry no signals).")
     qnames = ["p05", "p25", "p50", "p75", "p95"]
     for v in views:
+        if v.signal == classifier.SIGNAL and signals is not None:  # one chart for every language, with each language's threshold
+            parts.append(classifier.section(signals, thresholds))
+            continue
         svgs = [
             charts.histogram(
                 v.edges, p.kept, p.removed, f"{v.signal} · {p.label} (n={p.count:,})", p.threshold, v.log_x, ymax=v.ymax, shares=True
@@ -336,7 +339,7 @@ def build_report(
         section_totals(f),
         section_languages(f, signals, views, mix, fertility, thresholds),
         section_reasons(f),
-        section_signals(views, flat, thresholds),
+        section_signals(views, flat, thresholds, signals),
         section_duplicates(f),
         section_tokens(f, mix, fertility),
         section_sources(f, catalog, catalog_problem),

@@ -62,6 +62,8 @@ def thresholds_for(config: Any, resolve: Callable[[str], type] | None = None) ->
                 for lang in ["*", *f.languages()]
                 if (v := getattr(f.params_for(None if lang == "*" else lang), param)) is not None
             }
+            # a filter may judge by values no parameter holds (the classifier: each language's model threshold)
+            values |= getattr(f, "threshold_values", lambda _signal: {})(signal)
             if values:
                 out[signal] = values
     return out

@@ -94,3 +94,23 @@ def test_pareto_decisions_are_identical_across_reruns_and_worker_counts(tmp_path
     assert {reason for _, reason in removed} == {"pareto_sampled_out"}
     signals = next(iter(kept.values()))
     assert 0 <= signals["quality_score"] <= 1 and 0 <= signals["quality_draw"] < 1
+
+
+def test_one_model_for_every_language_is_loaded_once(model, monkeypatch):
+    """Before: a `model` shared by all languages was loaded once per language (450 languages: 14 GB, OOM-killed)."""
+    import curation.quality.score as score
+
+    loads = []
+
+    class Counting(score.QualityModel):
+        def __init__(self, where):
+            loads.append(where)
+            super().__init__(where)
+
+    monkeypatch.setattr(score, "QualityModel", Counting)
+    f = QualityClassifier({"model": str(model)})
+    reference = next(iter(read_documents(REFERENCE_EN)))
+    b = batch([reference] * 4, ["en", "de", "fr", "zu"])
+    apply_filter(f, b, Counts())
+    assert len(loads) == 1
+    assert len({s["quality_score"] for s in b.signals}) == 1  # the same model scored every language

@@ -50,7 +50,10 @@ def test_held_out_auc_is_far_above_chance(trained):
     assert m["class_counts"]["train"] == {HIGH: 191, LOW: 320}
     assert [i["path"] for i in m["inputs"]["positive"]] == [str(REFERENCE_EN)]
     card = (trained / "model_card.md").read_text(encoding="utf-8")
-    assert f"ROC-AUC: {held['roc_auc']}" in card and "human labels (training only): 0 high, 0 low" in card
+    assert (
+        f"ROC-AUC: {held['roc_auc']}" in card
+        and "human labels (training only): 0 used: 0 high, 0 low, 0 ad; 0 unlabelled review row(s) skipped" in card
+    )
 
 
 def test_training_is_deterministic(tmp_path, trained, negatives):
@@ -70,9 +73,9 @@ def test_labels_change_the_model_and_the_card_counts_them(tmp_path, trained, neg
     )
     train(tmp_path / "labelled", negatives, "--labels", str(labels), "--examples", "3")
     assert (tmp_path / "labelled" / "model.bin").read_bytes() != (trained / "model.bin").read_bytes()
-    assert metrics(tmp_path / "labelled")["class_counts"]["human_labels"] == {HIGH: 1, LOW: 1}
+    assert metrics(tmp_path / "labelled")["class_counts"]["human_labels"] == {HIGH: 1, LOW: 1, "ad": 0}
     card = (tmp_path / "labelled" / "model_card.md").read_text(encoding="utf-8")
-    assert "human labels (training only): 1 high, 1 low" in card
+    assert "human labels (training only): 2 used: 1 high, 1 low, 0 ad; 1 unlabelled review row(s) skipped" in card
     assert card.count("\n| high | ") == 3 and card.count("\n| low | ") == 3  # borderline examples, PII-redacted
     assert "@cs.cmu.edu" not in card and "@allenai.org" not in card  # addresses on the sample WARCs' pages
 
@@ -110,7 +113,7 @@ def test_bad_inputs_name_file_line_and_field(tmp_path, negatives):
         list(read_documents(bad))
     labels = tmp_path / "labels.tsv"
     labels.write_text("label\ttext\nhigh\tok\nspam\tno\n", encoding="utf-8")
-    with pytest.raises(QualityDataError, match=r"labels.tsv: line 3: field 'label': 'spam' is not one of high, low"):
+    with pytest.raises(QualityDataError, match=r"labels.tsv: line 3: field 'label': 'spam' is not one of high, low, ad"):
         read_labels(labels)
     small = tmp_path / "small.txt"
     small.write_text("One short line.\n", encoding="utf-8")
