@@ -3,14 +3,13 @@
 `curation inspect --stage filter:classifier --borderline -n 200 --export review.tsv` writes the
 documents the run's classifier scored nearest their language's threshold (kept and removed alike:
 `filtered/` and every `removed/<filter>/` carry the `quality_score` signal), PII-redacted, in a
-deterministic order (distance to the threshold, then document id), with an empty `label` column.
+deterministic order (distance to the threshold, then document id, languages taking turns), with an empty `label` column.
 A reviewer fills `label` (high, low, ad, or 1/0) and `curation quality train --labels review.tsv`
 adds those rows to training (`curation.quality.documents.read_labels`).
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +96,7 @@ def borderline(layout: Layout, thresholds: dict[str, float], n: int, lang: str |
                     scored[0] += 1
                     yield abs(score - thresholds[doc_lang]), doc_id, shard_index, row, score, doc_lang
 
-    chosen = heapq.nsmallest(n, candidates(), key=lambda c: (c[0], c[1]))  # bounded memory: n candidates at a time
+    chosen = interleave_languages(candidates(), n)
     if scored[0] == 0:
         raise ReviewError(
             f"no document under {layout.root} carries a {SIGNAL} of a language with a model ({', '.join(sorted(thresholds)) or 'none'})"
@@ -108,6 +107,25 @@ def borderline(layout: Layout, thresholds: dict[str, float], n: int, lang: str |
         for _, doc_id, s, r, score, doc_lang in chosen
     ]
     return Borderline(rows, scored[0], thresholds)
+
+
+def interleave_languages(candidates, n: int) -> list[tuple]:
+    """The `n` candidates to review, every language taking its turn: each language's nearest first, then each one's
+    second nearest, ... (languages in code order), so one large language does not fill the whole sample.
+    Candidates are (distance, id, ..., lang), ranked by (distance, id); memory is bounded by 2n per language."""
+    nearest: dict[str, list[tuple]] = {}
+
+    def rank(c: tuple) -> tuple:
+        return c[0], c[1]
+
+    for c in candidates:
+        kept = nearest.setdefault(c[-1], [])
+        kept.append(c)
+        if len(kept) > 2 * n:
+            kept[:] = sorted(kept, key=rank)[:n]
+    ranked = {lang: sorted(kept, key=rank)[:n] for lang, kept in nearest.items()}
+    turns = [ranked[lang][r] for r in range(n) for lang in sorted(ranked) if r < len(ranked[lang])]
+    return turns[:n]
 
 
 def _texts(shards: list[Path], wanted: list[tuple[int, int]]) -> dict[tuple[int, int], str]:

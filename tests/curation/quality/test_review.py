@@ -17,7 +17,7 @@ from curation.cli import app
 from curation.config import QualityModelConfig, load_config
 from curation.pipeline import run_pipeline
 from curation.quality.documents import QualityDataError, escape_cell, read_documents, read_labels, unescape_cell
-from curation.quality.review import COLUMNS
+from curation.quality.review import COLUMNS, interleave_languages
 from curation.quality.train import TrainingSet, train_classifier
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -142,3 +142,12 @@ def test_report_draws_each_models_threshold_in_one_classifier_chart(run_config):
     assert part.count("<svg") == 1 and "removed by any filter" in part
     assert part.count('stroke="#c01818" stroke-width="2"/>') == 2  # en's threshold mark, and the legend's
     assert "quality_score · " not in html  # no per-language panels of the score besides the one chart
+
+
+def test_every_language_takes_its_turn_in_the_sample():
+    # en has many documents nearer its threshold than zu's nearest: zu still gets every other row
+    candidates = [(0.001 * i, f"en-{i:03d}", "en") for i in range(50)] + [(0.3 + 0.01 * i, f"zu-{i}", "zu") for i in range(3)]
+    got = interleave_languages(iter(candidates), 6)
+    assert [c[1] for c in got] == ["en-000", "zu-0", "en-001", "zu-1", "en-002", "zu-2"]
+    assert interleave_languages(iter(candidates), 6) == got  # deterministic, whatever the input order
+    assert interleave_languages(iter(reversed(candidates)), 6) == got
