@@ -39,6 +39,7 @@ import importlib.util
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -221,7 +222,7 @@ class LanguageId(Filter):
             base = predicted.prediction(i)
             lang, choice.scores[i], choice.declared[i] = self.choose_lang(base, batch.declared[i], ext_prediction)
             choice.langs[i], choice.lang_p[i] = lang, own_label_probability(lang, base)
-        signals = {"lang_score": [round(s, 4) for s in choice.scores], "lang_declared": choice.declared}
+        signals = {"lang_score": rounded(choice.scores), "lang_declared": choice.declared}
         signals.update(prediction_columns(predicted, choice, extended))
         signals.update(script_columns(texts))
         return Scores(signals=signals, langs=choice.langs, lang_scores=choice.scores, details=RemovalDetails(predicted, extended))
@@ -239,7 +240,7 @@ class LanguageId(Filter):
         empty = predicted.lengths == 0
         lang_ids[empty], scores[empty], is_declared[empty] = 0, 0.0, np.nan
         lang_p = predicted.mass(np.arange(n), self._labels.masks("same", names), lang_ids)
-        langs = [names[i] for i in lang_ids.tolist()]
+        langs = list(map(names.__getitem__, lang_ids.tolist()))
         return Choices(langs, scores.tolist(), [None if v != v else v for v in is_declared.tolist()], lang_p.tolist())
 
     def group_choice(self, predicted: BatchPrediction, rows: np.ndarray, langs: tuple[str, ...]):
@@ -379,16 +380,20 @@ def prediction_columns(predicted: BatchPrediction, choice: Choices, extended: Ma
     present = (predicted.lengths > 0).tolist()
     if not any(present):
         return {}
-    columns = {
-        "lid_top1_p": [round(p, 4) if ok else None for p, ok in zip(predicted.probs[:, 0].tolist(), present)],
-        "lid_lang_p": [round(p, 4) if ok else None for p, ok in zip(choice.lang_p, present)],
-    }
+    columns = {"lid_top1_p": rounded(predicted.probs[:, 0].tolist(), present), "lid_lang_p": rounded(choice.lang_p, present)}
     if extended:
         ext_p: list[float | None] = [None] * len(present)
         for i, prediction in extended.items():
             ext_p[i] = round(own_label_probability(choice.langs[i], prediction), 4)
         columns["lid_ext_p"] = ext_p
     return columns
+
+
+def rounded(values: list[float], present: list[bool] | None = None) -> list[float | None]:
+    """Values rounded to 4 decimals as the signals store them (None where not `present`)."""
+    if present is None or all(present):
+        return list(map(round, values, repeat(4)))
+    return [round(v, 4) if ok else None for v, ok in zip(values, present)]
 
 
 def script_columns(texts: list[str]) -> dict[str, list[float | None]]:

@@ -61,7 +61,9 @@ class LabelTable:
         tag = normalise_label(label)
         shared = tag in self.ids
         i = self.label_ids[label] = self.id_of(tag, tag.startswith("zh"))
-        self.by_text[i] = self.by_text[i] or shared
+        if shared and not self.by_text[i]:
+            self.by_text[i] = True
+            self._masks = {}
         return i
 
     def id_of(self, tag: str, by_text: bool = True) -> int:
@@ -71,6 +73,10 @@ class LabelTable:
             self.by_text.append(by_text)
             self._masks = {}  # a longer table: masks are computed again
         return self.ids[tag]
+
+    def merges(self) -> np.ndarray:
+        """`by_text` as a mask over the tag ids."""
+        return self.mask("merges", "", lambda _, tag: self.by_text[self.ids[tag]])
 
     def mask(self, kind: str, lang: str, test: Callable[[str, str], bool] | None = None) -> np.ndarray:
         """Over the tag ids: `accepts` (labels a source declaring `lang` keeps), `same` (labels naming `lang` itself),
@@ -102,6 +108,7 @@ class BatchPrediction:
 
     def __init__(self, table: LabelTable, ids: np.ndarray, probs: np.ndarray, lengths: np.ndarray):
         self.table, self.ids, self.probs, self.lengths = table, ids, probs, lengths
+        self._lists: tuple[list, list, list] | None = None  # the arrays as lists, made on the first `prediction`
 
     @classmethod
     def from_model(cls, table: LabelTable, labels: Sequence[Sequence[str]], probs: Sequence[np.ndarray], texts: Sequence[str]):
@@ -123,9 +130,10 @@ class BatchPrediction:
                 values[i, : len(row_labels)] = row_probs
         np.minimum(values, 1.0, out=values)
         batch = cls(table, ids, values, lengths)
-        batch.clear([i for i, text in enumerate(texts) if not text or text.isspace()])
+        if not all(texts) or any(map(str.isspace, texts)):
+            batch.clear([i for i, text in enumerate(texts) if not text or text.isspace()])
         unordered = (np.diff(values, axis=1) > 0).any(axis=1) if width > 1 else np.zeros(n, dtype=bool)
-        by_text = np.array(table.by_text)[ids].any(axis=1) | unordered
+        by_text = table.merges()[ids].any(axis=1) | unordered
         for i in np.flatnonzero(by_text & (batch.lengths > 0)).tolist():
             batch.set_row(i, merged_prediction(labels[i], probs[i], texts[i]))
         return batch
@@ -138,6 +146,7 @@ class BatchPrediction:
             self.set_row(i, [])
 
     def set_row(self, i: int, prediction: Prediction) -> None:
+        self._lists = None
         self.ids[i] = PAD
         self.probs[i] = 0.0
         self.lengths[i] = len(prediction)
@@ -146,9 +155,11 @@ class BatchPrediction:
             self.probs[i, j] = p
 
     def prediction(self, i: int) -> Prediction:
-        n = int(self.lengths[i])
-        tags = self.table.tags
-        return [(tags[t], p) for t, p in zip(self.ids[i, :n].tolist(), self.probs[i, :n].tolist())]
+        if self._lists is None:
+            self._lists = (self.ids.tolist(), self.probs.tolist(), self.lengths.tolist())
+        ids, probs, lengths = self._lists
+        n, tags = lengths[i], self.table.tags
+        return [(tags[t], p) for t, p in zip(ids[i][:n], probs[i][:n])]
 
     def predictions(self) -> list[Prediction]:
         return [self.prediction(i) for i in range(len(self))]
