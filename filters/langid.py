@@ -26,6 +26,11 @@ label the base model gave the language's reference text, or a top probability
 under `unsure_below`), and the language's score is the larger of the two
 models' masses. Signal `lid_ext_p`: the extension's probability of `lang`.
 
+A batch is scored from one `predict` call: its top-k labels become arrays of tag ids
+(`filters.lid_batch`), and each language's mass is a masked sum with one mask per
+language, the same numbers as `choose_lang` gives one document at a time (that rule
+still decides the documents where the extension was read).
+
 Thresholds (`min_score` per language) come from a preset, `thresholds`:
 `derived` (default: per-language values derived from held-out text, in
 `filters/data/lid_thresholds.json`, over ROOTS'), `roots` (BigScience ROOTS'
