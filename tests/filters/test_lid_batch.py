@@ -1,0 +1,110 @@
+"""The langid filter's batch path (arrays, one mask per language) decides exactly as the per-document rule does."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation.counts import Counts
+from filters.base import Batch, apply_filter
+from filters.langid import LanguageId, LidPrediction, own_label_probability, top_labels_text
+from filters.lid_batch import BatchPrediction, LabelTable, merged_prediction
+
+# each document's text names the model's answer for it: "labels: <text>"; the fake model reads the labels back
+CASES = [
+    "hr:0.5,sh:0.25,sr:0.12,sl:0.05,bs:0.03",  # the Serbo-Croatian split
+    "fr:0.6,en:0.3,sh:0.05",  # fewer labels than k: a ragged batch
+    "tl:0.4,fil:0.35,id:0.2",  # two labels normalising alike (fil): summed, then sorted
+    "en:0.2,fr:0.5,de:0.3",  # out of order: sorted
+    "zh:0.9,ja:0.05",  # Chinese: the script comes from the text
+    "en:1.00002,fr:0.00001",  # fastText's probabilities can pass 1
+    "no:0.75,nn:0.13,da:0.08",
+    "arz:0.6,ar:0.3,fa:0.05",
+    "sl:0.28,hr:0.27,sr:0.25,bs:0.2",
+    "sq:0.9,als:0.05",
+    "",  # blank text: nothing predicted
+]
+TEXTS = {
+    "zh:0.9,ja:0.05": "这个国家的经济报告。",
+}
+DECLARED = [("hr",), ("en",), ("bs", "hr", "sr"), ("en", "fr"), (), ("mul",), ("zh-Hant",), ("zh",), ("nb",), ("ar", "arz"), ("sq", "als")]
+
+
+class LabelledFakeModel:
+    """fastText's `predict(lines, k)` answering each line with the labels its text starts with."""
+
+    def predict(self, lines, k=1):
+        labels, probs = [], []
+        for line in lines:
+            spec = line.split(": ", 1)[0] if ": " in line else ""
+            pairs = [pair.split(":") for pair in spec.split(",") if pair][:k]
+            labels.append([f"__label__{label}" for label, _ in pairs])
+            probs.append([float(p) for _, p in pairs])
+        return labels, probs
+
+
+class FakeLanguageId(LanguageId):
+    def setup(self) -> None:
+        self._model = LabelledFakeModel()
+
+
+def text_of(case: str) -> str:
+    return f"{case}: {TEXTS.get(case, 'some text')}" if case else "   "
+
+
+def per_document(f: LanguageId, texts: list[str], declared: list[tuple[str, ...]]):
+    """The reference: each document's merged prediction and `choose_lang`, one at a time."""
+    labels, probs = f._model.predict(f.model_lines(texts), k=f.defaults.top_k)
+    out = []
+    for text, doc_labels, doc_probs, langs in zip(texts, labels, probs, declared):
+        prediction = merged_prediction(doc_labels, doc_probs, text) if text.strip() else []
+        lang, score, is_declared = f.choose_lang(prediction, langs)
+        out.append((prediction, lang, score, is_declared, own_label_probability(lang, prediction)))
+    return out
+
+
+@pytest.mark.parametrize("top_k", [5, 3, 1])
+def test_batch_path_equals_the_per_document_rule(top_k):
+    f = FakeLanguageId({"top_k": top_k})
+    f.ensure_setup()
+    texts, declared = [], []
+    for langs in DECLARED:  # every case under every declaration, in one batch of mixed declarations
+        for case in CASES:
+            texts.append(text_of(case))
+            declared.append(langs)
+    n = len(texts)
+    batch = Batch([f"d{i}" for i in range(n)], ["s"] * n, [None] * n, texts, [None] * n, [None] * n, [{} for _ in texts], declared)
+    out, removals = apply_filter(f, batch, Counts())
+    expected = per_document(f, texts, declared)
+    removed = dict(removals)
+    for i, (prediction, lang, score, is_declared, lang_p) in enumerate(expected):
+        signals = out.signals[i]
+        assert (out.langs[i], out.lang_scores[i], signals.get("lang_declared")) == (lang, score, is_declared), (texts[i], declared[i])
+        assert signals["lang_score"] == round(score, 4)
+        if prediction:
+            assert signals["lid_top1_p"] == round(prediction[0][1], 4) and signals["lid_lang_p"] == round(lang_p, 4)
+        else:
+            assert "lid_top1_p" not in signals and lang == "und"
+        if i in removed:
+            detail = top_labels_text(LidPrediction(prediction))
+            assert removed[i][1].endswith(detail) if detail else True
+    assert {out.langs[i] for i in range(n) if texts[i].startswith("zh:") and declared[i] in ((), ("mul",))} == {"zh-Hans"}
+    assert out.langs[texts.index(text_of("tl:0.4,fil:0.35,id:0.2"))] == "fil"
+
+
+def test_a_batch_of_one_declaration_is_one_group_and_matches_a_mixed_batch():
+    f = FakeLanguageId()
+    f.ensure_setup()
+    texts = [text_of(case) for case in CASES]
+    alone = f.choose_langs(f.predict_batch(texts), [("hr",)] * len(texts))
+    mixed = f.choose_langs(f.predict_batch(texts + texts), [("hr",)] * len(texts) + [("en",)] * len(texts))
+    assert (mixed.langs[: len(texts)], mixed.scores[: len(texts)]) == (alone.langs, alone.scores)
+
+
+def test_merged_rows_are_written_back_in_order():
+    table = LabelTable()
+    labels = [["__label__tl", "__label__fil", "__label__id"], ["__label__en", "__label__fr"]]
+    probs = [[0.4, 0.35, 0.2], [0.2, 0.7]]
+    predicted = BatchPrediction.from_model(table, labels, probs, ["x", "y"])
+    assert predicted.prediction(0) == [("fil", 0.75), ("id", 0.2)]
+    assert predicted.prediction(1) == [("fr", 0.7), ("en", 0.2)]
+    assert predicted.lengths.tolist() == [2, 2]
