@@ -19,6 +19,8 @@ original text to find where the matched windows are.
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -204,38 +206,51 @@ def match_batch(index: NgramIndex, texts: pa.Array, min_overlap: float) -> list[
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _char_class(ch: str) -> int:
+    """0: part of a word, 1: a separator (white space, punctuation, symbol), 2: a unit of its own (unsegmented script)."""
+    if ch.isspace() or unicodedata.category(ch)[0] in "PSZ":
+        return 1
+    return 2 if is_unsegmented(ch) else 0
+
+
 def _raw_units(text: str) -> list[tuple[int, int]]:
     """Character spans of the units of `text` before normalisation: word runs and unsegmented code points."""
     spans: list[tuple[int, int]] = []
-    start = None
-    for i, ch in enumerate(text):
-        sep = ch.isspace() or unicodedata.category(ch)[0] in "PSZ"
-        single = not sep and is_unsegmented(ch)
-        if (sep or single) and start is not None:
-            spans.append((start, i))
-            start = None
-        if single:
-            spans.append((i, i + 1))
-        elif not sep and start is None:
-            start = i
-    if start is not None:
-        spans.append((start, len(text)))
+    pos = 0
+    for kind, run in itertools.groupby(text, _char_class):
+        n = sum(1 for _ in run)
+        if kind == 0:
+            spans.append((pos, pos + n))
+        elif kind == 2:
+            spans.extend((i, i + 1) for i in range(pos, pos + n))
+        pos += n
     return spans
 
 
-def matched_spans(index: NgramIndex, text: str, items: np.ndarray) -> list[tuple[int, int]]:
-    """Merged character spans of `text` covered by windows of the given items' n-grams."""
-    raw = _raw_units(text)
-    if not raw:
-        return []
-    tokens, offsets = units(pa.array([text[a:b] for a, b in raw], pa.string()))
-    owner = np.repeat(np.arange(len(raw)), np.diff(offsets))  # the raw unit of each normalised unit
-    wanted = index.item_hashes(items)
-    spans = []
+def matched_spans(index: NgramIndex, texts: list[str], items: list[np.ndarray]) -> list[list[tuple[int, int]]]:
+    """For each text, the merged character spans covered by windows of its items' n-grams (all texts at once)."""
+    raws = [_raw_units(t) for t in texts]
+    pieces = pa.array([t[a:b] for t, raw in zip(texts, raws) for a, b in raw], pa.string())
+    tokens, offsets = units(pieces)
+    owner = np.repeat(np.arange(len(pieces)), np.diff(offsets))  # the raw unit of each normalised unit
+    piece_start = np.concatenate([[0], np.cumsum([len(r) for r in raws])]).astype(np.int64)
+    doc_offsets = offsets[piece_start]
+    flat = [span for raw in raws for span in raw]
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    wanted = [set(index.item_hashes(it).tolist()) for it in items]
     for n in index.sizes:
-        h, _, start = windows(tokens, np.array([0, len(tokens)], dtype=np.int64), n)
-        for s in start[np.isin(h, wanted)].tolist():
-            spans.append((raw[owner[s]][0], raw[owner[s + n - 1]][1]))
+        h, doc, start = windows(tokens, doc_offsets, n)
+        hit = np.flatnonzero(index.contains(h))
+        for k in hit.tolist():
+            d = int(doc[k])
+            if int(h[k]) in wanted[d]:
+                first = doc_offsets[d] + start[k]
+                spans[d].append((flat[owner[first]][0], flat[owner[first + n - 1]][1]))
+    return [_merged(s) for s in spans]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:

@@ -77,19 +77,20 @@ def contaminated_batch(batch: pa.RecordBatch, index: NgramIndex, mode: str, min_
     matches = match_batch(index, text, min_overlap)
     new_text = None
     values: dict[str, list] = {name: [None] * n for name in COLUMNS}
-    for i, m in enumerate(matches):
-        if m is None:
-            continue
+    hit = [i for i, m in enumerate(matches) if m is not None]
+    for i in hit:
+        m = matches[i]
         values["benchmarks"][i] = list(m.benchmarks)
         values["bench_items"][i] = list(m.items[:MAX_ITEMS_IN_DETAIL])
         values["bench_ngrams"][i] = m.ngrams
         values["contamination"][i] = REMOVED
-        if mode == CUT:
-            original = text[i].as_py()
-            spans = matched_spans(index, original, np.array(m.item_index))
+    if mode == CUT and hit:
+        originals = [text[i].as_py() for i in hit]
+        found = matched_spans(index, originals, [np.array(matches[i].item_index) for i in hit])
+        new_text = text.to_pylist()
+        for i, original, spans in zip(hit, originals, found):
             kept = cut_spans(original, spans) if spans else ""
-            if len(kept) >= cut_min_chars and spans:
-                new_text = new_text if new_text is not None else text.to_pylist()
+            if spans and len(kept) >= cut_min_chars:  # else removed: too little left, or no span found in the raw text
                 new_text[i] = kept
                 values["contamination"][i] = CUT
                 values["cut_chars"][i] = len(original) - len(kept)
