@@ -85,7 +85,9 @@ def _item_text(record: dict, fields: Sequence[str], path: Path, number: int) -> 
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             parts.extend(value)
         else:
-            raise BenchmarkError(f"{path}: record {number}: field {field!r} must be a string or a list of strings, got {type(value).__name__}")
+            raise BenchmarkError(
+                f"{path}: record {number}: field {field!r} must be a string or a list of strings, got {type(value).__name__}"
+            )
     if not parts:
         raise BenchmarkError(f"{path}: record {number}: none of the text fields {list(fields)} (dedup.decontaminate.text_fields)")
     return "\n".join(parts)

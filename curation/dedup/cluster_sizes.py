@@ -23,7 +23,8 @@ _SIGNALS = "array<struct<name:string,value:double>>"
 def cluster_sizes(removed: list[DataFrame]) -> DataFrame | None:
     """(key, size) of every document in a cluster of two or more (None: no duplicates were removed)."""
     edges = [
-        frame.where(F.col("survivor").isNotNull()).select(F.col("key").alias("src"), F.xxhash64("survivor").alias("dst")) for frame in removed
+        frame.where(F.col("survivor").isNotNull()).select(F.col("key").alias("src"), F.xxhash64("survivor").alias("dst"))
+        for frame in removed
     ]
     if not edges:
         return None

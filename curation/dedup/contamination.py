@@ -288,4 +288,3 @@ def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
         else:
             out += piece
     return out.strip()
-

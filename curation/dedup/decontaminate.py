@@ -58,7 +58,9 @@ def decontaminate(spark, docs, cfg: DecontaminateConfig, index: NgramIndex):
     return docs.mapInArrow(contamination_fn(shared, cfg.mode, cfg.min_overlap, cfg.cut_min_chars), schema)
 
 
-def contamination_fn(index, mode: str, min_overlap: float, cut_min_chars: int) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+def contamination_fn(
+    index, mode: str, min_overlap: float, cut_min_chars: int
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """The body of the `mapInArrow`; `index`: an `NgramIndex` or a Spark broadcast of one."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

@@ -31,8 +31,8 @@ import pyarrow.compute as pc
 from curation.config import DedupConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
-from curation.dedup.index import load_index, write_generation
 from curation.dedup.decontaminate import contamination_counts
+from curation.dedup.index import load_index, write_generation
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, fingerprint, run_job, shard_task
@@ -91,8 +91,21 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
     task = shard_task(layout, NAME, "all", paths, config_hash)
     done = run_job(task, functools.partial(_run_job, config, spark, priorities, log))
     kept = done.counts.docs(stage=NAME, outcome=KEPT)
-    facts = {"kept": kept, "removed": done.counts.docs(stage=NAME) - kept} | done.facts
+    facts = {"kept": kept, "removed": done.counts.docs(stage=NAME) - kept} | done.facts | _contamination_fact(done.counts)
     return StageResult(tasks=1, resumed=int(done.skipped), counts=done.counts, outputs=done.outputs, facts=facts)
+
+
+def _contamination_fact(counts: Counts) -> dict[str, str]:
+    """{"decontaminated": "pud_a: 5 removed, 1 cut; ..."} from the per-benchmark stats rows (empty: none)."""
+    from curation.report.contamination import contamination_counts
+
+    per: dict[str, dict[str, int]] = {}
+    for (bench, _lang), outcomes in contamination_counts(counts).items():
+        for outcome, n in outcomes.items():
+            per.setdefault(bench, {}).setdefault(outcome, 0)
+            per[bench][outcome] += n
+    text = "; ".join(f"{b}: " + ", ".join(f"{n:,} {o}" for o, n in sorted(v.items()) if n) for b, v in per.items())
+    return {"decontaminated": text} if per else {}
 
 
 def _run_job(config: RunConfig, spark, priorities: dict[str, int], log, task: Task) -> TaskResult:

@@ -54,7 +54,9 @@ def split_blends(datasets: list[DatasetInfo], alpha: float, max_epochs: float, t
     for split in SPLITS:
         # rehydration upsamples the train split only: held-out splits measure the corpus as it is
         parts = [
-            blend.BlendPart(d.name, d.group, d.bytes, d.tokens, d.upsample if split == "train" else 1.0) for d in datasets if d.split == split
+            blend.BlendPart(d.name, d.group, d.bytes, d.tokens, d.upsample if split == "train" else 1.0)
+            for d in datasets
+            if d.split == split
         ]
         budget = train_tokens if split == "train" else None
         rows = blend.weights(parts, alpha, max_epochs, budget)

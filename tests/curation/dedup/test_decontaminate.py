@@ -41,7 +41,7 @@ def long_sentence(sentences: list[str], lang: str) -> str:
 def build(tmp: Path) -> tuple[list[Path], dict[str, Path], dict]:
     """(document shards, benchmark files, truth: item per language, ids by role, cluster sizes)."""
     rows, truth = [], {"item": {}, "verbatim": {}, "embedded": {}, "clean": [], "sizes": {}}
-    for bench, (kind, langs) in BENCHMARKS.items():
+    for bench, (_kind, langs) in BENCHMARKS.items():
         for lang in langs:
             docs = pud_docs(lang)
             item = long_sentence(docs[0], lang)
@@ -71,7 +71,9 @@ def build(tmp: Path) -> tuple[list[Path], dict[str, Path], dict]:
     shards = [write_shard(tmp / "docs" / f"part-{k:05d}.parquet", documents_table(rows[k::3])) for k in range(3)]
     files = {}
     for bench, (kind, langs) in BENCHMARKS.items():
-        items = [truth["item"][lang][1] for lang in langs] + [long_sentence(sum(pud_docs(langs[0])[60:], []), langs[0])]  # one item matches nothing
+        items = [truth["item"][lang][1] for lang in langs] + [
+            long_sentence(sum(pud_docs(langs[0])[60:], []), langs[0])
+        ]  # one item matches nothing
         path = tmp / "bench" / f"{bench}.{kind}"
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind == "jsonl":
@@ -185,5 +187,7 @@ def test_cut_mode_cuts_embedded_items_and_removes_verbatim_copies(spark, dedup_c
     originals = {r["id"]: r["text"] for r in read_table(planted[0]).to_pylist()}
     assert all(texts[i] == originals[i] and "contamination_cut_chars" not in signals[i] for i in truth["clean"])
     stats = [r for shard in list_shards(Layout(out).deduped()) for r in read_stats(shard)["counts"]]
-    cut = {(r["stage"].rsplit(":", 1)[1], r["lang"]) for r in stats if r["stage"].startswith("dedup:decontaminate:") and r["outcome"] == "cut"}
+    cut = {
+        (r["stage"].rsplit(":", 1)[1], r["lang"]) for r in stats if r["stage"].startswith("dedup:decontaminate:") and r["outcome"] == "cut"
+    }
     assert cut == {(bench, lang) for lang, (bench, _) in truth["item"].items()}

@@ -79,7 +79,11 @@ def test_tokenize_puts_ranges_in_datasets_of_their_own_and_upsamples_them(traine
     assert datasets["en@dup2-5_00000"]["upsample"] == 2.0 and datasets["en@dup2-5_00000"]["group"] == "en"
     assert "upsample" not in datasets["en_00000"]
     n = len(IndexedReader(Path(tmp_path / "rehydrated" / "tokens" / "en@dup6-_00000")))
-    assert n == datasets["en@dup6-_00000"]["docs"] == sum(1 for i in range(len(read_train_docs()["en"])) if i % 7 == 0) - _heldout(rehydrated, "en@dup6-")
+    assert (
+        n
+        == datasets["en@dup6-_00000"]["docs"]
+        == sum(1 for i in range(len(read_train_docs()["en"])) if i % 7 == 0) - _heldout(rehydrated, "en@dup6-")
+    )
     train = {r["dataset"]: r for r in rehydrated["blend"]["splits"]["train"]["weights"]}
     per_token = {name: train[name]["weight"] / datasets[name]["tokens"] for name in train}
     assert per_token["en@dup2-5_00000"] == pytest.approx(2 * per_token["en_00000"])
@@ -90,7 +94,10 @@ def test_tokenize_puts_ranges_in_datasets_of_their_own_and_upsamples_them(traine
         share = sum(r["weight"] for r in train.values() if r["dataset"].startswith(lang))
         assert share == pytest.approx(sum(r["weight"] for r in plain_train if r["dataset"].startswith(lang)), rel=1e-3)
     summary = rehydrated["blend"]["rehydration"]
-    assert summary["weights"] == {"2-5": 2, "6-": 0.5} and summary["ranges"]["2-5"]["docs"] == datasets["en@dup2-5_00000"]["docs"] + datasets["fr@dup2-5_00000"]["docs"]
+    assert (
+        summary["weights"] == {"2-5": 2, "6-": 0.5}
+        and summary["ranges"]["2-5"]["docs"] == datasets["en@dup2-5_00000"]["docs"] + datasets["fr@dup2-5_00000"]["docs"]
+    )
 
 
 def _heldout(manifest: dict, prefix: str) -> int:
