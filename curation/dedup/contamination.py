@@ -260,16 +260,28 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
+def _with_opening_punctuation(text: str, a: int, floor: int) -> int:
+    """`a` moved back over the punctuation glued to the span's start: an opening bracket or quote, or any
+    punctuation run that starts a line or follows white space (an ASCII quote), never the end of a sentence before."""
+    b = a
+    while b > floor and unicodedata.category(text[b - 1])[0] == "P":
+        b -= 1
+    if b == a:
+        return a
+    if b == 0 or text[b - 1].isspace() or all(unicodedata.category(ch) in ("Ps", "Pi") for ch in text[b:a]):
+        return b
+    return a
+
+
 def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` without the spans (each extended over an opening quote or bracket right before it and the punctuation
+    """`text` without the spans (each extended over the opening punctuation glued to it and the punctuation
     right after it); the pieces are joined
     by a newline where the cut took one, a space where it took other white space, else directly."""
     pieces: list[str] = []
     seps: list[str] = []
     pos = 0
     for a, b in spans:
-        while a > pos and unicodedata.category(text[a - 1]) in ("Ps", "Pi"):  # an opening bracket or quote
-            a -= 1
+        a = _with_opening_punctuation(text, a, pos)
         while b < len(text) and unicodedata.category(text[b])[0] == "P":
             b += 1
         left = text[pos:a]
