@@ -113,3 +113,14 @@ def contamination_counts(shard: pa.Table, stage: str = STATS_STAGE) -> Counts:
         for bench in row["benchmarks"]:
             counts.add(f"{stage}:{bench}", row["lang"], row["source"], row["contamination"], row["text"])
     return counts
+
+
+def benchmark_counts(counts: Counts) -> dict[tuple[str, str], dict[str, int]]:
+    """(benchmark, lang) → {"removed": docs, "cut": docs}, sorted, from the rows `contamination_counts` made."""
+    prefix = STATS_STAGE + ":"
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for (stage, lang, _source, outcome), values in counts.rows.items():
+        if stage.startswith(prefix):
+            slot = out.setdefault((stage[len(prefix) :], lang), {REMOVED: 0, CUT: 0})
+            slot[outcome] = slot.get(outcome, 0) + values[0]
+    return dict(sorted(out.items()))

@@ -97,10 +97,10 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
 
 def _contamination_fact(counts: Counts) -> dict[str, str]:
     """{"decontaminated": "pud_a: 5 removed, 1 cut; ..."} from the per-benchmark stats rows (empty: none)."""
-    from curation.report.contamination import contamination_counts
+    from curation.dedup.decontaminate import benchmark_counts
 
     per: dict[str, dict[str, int]] = {}
-    for (bench, _lang), outcomes in contamination_counts(counts).items():
+    for (bench, _lang), outcomes in benchmark_counts(counts).items():
         for outcome, n in outcomes.items():
             per.setdefault(bench, {}).setdefault(outcome, 0)
             per[bench][outcome] += n

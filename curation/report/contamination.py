@@ -4,25 +4,13 @@ removed or cut, from the stats rows of stage `dedup:decontaminate:<benchmark>`."
 from __future__ import annotations
 
 from curation.counts import Counts
-from curation.dedup.decontaminate import CUT, REMOVED, STATS_STAGE
+from curation.dedup.decontaminate import CUT, REMOVED, benchmark_counts
 from curation.report.markup import table
-
-PREFIX = STATS_STAGE + ":"
-
-
-def contamination_counts(counts: Counts) -> dict[tuple[str, str], dict[str, int]]:
-    """(benchmark, lang) → {"removed": docs, "cut": docs}, sorted."""
-    out: dict[tuple[str, str], dict[str, int]] = {}
-    for (stage, lang, _source, outcome), values in counts.rows.items():
-        if stage.startswith(PREFIX):
-            slot = out.setdefault((stage[len(PREFIX) :], lang), {REMOVED: 0, CUT: 0})
-            slot[outcome] = slot.get(outcome, 0) + values[0]
-    return dict(sorted(out.items()))
 
 
 def section_contamination(counts: Counts) -> str:
     """The report's paragraph and table (empty when no benchmark was configured or matched)."""
-    rows = contamination_counts(counts)
+    rows = benchmark_counts(counts)
     if not rows:
         return ""
     removed = sum(v[REMOVED] for v in rows.values())
