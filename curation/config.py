@@ -124,6 +124,47 @@ class LidConfig(Section):
     max_bytes_per_lang: int = Field(4 << 20, ge=1000)
 
 
+BENCHMARK_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class DecontaminateConfig(Section):
+    """Benchmark decontamination inside the dedup job (`curation.dedup.contamination`), before exact dedup."""
+
+    # benchmark name → its files (.jsonl[.gz], .parquet, .txt[.gz]: one item a line), relative to the config file;
+    # none: no decontamination
+    benchmarks: dict[str, list[Path]] = Field(default_factory=dict)
+    # an item's text: these fields of a JSONL/Parquet record, joined by a newline; its id: `id_field`
+    text_fields: list[str] = Field(default_factory=lambda: ["text"], min_length=1)
+    id_field: str | None = "id"
+    # remove: the document goes to removed/dedup with reason benchmark_contamination; cut: the matched spans are
+    # cut out (a document left with fewer than cut_min_chars characters is removed instead)
+    mode: Literal["remove", "cut"] = "remove"
+    word_ngram: int = Field(13, ge=1)
+    # n-gram length, in code points, of items written in scripts without spaces (zh, ja, th, ...)
+    char_ngram: int = Field(20, ge=1)
+    # a document is contaminated by an item when it shares at least this share of the item's n-grams (0: any one)
+    min_overlap: float = Field(0.0, ge=0.0, le=1.0)
+    cut_min_chars: int = Field(100, ge=0)
+
+    @field_validator("benchmarks", mode="before")
+    @classmethod
+    def _one_file_is_a_list(cls, value: Any) -> Any:
+        return {k: [v] if isinstance(v, (str, Path)) else v for k, v in value.items()} if isinstance(value, dict) else value
+
+    @field_validator("benchmarks")
+    @classmethod
+    def _names(cls, value: dict[str, list[Path]]) -> dict[str, list[Path]]:
+        import re
+
+        bad = [name for name in value if not re.match(BENCHMARK_NAME, name)]
+        if bad:
+            raise ValueError(f"benchmark names must be letters, digits, '_', '.' or '-' (they name stats rows): {bad}")
+        empty = [name for name, files in value.items() if not files]
+        if empty:
+            raise ValueError(f"benchmarks without files: {empty}")
+        return value
+
+
 class DedupConfig(Section):
     """Spark deduplication: exact → url → near (MinHash LSH), each optional.
 
@@ -161,6 +202,7 @@ class DedupConfig(Section):
     max_removed_share: float = Field(0.5, ge=0.0, le=1.0)
     # repartition the input into this many partitions (null: as read); the result never depends on it
     partitions: int | None = Field(None, ge=1)
+    decontaminate: DecontaminateConfig = Field(default_factory=DecontaminateConfig)
 
     def threshold(self) -> float:
         return (1.0 / self.bands) ** (1.0 / self.rows)
@@ -237,6 +279,17 @@ class TokenizeConfig(Section):
     piece_cache: int = Field(500_000, ge=0)
     # keep the per-shard intermediates (tokens/_parts) so a rerun skips encoding; they take as much space as the datasets
     keep_parts: bool = True
+    # rehydration (FineWeb-2): duplicate-cluster sizes ("2-5", "6-", "1") → upsampling weight of their documents in
+    # the train blend (signal dup_cluster_size, written by dedup); documents of no range keep weight 1
+    rehydrate: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("rehydrate")
+    @classmethod
+    def _rehydration_ranges(cls, value: dict[str, float]) -> dict[str, float]:
+        from curation.megatron.rehydration import parse_tiers
+
+        parse_tiers(value)
+        return value
 
 
 class RunConfig(Section):

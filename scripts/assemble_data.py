@@ -225,6 +225,29 @@ def lid_files(inp: Inputs) -> dict[str, bytes]:
 TRAIN_DOCS = {"en": 300, "de": 220, "ru": 160, "fr": 120, "zh": 90, "ar": 60, "hi": 30, "fi": 25, "tr": 20}
 
 
+# samples/data/benchmarks/: the sample run's evaluation sets (dedup.decontaminate), UD PUD sentences.
+# lang → (UD PUD document index, sentences): the documents at these indices are in the sample's sources
+# (scripts/make_samples.py picks them), so the sample run finds them; ar's document is not: its items match nothing
+BENCHMARK_JSONL = {"en": 280, "fr": 280, "de": 280, "es": 280, "ru": 280, "zh": 280, "ja": 60, "ar": 10}
+BENCHMARK_TEXT = {"th": 190, "hi": 350}
+BENCHMARK_SENTENCES = 2  # the first sentences of at least 13 words (20 characters in zh, ja, th) of each document
+
+
+def benchmark_sentences(inp: Inputs, lang: str, doc_index: int) -> list[tuple[str, str]]:
+    """(sent_id, text) of the first long sentences of one UD PUD document."""
+    long = [(s, t) for s, t in ud_docs(inp, lang)[doc_index][1] if (len(t) >= 20 if lang in ("zh", "ja", "th") else len(t.split()) >= 13)]
+    return long[:BENCHMARK_SENTENCES]
+
+
+def benchmark_files(inp: Inputs) -> dict[str, bytes]:
+    recs = [{"id": s, "lang": lang, "text": t} for lang, d in BENCHMARK_JSONL.items() for s, t in benchmark_sentences(inp, lang, d)]
+    lines = [t for lang, d in BENCHMARK_TEXT.items() for _, t in benchmark_sentences(inp, lang, d)]
+    return {
+        "samples/data/benchmarks/pud_eval_a.jsonl": jsonl(recs),
+        "samples/data/benchmarks/pud_eval_b.txt": "".join(t + "\n" for t in lines).encode("utf-8"),
+    }
+
+
 def derived(inp: Inputs) -> dict[str, bytes]:
     """Files derived from the shared UD PUD and OSCAR text (recipes in the READMEs beside them)."""
     out: dict[str, bytes] = {}
@@ -277,7 +300,7 @@ def derived(inp: Inputs) -> dict[str, bytes]:
         held += [(s, lang, t) for _, sents in docs[-40:] for s, t in sents]
     out["tests/data/tokenizer/train_docs.tsv"] = tsv(train, ("doc_id", "lang", "text"))
     out["tests/data/tokenizer/heldout_sentences.tsv"] = tsv(held, ("sent_id", "lang", "text"))
-    return out | lid_files(inp)
+    return out | lid_files(inp) | benchmark_files(inp)
 
 
 def registry_wheel(name: str, version: str, sha256: str) -> Path:
@@ -383,6 +406,7 @@ def outputs() -> list[str]:
         "tests/data/filters/lenient/pud_docs.jsonl.gz",
         "tests/data/filters/adult_url_docs.jsonl.gz", "tests/data/report/pud_fr.jsonl", "tests/data/pii/base_sentences.tsv",
         "tests/data/tokenizer/train_docs.tsv", "tests/data/tokenizer/heldout_sentences.tsv",
+        "samples/data/benchmarks/pud_eval_a.jsonl", "samples/data/benchmarks/pud_eval_b.txt",
     ]  # fmt: skip
     for outs in SCRIPT_OUTPUTS.values():
         paths += outs

@@ -3,13 +3,16 @@
 Modules: `normalize` (text and URL canonical forms), `minhash` (vectorised
 shingles and signatures), `features` (per-document keys computed inside Spark),
 `components` (connected components in Spark), `survivors` (the survivor rule),
-`index` (incremental signature index), `stage` (orchestration and outputs),
+`index` (incremental signature index), `benchmarks`, `contamination` and `decontaminate`
+(benchmark decontamination), `cluster_sizes` (the dup_cluster_size signal), `stage` (orchestration and outputs),
 `spark` (session builder).
 """
 
 # step → (reason of a document it removes, method named in the document's `detail`), in the job's order;
+# `decontaminate`: the document shares n-grams with an evaluation benchmark (`curation.dedup.decontaminate`);
 # `indexed`: the document itself is already in another corpus of the incremental index
 REMOVALS = {
+    "decontaminate": ("benchmark_contamination", "ngram_overlap"),
     "indexed": ("already_indexed", "index_id"),
     "exact": ("exact_duplicate", "exact_hash"),
     "url": ("url_duplicate", "normalized_url"),

@@ -1,11 +1,13 @@
 """The dedup stage: document shards → `deduped/<lang>/` + `removed/dedup/<source>/`.
 
 One Spark job, three optional steps on the documents still alive:
+benchmark decontamination (`curation.dedup.decontaminate`, when benchmarks are configured) →
 exact (hash of normalised text) → url (normalised URL) → near (MinHash LSH
 candidates from band buckets, optional true-Jaccard verification, connected
 components in Spark). Every cluster keeps one survivor chosen by the rule in
 `curation.dedup.survivors`; every removed document names its survivor and the
-method in `detail`. Output shards are written by the executors with the
+method in `detail`; every survivor keeps its cluster's size as the signal `dup_cluster_size`
+(`curation.dedup.cluster_sizes`). Output shards are written by the executors with the
 project's shard writer, sorted by id, with deterministic names, so the bytes do
 not depend on partitions or input order. The job is global (not per shard): it
 is skipped as a whole when its inputs and config are unchanged.
@@ -29,6 +31,7 @@ import pyarrow.compute as pc
 from curation.config import DedupConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
+from curation.dedup.decontaminate import contamination_counts
 from curation.dedup.index import load_index, write_generation
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
@@ -79,12 +82,30 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
         raise FileNotFoundError(f"dedup: no input shards in {[str(d) for d in input_dirs(config)]}")
     if priorities is None:
         priorities = catalog_priorities(config)
-    config_hash = json_digest({"dedup": config.section_hash(STAGE.section), "priorities": sorted(priorities.items())})
+    from curation.dedup.decontaminate import benchmark_files
+
+    key = {"dedup": config.section_hash(STAGE.section), "priorities": sorted(priorities.items())}
+    if config.dedup.decontaminate.benchmarks:  # a changed benchmark file reruns the job
+        key["benchmarks"] = fingerprint([str(p) for p in benchmark_files(config.dedup.decontaminate)])
+    config_hash = json_digest(key)
     task = shard_task(layout, NAME, "all", paths, config_hash)
     done = run_job(task, functools.partial(_run_job, config, spark, priorities, log))
-    kept = done.counts.docs(outcome=KEPT)
-    facts = {"kept": kept, "removed": done.counts.docs() - kept} | done.facts
+    kept = done.counts.docs(stage=NAME, outcome=KEPT)
+    facts = {"kept": kept, "removed": done.counts.docs(stage=NAME) - kept} | done.facts | _contamination_fact(done.counts)
     return StageResult(tasks=1, resumed=int(done.skipped), counts=done.counts, outputs=done.outputs, facts=facts)
+
+
+def _contamination_fact(counts: Counts) -> dict[str, str]:
+    """{"decontaminated": "pud_a: 5 removed, 1 cut; ..."} from the per-benchmark stats rows (empty: none)."""
+    from curation.dedup.decontaminate import benchmark_counts
+
+    per: dict[str, dict[str, int]] = {}
+    for (bench, _lang), outcomes in benchmark_counts(counts).items():
+        for outcome, n in outcomes.items():
+            per.setdefault(bench, {}).setdefault(outcome, 0)
+            per[bench][outcome] += n
+    text = "; ".join(f"{b}: " + ", ".join(f"{n:,} {o}" for o, n in sorted(v.items()) if n) for b, v in per.items())
+    return {"decontaminated": text} if per else {}
 
 
 def _run_job(config: RunConfig, spark, priorities: dict[str, int], log, task: Task) -> TaskResult:
@@ -105,7 +126,7 @@ def _run_job(config: RunConfig, spark, priorities: dict[str, int], log, task: Ta
         if own:
             spark.stop()
         shutil.rmtree(scratch, ignore_errors=True)
-    facts = {"index": summary["index"], "threshold": round(summary["threshold"], 4)}
+    facts = {"index": summary["index"], "threshold": round(summary["threshold"], 4)} | summary["decontamination"]
     return TaskResult(task.name, outputs=summary["outputs"], counts=summary["counts"], facts=facts)
 
 
@@ -126,19 +147,26 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     tick = _ticker(log)
 
     check_signals_type(paths)  # Spark reads one `signals` type: name a shard of the old format rather than fail inside the job
-    docs, feats = _features(spark, paths, cfg, hasher, priorities)
+    docs = _documents(spark, paths, cfg)
+    docs, decontaminated, facts = _decontaminate(spark, docs, cfg, tick)
+    feats = _features(docs, cfg, hasher, priorities)
     tick(f"features of {_count_unique(feats):,} documents")
     index_dir = Path(cfg.index_dir) if cfg.index_dir else layout.dedup_index()
     old = _old_index(spark, index_dir, cfg, inputs_fp, layout)
 
     alive = feats.select("key", "id", "rank", "exact_hash", "url_norm", "has_sig", "bands")
-    removed, alive = _already_indexed(alive, old.docs)
+    removed, alive = [], alive
+    if decontaminated is not None:
+        removed, alive = [decontaminated], _without(alive, decontaminated)
+    more, alive = _already_indexed(alive, old.docs)
+    removed += more
     more, alive = _exact_and_url(cfg, alive, old.docs, tick)
     removed += more
     if cfg.near:
         removed.append(_near(spark, cfg, hasher, docs, alive, old, tick))
 
     verdicts, labelled, outcome = _verdicts(docs, feats, removed)
+    labelled = _with_cluster_sizes(labelled, removed)
     tally = _tally(outcome)
     check_removed_share(tally, cfg.max_removed_share)
     tick("verdicts")
@@ -147,10 +175,17 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     if cfg.update_index:
         _update_index(index_dir, cfg, feats, outcome, inputs_fp, layout, outputs, counts)
 
-    for frame in (feats, verdicts, old.docs, *removed):
+    for frame in (feats, verdicts, old.docs, *removed, docs):
         if frame is not None:
             frame.unpersist()
-    return {"inputs": len(paths), "outputs": outputs, "counts": counts, "threshold": cfg.threshold(), "index": str(index_dir)}
+    return {
+        "inputs": len(paths),
+        "outputs": outputs,
+        "counts": counts,
+        "threshold": cfg.threshold(),
+        "index": str(index_dir),
+        "decontamination": facts,
+    }
 
 
 def _log_settings(cfg: DedupConfig, log) -> None:
@@ -180,17 +215,41 @@ def _persist(frame):
     return frame.persist(StorageLevel.MEMORY_AND_DISK)
 
 
-def _features(spark, paths: list[Path], cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, int]):
-    """(documents with their `key`, persisted features: hashes, band hashes, rank) of the input shards."""
+def _documents(spark, paths: list[Path], cfg: DedupConfig):
+    """The input documents with their `key`."""
+    from pyspark.sql import functions as F
+
+    docs = spark.read.parquet(*[str(p) for p in paths])
+    if cfg.partitions:
+        docs = docs.repartition(cfg.partitions)
+    return docs.withColumn("key", F.xxhash64("id"))
+
+
+def _decontaminate(spark, docs, cfg: DedupConfig, tick):
+    """(documents, persisted removals of contaminated ones or None, facts): documents matched against the
+    configured benchmarks, their texts cut in cut mode; unchanged when no benchmark is configured."""
+    from pyspark.sql import functions as F
+
+    from curation.dedup.decontaminate import REMOVED, build_index, decontaminate
+
+    index = build_index(cfg.decontaminate)
+    if index is None:
+        return docs, None, {}
+    docs = _persist(decontaminate(spark, docs, cfg.decontaminate, index))
+    lost = docs.where(F.col("contamination") == REMOVED).withColumnRenamed("benchmarks", "bench")
+    lost = _persist(_removals(lost, "decontaminate", survivor=False, contamination=True))
+    tick(f"decontamination against {index.ngrams():,} n-grams of {len(index.item_ids):,} items")
+    facts = {"benchmark_items": sum(index.items_per_benchmark.values()), "benchmark_items_too_short": sum(index.too_short.values())}
+    return docs, lost, facts
+
+
+def _features(docs, cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, int]):
+    """Persisted features of the documents: hashes, band hashes, rank."""
     from pyspark.sql import functions as F
 
     from curation.dedup.features import FEATURES_DDL, features_fn
     from curation.dedup.survivors import priority_column, quality_column, rank_column
 
-    docs = spark.read.parquet(*[str(p) for p in paths])
-    if cfg.partitions:
-        docs = docs.repartition(cfg.partitions)
-    docs = docs.withColumn("key", F.xxhash64("id"))
     feats = (
         docs.select("id", "source", "url", "text", "lang", "signals")
         .withColumn("neg_priority", priority_column(priorities).cast("int"))
@@ -200,7 +259,7 @@ def _features(spark, paths: list[Path], cfg: DedupConfig, hasher: MinHasher, pri
         .withColumn("key", F.xxhash64("id"))
         .withColumn("rank", rank_column(1))
     )
-    return docs, _persist(feats)
+    return _persist(feats)
 
 
 def _count_unique(feats) -> int:
@@ -226,16 +285,23 @@ def _old_index(spark, index_dir: Path, cfg: DedupConfig, inputs_fp: str, layout:
     return _OldIndex(docs, bands, corpus)
 
 
-def _removals(frame, step: str, survivor: bool = True, jaccard: bool = False):
-    """The documents `step` removes as (key, survivor, reason, method, jaccard); absent columns are null."""
+def _removals(frame, step: str, survivor: bool = True, jaccard: bool = False, contamination: bool = False):
+    """The documents `step` removes as (key, survivor, reason, method, jaccard, benchmarks, items, ngrams);
+    absent columns are null."""
     from pyspark.sql import functions as F
+
+    def column(present: bool, name: str, kind: str, alias: str | None = None):
+        return (F.col(name) if present else F.lit(None).cast(kind)).alias(alias or name)
 
     return frame.select(
         "key",
-        F.col("survivor") if survivor else F.lit(None).cast("string").alias("survivor"),
+        column(survivor, "survivor", "string"),
         F.lit(REASONS[step]).alias("reason"),
         F.lit(METHODS[step]).alias("method"),
-        F.col("jaccard") if jaccard else F.lit(None).cast("double").alias("jaccard"),
+        column(jaccard, "jaccard", "double"),
+        column(contamination, "bench", "array<string>", "benchmarks"),
+        column(contamination, "bench_items", "array<string>", "items"),
+        column(contamination, "bench_ngrams", "long", "ngrams"),
     )
 
 
@@ -388,12 +454,35 @@ def _verdicts(docs, feats, removed: list):
         labelled = docs.withColumn("reason", none).withColumn("detail", none)
         return None, labelled, feats.select("key", "lang", "source").withColumn("reason", none)
     detail = F.to_json(
-        F.struct(F.col("survivor").alias("duplicate_of"), F.col("jaccard").alias("jaccard"), F.col("method").alias("method"))
+        F.struct(
+            F.col("survivor").alias("duplicate_of"),
+            F.col("jaccard").alias("jaccard"),
+            F.col("method").alias("method"),
+            *[F.col(c) for c in ("benchmarks", "items", "ngrams")],
+        )
     )
     verdicts = _persist(reduce(DataFrame.unionByName, removed).select("key", "reason", detail.alias("detail")))
     labelled = docs.join(verdicts, "key", "left")
     outcome = feats.select("key", "lang", "source").join(verdicts.select("key", "reason"), "key", "left")
     return verdicts, labelled, outcome
+
+
+def _with_cluster_sizes(labelled, removed: list):
+    """`labelled` with the signals `dup_cluster_size` (every kept document) and `contamination_cut_chars`
+    (kept documents whose text was cut)."""
+    from pyspark.sql import functions as F
+
+    from curation.dedup.cluster_sizes import SIGNAL, cluster_sizes, with_kept_signals
+
+    sizes = cluster_sizes(removed)
+    if sizes is not None:
+        labelled = labelled.join(sizes, "key", "left")
+    else:
+        labelled = labelled.withColumn("size", F.lit(None).cast("long"))
+    signals = {SIGNAL: F.coalesce(F.col("size"), F.lit(1))}
+    if "cut_chars" in labelled.columns:
+        signals["contamination_cut_chars"] = F.col("cut_chars")
+    return with_kept_signals(labelled, signals).drop("size")
 
 
 def _tally(outcome) -> list[tuple[str, str, str | None, int]]:
@@ -505,7 +594,8 @@ def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: st
     frame = labelled.withColumn("kept", kept).withColumn("group", group).withColumn("stage", F.lit(NAME))
     shards = F.when(F.col("kept"), lookup(True)[F.col("group")]).otherwise(lookup(False)[F.col("group")])
     frame = frame.withColumn("part", F.pmod(F.col("key"), shards).cast("int"))
-    frame = frame.select("kept", "group", "part", *REMOVED_SCHEMA.names)
+    extra = [c for c in ("contamination", "benchmarks") if c in labelled.columns]  # counted per benchmark, not written
+    frame = frame.select("kept", "group", "part", *REMOVED_SCHEMA.names, *extra)
     out = (
         frame.repartition(sum(parts.values()), "kept", "group", "part")
         .sortWithinPartitions("kept", "group", "part", "id")
@@ -546,7 +636,7 @@ def _writer_fn(root: str):
             schema = DOCUMENT_SCHEMA if kept else REMOVED_SCHEMA
             folder = layout.deduped(group) if kept else layout.removed(NAME, group)
             table = pa.Table.from_batches(chunks).combine_chunks()
-            counts = _shard_counts(table, kept)
+            counts = _shard_counts(table, kept).merge(contamination_counts(table))
             writer = ShardWriter(folder / part_name(part), schema)
             writer.write(table.select(schema.names).cast(schema))
             path = writer.close({"stage": NAME, "counts": counts.to_json()})

@@ -8,6 +8,8 @@ of T tokens dataset i is read w_i·T / tokens_i times (its epochs). Weights:
    `max_epochs` and the rest is shared again among the others, by the same rule, until none exceeds;
 3. within a group, datasets share by tokens, so all of a group's datasets have the same epochs.
 T is one pass over the split's tokens unless configured (`tokenize.train_tokens`, train split only).
+Rehydration (`curation.megatron.rehydration`): a dataset with `upsample` w counts as w copies of its tokens
+within its group (step 3, the epoch cap of step 2 and one pass T), never in the group's bytes (step 1).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class BlendPart:
     group: str
     bytes: int
     tokens: int
+    upsample: float = 1.0  # rehydration weight: the dataset counts as this many copies within its group
 
 
 def capped_shares(
@@ -50,7 +53,7 @@ def capped_shares(
             if max_epochs * total >= budget * (1 - 1e-9):
                 return dict(sorted(capped.items()))
             raise BlendError(
-                f"a budget of {budget:,.0f} tokens reads the {total:,} tokens of this split more than "
+                f"a budget of {budget:,.0f} tokens reads the {total:,.0f} tokens of this split more than "
                 f"max_epochs = {max_epochs:g} times: lower tokenize.train_tokens or raise tokenize.max_epochs"
             )
 
@@ -59,17 +62,17 @@ def weights(parts: Sequence[BlendPart], alpha: float, max_epochs: float, budget:
     """[{dataset, weight, epochs}] in the given order; datasets without tokens get no entry."""
     parts = [p for p in parts if p.tokens > 0]
     group_bytes: dict[str, int] = {}
-    group_tokens: dict[str, int] = {}
+    group_tokens: dict[str, float] = {}  # rehydrated: tokens × upsample
     for p in parts:
         group_bytes[p.group] = group_bytes.get(p.group, 0) + p.bytes
-        group_tokens[p.group] = group_tokens.get(p.group, 0) + p.tokens
+        group_tokens[p.group] = group_tokens.get(p.group, 0) + p.tokens * p.upsample
     budget = float(budget or sum(group_tokens.values()))
     if not parts:
         return []
     shares = capped_shares(group_bytes, group_tokens, alpha, budget, max_epochs)
     rows = []
     for p in parts:
-        weight = shares[p.group] * p.tokens / group_tokens[p.group]
+        weight = shares[p.group] * p.tokens * p.upsample / group_tokens[p.group]
         rows.append({"dataset": p.name, "weight": float(f"{weight:.12g}"), "epochs": float(f"{weight * budget / p.tokens:.6g}")})
     return rows
 

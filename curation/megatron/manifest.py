@@ -30,6 +30,8 @@ class DatasetInfo:
     langs: dict[str, list[int]] = field(default_factory=dict)  # lang → [docs, tokens]
     sources: dict[str, list[int]] = field(default_factory=dict)
     files: dict[str, dict] = field(default_factory=dict)  # kind → {"name", "bytes", "sha256"}
+    cluster_sizes: str | None = None  # rehydration: the dup_cluster_size range of its documents ("2-5")
+    upsample: float = 1.0  # rehydration: its weight in the train blend, relative to its tokens
 
     def to_json(self) -> dict:
         return {
@@ -43,18 +45,23 @@ class DatasetInfo:
             "langs": {k: {"docs": v[0], "tokens": v[1]} for k, v in sorted(self.langs.items())},
             "sources": {k: {"docs": v[0], "tokens": v[1]} for k, v in sorted(self.sources.items())},
             "files": dict(sorted(self.files.items())),
-        }
+        } | ({"cluster_sizes": self.cluster_sizes, "upsample": self.upsample} if self.cluster_sizes else {})
 
 
 def split_blends(datasets: list[DatasetInfo], alpha: float, max_epochs: float, train_tokens: int | None) -> dict:
     """Per split: its token budget, weights with epochs, and Megatron's data-path value."""
     out = {}
     for split in SPLITS:
-        parts = [blend.BlendPart(d.name, d.group, d.bytes, d.tokens) for d in datasets if d.split == split]
+        # rehydration upsamples the train split only: held-out splits measure the corpus as it is
+        parts = [
+            blend.BlendPart(d.name, d.group, d.bytes, d.tokens, d.upsample if split == "train" else 1.0)
+            for d in datasets
+            if d.split == split
+        ]
         budget = train_tokens if split == "train" else None
         rows = blend.weights(parts, alpha, max_epochs, budget)
         out[split] = {
-            "tokens_per_pass": int(budget or sum(p.tokens for p in parts)),
+            "tokens_per_pass": int(budget or sum(p.tokens * p.upsample for p in parts)),
             "weights": rows,
             "data_path": blend.data_path(rows),
         }
@@ -74,6 +81,17 @@ def _totals(datasets: Iterable[DatasetInfo], attr: str) -> dict[str, dict[str, i
             row[0] += docs
             row[1] += tokens
     return {k: {"docs": v[0], "tokens": v[1]} for k, v in sorted(out.items())}
+
+
+def rehydration_summary(datasets: list[DatasetInfo], weights: dict[str, float]) -> dict:
+    """Per cluster-size range: its weight and the train documents and tokens it holds."""
+    tiers: dict[str, dict] = {}
+    for d in datasets:
+        if d.cluster_sizes and d.split == "train":
+            row = tiers.setdefault(d.cluster_sizes, {"weight": d.upsample, "docs": 0, "tokens": 0})
+            row["docs"] += d.docs
+            row["tokens"] += d.tokens
+    return {"signal": "dup_cluster_size", "weights": dict(weights), "ranges": dict(sorted(tiers.items()))}
 
 
 def build_manifest(datasets: list[DatasetInfo], tokenizer: dict, options, skipped: dict[str, int], errors: int) -> dict:
@@ -96,5 +114,6 @@ def build_manifest(datasets: list[DatasetInfo], tokenizer: dict, options, skippe
             "heldout": {"valid": options.valid_fraction, "test": options.test_fraction, "min_group_docs": options.heldout_min_docs},
             "splits": blends,
             "megatron_args": megatron_arguments(blends),
-        },
+        }
+        | ({"rehydration": rehydration_summary(datasets, options.rehydrate)} if options.rehydrate else {}),
     }

@@ -35,6 +35,7 @@ from curation.megatron.doc_table import PART_COLUMNS, PART_SCHEMA, finish_table,
 from curation.megatron.indexed import IndexedReader, IndexedWriter, bin_path, idx_path, token_dtype
 from curation.megatron.manifest import SPLITS, DatasetInfo, build_manifest
 from curation.megatron.piece_encoder import Encoder, make_encoder
+from curation.megatron.rehydration import cluster_sizes, parse_tiers, split_group, tier_suffixes
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.shards import list_shards, may_hold_documents, read_batches, sha256_file
 from curation.stage import Stage, StageResult, default_input
@@ -127,7 +128,10 @@ def plan(config: RunConfig, input_dir: Path, tokenizer_path: Path) -> list[Task]
 
 def _encoding_hash(options: TokenizeConfig) -> str:
     """Only what changes a shard's parts: the cap, blend and clean-up settings act in the merge."""
-    return json_digest({"eod_token": options.eod_token, "group_by": options.group_by, "doc_columns": PART_COLUMNS})
+    key = {"eod_token": options.eod_token, "group_by": options.group_by, "doc_columns": PART_COLUMNS}
+    if options.rehydrate:  # documents go to a dataset per cluster-size range
+        key["rehydrate"] = [(t.label, t.low, t.high) for t in parse_tiers(options.rehydrate)]
+    return json_digest(key)
 
 
 class _Group:
@@ -166,7 +170,9 @@ def encode_shard(task: Task) -> TaskResult:
     result = TaskResult(task=task.name)
     groups: dict[str, _Group] = {}
     try:
-        columns = [c for c in ("id", "source", "lang", "url", "text") if c != "url" or "url" in pq.read_schema(shard).names]
+        names = pq.read_schema(shard).names
+        wanted = ("id", "source", "lang", "url", "text") + (("signals",) if options.rehydrate else ())
+        columns = [c for c in wanted if c not in ("url", "signals") or c in names]
         row = 0
         for batch in read_batches(shard, columns=columns, batch_size=options.batch_docs):
             placed = with_place(batch, task.payload["shard_label"], row)
@@ -241,6 +247,10 @@ def _encode_batch(batch, encoder, eod, dtype, specials, options, part_dir, group
     _count(result.counts, side, KEPT)
     column = batch.column("lang" if options.group_by == "lang" else "source").to_pylist()
     keys = [safe_name(v or (UNDETERMINED if options.group_by == "lang" else "")) for v in column]
+    if options.rehydrate:  # `<group>@dup<range>` for documents in a rehydration range
+        signals = batch.column("signals") if "signals" in batch.schema.names else None
+        suffixes = tier_suffixes(cluster_sizes(signals, batch.num_rows), parse_tiers(options.rehydrate))
+        keys = [k + s for k, s in zip(keys, suffixes)]
     starts = np.concatenate([[0], np.cumsum(lengths)])
     # contiguous runs of one group (a whole batch, for language-partitioned input) are written at once
     j = 0
@@ -351,9 +361,13 @@ def merge(results: list[TaskResult], layout: Layout, options: TokenizeConfig, dt
                 prefix = Path(out[: -len(".idx")])
                 parts.setdefault(prefix.name, []).append(prefix)
     infos = []
+    group_docs: dict[str, int] = {}  # documents per blend group, its rehydration ranges together
+    for key, prefixes in parts.items():
+        base = split_group(key)[0]
+        group_docs[base] = group_docs.get(base, 0) + sum(len(IndexedReader(p)) for p in prefixes)
     for group in sorted(parts):
         readers = [IndexedReader(prefix) for prefix in parts[group]]
-        heldout = sum(len(r) for r in readers) >= options.heldout_min_docs
+        heldout = group_docs[split_group(group)[0]] >= options.heldout_min_docs
         writer = _GroupWriter(layout, group, dtype, options.max_bin_bytes)
         for prefix, reader in zip(parts[group], readers):
             if reader.dtype != dtype:
@@ -366,6 +380,10 @@ def merge(results: list[TaskResult], layout: Layout, options: TokenizeConfig, dt
                 writer.add(SPLITS[label], reader, table, first, last)
                 first = last
         infos += writer.close()
+    weights = {t.label: t.weight for t in parse_tiers(options.rehydrate)}
+    for info in infos:  # a range's datasets blend within their group, upsampled by the range's weight
+        info.group, info.cluster_sizes = split_group(info.group)
+        info.upsample = weights[info.cluster_sizes] if info.cluster_sizes else 1.0
     return sorted(infos, key=lambda info: (SPLITS.index(info.split), info.name))
 
 

@@ -185,7 +185,7 @@ def compute_facts(counts: Counts, name: str = "run") -> RunFacts:
                 r[1] += nbytes
             if stage == "dedup":
                 dup_in[lang] = dup_in.get(lang, 0) + docs
-                if outcome != KEPT:
+                if outcome not in (KEPT, REASONS["decontaminate"]):  # contamination: its own section, not a duplicate
                     dups.setdefault(lang, {})
                     dups[lang][outcome] = dups[lang].get(outcome, 0) + docs
         elif parts[0] == "filter" and len(parts) >= 2:

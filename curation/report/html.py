@@ -22,6 +22,7 @@ from curation.ingest.crawl_routing import UNMATCHED
 from curation.layout import Layout
 from curation.pipeline import stage_labels
 from curation.report import charts, classifier
+from curation.report.contamination import section_contamination
 from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.fertility import Fertility, read_fertility
 from curation.report.languages import language_sections
@@ -340,7 +341,7 @@ def build_report(
         section_languages(f, signals, views, mix, fertility, thresholds),
         section_reasons(f),
         section_signals(views, flat, thresholds, signals),
-        section_duplicates(f),
+        section_duplicates(f) + section_contamination(f.counts),
         section_tokens(f, mix, fertility),
         section_sources(f, catalog, catalog_problem),
         "<p><small>Every text on this page passed through the PII redactor (e-mails, phones, IPs, card numbers, IBANs).</small></p>",

@@ -51,7 +51,11 @@ def _get(data: dict, dotted: str):
 def test_every_path_field_of_a_config_file_is_relative_to_the_file(tmp_path):
     import yaml
 
-    shapes = {"reference": {"en": ["x"]}, "dedup.input_dirs": ["x"]}  # the mapping and the list fields
+    shapes = {
+        "reference": {"en": ["x"]},
+        "dedup.input_dirs": ["x"],
+        "dedup.decontaminate.benchmarks": {"en": ["x"]},
+    }  # the mapping and the list fields
     data: dict = {}
     for name in path_fields():
         _set(data, name, shapes.get(name, "x"))
