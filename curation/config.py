@@ -122,6 +122,24 @@ class LidConfig(Section):
     max_bytes_per_lang: int = Field(4 << 20, ge=1000)
 
 
+class LineDedupConfig(Section):
+    """Line (paragraph, sentence) dedup inside the dedup job, after whole documents (`curation.dedup.lines`): a unit whose
+    normalised hash is in at least `min_docs` documents is removed from all of them but the one ranked first by the
+    survivor rule (`keep: survivor`), or from all (`keep: none`, cc_net's way). A document left under the quality
+    filter's `min_words` / `min_bytes` for its language is removed as `dedup_lines_emptied`."""
+
+    enabled: bool = True
+    # line: split at newlines; paragraph: at blank lines; sentence: after sentence ends (。！？ need no space), newlines and,
+    # in Thai, spaces: the unit for text without line breaks (zh, ja and th are often scraped as one line)
+    unit: Literal["line", "paragraph", "sentence"] = "line"
+    min_docs: int = Field(3, ge=2)
+    keep: Literal["survivor", "none"] = "survivor"
+    # also remove a unit seen in at least this many documents of one site (URL host, else source); null: off
+    site_min_docs: int | None = Field(None, ge=2)
+    # the most repeated removed units per language shown in the report (PII-redacted there)
+    samples_per_lang: int = Field(5, ge=0)
+
+
 class DedupConfig(Section):
     """Spark deduplication: exact → url → near (MinHash LSH), each optional.
 
@@ -159,6 +177,8 @@ class DedupConfig(Section):
     max_removed_share: float = Field(0.5, ge=0.0, le=1.0)
     # repartition the input into this many partitions (null: as read); the result never depends on it
     partitions: int | None = Field(None, ge=1)
+    # line / paragraph dedup over the documents that survive (exact, url, near)
+    lines: LineDedupConfig = Field(default_factory=LineDedupConfig)
 
     def threshold(self) -> float:
         return (1.0 / self.bands) ** (1.0 / self.rows)

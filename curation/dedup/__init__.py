@@ -3,7 +3,8 @@
 Modules: `normalize` (text and URL canonical forms), `minhash` (vectorised
 shingles and signatures), `features` (per-document keys computed inside Spark),
 `components` (connected components in Spark), `survivors` (the survivor rule),
-`index` (incremental signature index), `stage` (orchestration and outputs),
+`index` (incremental signature index), `lines` and `line_job` (line / paragraph
+dedup of the surviving documents), `stage` (orchestration and outputs),
 `spark` (session builder).
 """
 
@@ -14,6 +15,8 @@ REMOVALS = {
     "exact": ("exact_duplicate", "exact_hash"),
     "url": ("url_duplicate", "normalized_url"),
     "near": ("near_duplicate", "minhash_lsh"),
+    # line dedup left the document under the quality filter's minimum words / bytes (`line_job`)
+    "lines": ("dedup_lines_emptied", "line_hash"),
 }
 REASONS = {step: reason for step, (reason, _) in REMOVALS.items()}
 METHODS = {step: method for step, (_, method) in REMOVALS.items()}
