@@ -22,6 +22,7 @@ from curation.config import LineDedupConfig
 from curation.counts import Counts
 from curation.dedup import METHODS, REASONS
 from curation.dedup.lines import unit_hashes, units, without_units
+from curation.stats import CUT
 
 UNITS_DDL = "key long, pos int, hash long"
 REWRITE_DDL = "key long, new_text string, lines_removed long, line_bytes long, line_chars long, words_left long, emptied boolean"
@@ -30,7 +31,7 @@ LINE_COLUMNS = ("new_text", "lines_removed", "line_bytes", "line_chars")
 # counts of stage `dedup:lines`: docs = units removed, bytes and chars removed; outcome LINES_CUT for documents kept
 # (kept bytes + these = bytes in), LINES_EMPTIED for documents then removed whole (their original text is counted there)
 LINES_STAGE = "dedup:lines"
-LINES_CUT = "removed"
+LINES_CUT = CUT
 LINES_EMPTIED = "emptied"
 
 

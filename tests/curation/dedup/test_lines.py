@@ -8,11 +8,13 @@ import json
 
 import pytest
 
+from curation.counts import Counts
 from curation.dedup.lines import spans, unit_hashes, units, without_units
 from curation.dedup.stage import run_dedup
 from curation.layout import Layout
 from curation.schema import doc_id, documents_table
 from curation.shards import list_shards, read_stats, read_table, write_shard
+from curation.stats import byte_mismatches
 
 LANGS = ("en", "fr", "zh", "ja", "th")
 # two planted lines per language; the second carries a year that one document writes differently (digits normalise)
@@ -119,6 +121,14 @@ def test_counts_reconcile_per_language(kept_one, line_corpus):
         bytes_in = sum(len(docs[d][2].encode()) for d in docs if docs[d][0] == lang)
         docs_out = sum(r["bytes"] for r in rows if r["stage"] == "dedup" and r["lang"] == lang)
         assert bytes_in == docs_out + sum(r["bytes"] for r in cut), lang
+    # the stats stage's byte check: what the filter stage kept == documents out + bytes cut, per source
+    filtered = Counts()
+    for lang, source, text in docs.values():
+        filtered.add("filter", lang, source, "kept", text)
+    stats = Counts.from_json(rows).merge(filtered)
+    assert byte_mismatches(stats) == []
+    without_cuts = Counts.from_json([r for r in rows if r["stage"] != "dedup:lines"]).merge(filtered)
+    assert byte_mismatches(without_cuts) and "source 'news'" in byte_mismatches(without_cuts)[0]
     emptied = [r for r in rows if r["stage"] == "dedup:lines" and r["outcome"] == "emptied"]
     assert [(r["lang"], r["source"], r["docs"]) for r in emptied] == [("en", "spam", 2)]
     assert summary.counts.docs("dedup") == len(docs)
