@@ -66,7 +66,8 @@ def kept_one(spark, line_corpus, dedup_config, tmp_path_factory):
 def _outputs(out):
     layout = Layout(out)
     kept = read_table(list_shards(layout.deduped())).to_pydict()
-    removed = read_table(list_shards(layout.removed("dedup"))).to_pydict()
+    shards = list_shards(layout.removed("dedup"))
+    removed = read_table(shards).to_pydict() if shards else {"id": [], "reason": [], "detail": []}
     return dict(zip(kept["id"], kept["text"])), {
         i: (r, json.loads(d)) for i, r, d in zip(removed["id"], removed["reason"], removed["detail"])
     }
