@@ -38,12 +38,14 @@ LINES_EMPTIED = "emptied"
 class LinePlan(NamedTuple):
     """`emptied`: removals (key, survivor, reason, method, jaccard, lines_removed, words_left);
     `rewritten`: (key, new_text, lines_removed, line_bytes, line_chars) of every document that lost units;
-    `lost`: (key, hash, lang) of every unit hash a document loses; `units`: (key, pos, hash)."""
+    `lost`: (key, hash, lang) of every unit hash a document loses; `units`: (key, pos, hash); `survivors`: its input.
+    The job unpersists them all when it is done."""
 
     emptied: Any
     rewritten: Any
     lost: Any
     units: Any
+    survivors: Any
 
 
 def minimums(filter_config) -> Any:
@@ -169,7 +171,7 @@ def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, persist) -> 
         "lines_removed",
         "words_left",
     )
-    return LinePlan(emptied, rewritten, lost, found)
+    return LinePlan(emptied, rewritten, lost, found, survivors)
 
 
 def removed_samples(plan: LinePlan, docs, unit: str, per_lang: int) -> list[dict]:

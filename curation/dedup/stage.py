@@ -141,7 +141,8 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     more, alive = _exact_and_url(cfg, alive, old.docs, tick)
     removed += more
     if cfg.near:
-        removed.append(_near(spark, cfg, hasher, docs, alive, old, tick))
+        # persisted: line dedup reads it again, and recomputing it reruns verification and connected components
+        removed.append(_persist(_near(spark, cfg, hasher, docs, alive, old, tick)))
     lines = _lines(config, docs, feats, removed, tick) if cfg.lines.enabled else None
     if lines is not None:
         removed.append(lines.emptied)
@@ -193,6 +194,7 @@ def _lines(config: RunConfig, docs, feats, removed: list, tick):
     if removed:
         gone = reduce(DataFrame.unionByName, [r.select("key") for r in removed])
         survivors = survivors.join(gone, "key", "left_anti")
+    survivors = _persist(survivors)  # read by three steps of the plan
     plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, _persist)
     tick(f"lines planned ({config.dedup.lines.unit}s in at least {config.dedup.lines.min_docs} documents, keep: {config.dedup.lines.keep})")
     return plan
