@@ -53,7 +53,7 @@ def line_corpus(near_dup_data, tmp_path_factory):
 
 
 def _run(spark, dedup_config, out, paths, **overrides):
-    cfg = dedup_config(out, paths, recall=False, **overrides)
+    cfg = dedup_config(out, paths, recall=False, **({"dedup__lines__enabled": True} | overrides))
     return run_dedup(cfg, spark=spark, priorities=PRIORITIES, log=lambda m: None)
 
 
