@@ -58,6 +58,7 @@ def run_ours(docs: Path, out: Path, n_docs: int) -> tuple[float, float, dict]:
         "dedup.exact": "false",
         "dedup.url": "false",
         "dedup.near": "false",
+        "dedup.lines.enabled": "true",
         "dedup.lines.min_docs": 2,
         "dedup.max_removed_share": 1.0,
         "dedup.update_index": "false",
