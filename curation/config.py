@@ -129,7 +129,8 @@ class LineDedupConfig(Section):
     filter's `min_words` / `min_bytes` for its language is removed as `dedup_lines_emptied`."""
 
     # off by default until a Java heap OOM is understood: with near-duplicate removals in the same job, the plan ran out of a
-    # 2 GB driver on a 400-document corpus (tests/curation/dedup/test_stage.py); on by itself it ran at 100 k documents
+    # 2 GB (and a 4 GB) driver on a 400-document corpus (tests/curation/dedup/test_stage.py), in the write step after the
+    # verdicts; on by itself it ran at 100 k documents
     enabled: bool = False
     # line: split at newlines; paragraph: at blank lines; sentence: after sentence ends (。！？ need no space), newlines and,
     # in Thai, spaces: the unit for text without line breaks (zh, ja and th are often scraped as one line)
