@@ -61,7 +61,7 @@ $(PEERS)/.installed:
 bench: setup $(PEERS)/.installed
 	$(PY) benchmarks/corpus.py
 	for b in ingest file_readers filters adult pii tokenize lid code classifier; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
-	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000
+	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000 --lines
 
 clean:
 	rm -rf out .pytest_cache

@@ -150,6 +150,8 @@ def run_ours(docs: Path, out: Path, preset: dict, n_docs: int) -> tuple[float, f
         "dedup.update_index=false",
         "--set",
         "dedup.max_removed_share=1",
+        "--set",
+        "dedup.lines.enabled=false",  # documents only, as datatrove's MinHash; line dedup: --lines (bench_dedup_lines.py)
     ]  # the corpus is mostly planted duplicates
     cmd += ["--set", f"dedup.verify_jaccard={preset['verify']}"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -211,6 +213,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bench_dedup")
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--json", type=Path, help="also write all figures here")
+    ap.add_argument("--lines", action="store_true", help="also line dedup beside datatrove's SentenceDedup (bench_dedup_lines.py)")
     args = ap.parse_args()
     report, pools = [], None
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -255,6 +258,11 @@ def main() -> None:
                     "results": [{"tool": t, "wall_s": round(w, 2), "peak_rss_gb": round(p, 3), "metrics": m} for t, w, p, m in rows],
                 }
             )
+        if args.lines:
+            from bench_dedup_lines import bench as bench_lines
+
+            print(f"\n== line dedup, {n:,} documents")
+            report.append({"docs": n, "lines": bench_lines(size, args.work, peer=not args.no_peer)})
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
 

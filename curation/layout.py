@@ -110,6 +110,10 @@ class Layout:
     def stats(self) -> Path:
         return self.root / "stats" / "stats.parquet"
 
+    def dedup_line_samples(self) -> Path:
+        """The units line dedup removed from the most documents, per language (shown, redacted, in the report)."""
+        return self.root / "stats" / "dedup-lines.json"
+
     def errors(self, stage: str) -> Path:
         """Bad-record reports (file, offset, problem) of a stage, one JSON-lines file."""
         return self.root / "stats" / f"errors-{stage}.jsonl"

@@ -115,13 +115,37 @@ def reconcile(counts: Counts) -> list[Mismatch]:
     return problems
 
 
+# text cut out of documents that stay (line dedup: `dedup:lines`) is counted under `<stage>:<step>` with this outcome
+CUT = "removed"
+
+
+def byte_mismatches(counts: Counts, stage: str = "dedup", before: str = "filter") -> list[str]:
+    """Per source: the bytes `before` kept == the bytes `stage` counted (kept + removed documents) + the bytes its steps cut
+    out of documents (`<stage>:<step>`, outcome `removed`). Empty when either stage is absent."""
+    kept_before: dict[str, int] = {}
+    after: dict[str, int] = {}
+    for (st, _lang, source, outcome), values in counts.rows.items():
+        if st == before and outcome == KEPT:
+            kept_before[source] = kept_before.get(source, 0) + values[1]
+        elif st == stage or (st.startswith(stage + ":") and outcome == CUT):
+            after[source] = after.get(source, 0) + values[1]
+    if not kept_before or not after:
+        return []
+    return [
+        f"stage {stage!r}, source {source!r}: {after.get(source, 0):,} bytes accounted for, {kept_before.get(source, 0):,} came in"
+        for source in sorted(set(kept_before) | set(after))
+        if kept_before.get(source, 0) != after.get(source, 0)
+    ]
+
+
 def run(config, progress: bool = True) -> StageResult:
     """Write the run's statistics table; fail when the stages' counts do not reconcile."""
     layout = Layout(config.output_dir)
     path = write_stats(layout)
-    mismatches = reconcile(collect(layout))
+    counts = collect(layout)
+    mismatches = [str(m) for m in reconcile(counts)] + byte_mismatches(counts)
     if mismatches:
-        raise ValueError("counts do not reconcile: " + "; ".join(map(str, mismatches)))
+        raise ValueError("counts do not reconcile: " + "; ".join(mismatches))
     return StageResult(outputs=[str(path)], facts={"table": str(path), "reconciled": True})
 
 

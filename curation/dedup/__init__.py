@@ -3,7 +3,8 @@
 Modules: `normalize` (text and URL canonical forms), `minhash` (vectorised
 shingles and signatures), `features` (per-document keys computed inside Spark),
 `components` (connected components in Spark), `survivors` (the survivor rule),
-`index` (incremental signature index), `benchmarks`, `contamination` and `decontaminate`
+`index` (incremental signature index), `lines` and `line_job` (line / paragraph
+dedup of the surviving documents), `benchmarks`, `contamination` and `decontaminate`
 (benchmark decontamination), `cluster_sizes` (the dup_cluster_size signal), `stage` (orchestration and outputs),
 `spark` (session builder).
 """
@@ -17,6 +18,8 @@ REMOVALS = {
     "exact": ("exact_duplicate", "exact_hash"),
     "url": ("url_duplicate", "normalized_url"),
     "near": ("near_duplicate", "minhash_lsh"),
+    # line dedup left the document under the quality filter's minimum words / bytes (`line_job`)
+    "lines": ("dedup_lines_emptied", "line_hash"),
 }
 REASONS = {step: reason for step, (reason, _) in REMOVALS.items()}
 METHODS = {step: method for step, (_, method) in REMOVALS.items()}

@@ -33,6 +33,7 @@ from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
 from curation.dedup.decontaminate import contamination_counts
 from curation.dedup.index import load_index, write_generation
+from curation.dedup.line_job import LINE_COLUMNS, line_counts, line_facts
 from curation.dedup.minhash import MinHasher
 from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, fingerprint, run_job, shard_task
@@ -84,7 +85,7 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
         priorities = catalog_priorities(config)
     from curation.dedup.decontaminate import benchmark_files
 
-    key = {"dedup": config.section_hash(STAGE.section), "priorities": sorted(priorities.items())}
+    key = {"dedup": config.section_hash(STAGE.section), "priorities": sorted(priorities.items())} | line_minimums_key(config)
     if config.dedup.decontaminate.benchmarks:  # a changed benchmark file reruns the job
         key["benchmarks"] = fingerprint([str(p) for p in benchmark_files(config.dedup.decontaminate)])
     config_hash = json_digest(key)
@@ -92,6 +93,8 @@ def run_dedup(config: RunConfig, spark=None, priorities: dict[str, int] | None =
     done = run_job(task, functools.partial(_run_job, config, spark, priorities, log))
     kept = done.counts.docs(stage=NAME, outcome=KEPT)
     facts = {"kept": kept, "removed": done.counts.docs(stage=NAME) - kept} | done.facts | _contamination_fact(done.counts)
+    if config.dedup.lines.enabled:
+        facts |= line_facts(done.counts)
     return StageResult(tasks=1, resumed=int(done.skipped), counts=done.counts, outputs=done.outputs, facts=facts)
 
 
@@ -163,19 +166,24 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
     more, alive = _exact_and_url(cfg, alive, old.docs, tick)
     removed += more
     if cfg.near:
-        removed.append(_near(spark, cfg, hasher, docs, alive, old, tick))
+        # persisted: line dedup reads it again, and recomputing it reruns verification and connected components
+        removed.append(_persist(_near(spark, cfg, hasher, docs, alive, old, tick)))
+    lines = _lines(config, docs, feats, removed, tick) if cfg.lines.enabled else None
+    if lines is not None:
+        removed.append(lines.emptied)
 
-    verdicts, labelled, outcome = _verdicts(docs, feats, removed)
+    verdicts, labelled, outcome = _verdicts(docs, feats, removed, lines)
     labelled = _with_cluster_sizes(labelled, removed)
     tally = _tally(outcome)
     check_removed_share(tally, cfg.max_removed_share)
     tick("verdicts")
     outputs, counts = _write_outputs(labelled, _group_sizes(tally), cfg.max_docs_per_shard, layout)
     tick(f"wrote {len(outputs)} shards")
+    _write_line_samples(lines, docs, cfg, layout)
     if cfg.update_index:
         _update_index(index_dir, cfg, feats, outcome, inputs_fp, layout, outputs, counts)
 
-    for frame in (feats, verdicts, old.docs, *removed, docs):
+    for frame in (feats, verdicts, old.docs, *removed, docs, *(lines or ())):
         if frame is not None:
             frame.unpersist()
     return {
@@ -196,6 +204,46 @@ def _log_settings(cfg: DedupConfig, log) -> None:
             f"similarity threshold ≈ {cfg.threshold():.3f}"
             + (f", verified at Jaccard ≥ {cfg.verify_at():.3f}" if cfg.verify_at() is not None else ", not verified")
         )
+
+
+def line_minimums_key(config: RunConfig) -> dict:
+    """What else decides line dedup's result: the quality filter's minimum words and bytes per language."""
+    if not config.dedup.lines.enabled:
+        return {}
+    from curation.dedup.line_job import minimums
+
+    quality = minimums(config.filter)
+    langs = [None, *quality.languages()]
+    return {"line_minimums": [(lang, quality.params_for(lang).min_words, quality.params_for(lang).min_bytes) for lang in langs]}
+
+
+def _lines(config: RunConfig, docs, feats, removed: list, tick):
+    """Plan line dedup over the documents no earlier step removed (`curation.dedup.line_job`)."""
+    from pyspark.sql import DataFrame
+
+    from curation.dedup.line_job import minimums, plan_line_dedup
+
+    survivors = feats.select("key", "rank", "lang", "source", "url_norm")
+    if removed:
+        gone = reduce(DataFrame.unionByName, [r.select("key") for r in removed])
+        survivors = survivors.join(gone, "key", "left_anti")
+    survivors = _persist(survivors)  # read by three steps of the plan
+    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, _persist)
+    tick(f"lines planned ({config.dedup.lines.unit}s in at least {config.dedup.lines.min_docs} documents, keep: {config.dedup.lines.keep})")
+    return plan
+
+
+def _write_line_samples(lines, docs, cfg: DedupConfig, layout: Layout) -> None:
+    """The most repeated removed units per language, for the report; none (and no stale file) without line dedup."""
+    from curation.atomic import write_json_atomic
+    from curation.dedup.line_job import removed_samples
+
+    path = layout.dedup_line_samples()
+    if lines is None:
+        path.unlink(missing_ok=True)
+        return
+    samples = removed_samples(lines, docs, cfg.lines.unit, cfg.lines.samples_per_lang)
+    write_json_atomic(path, {"unit": cfg.lines.unit, "min_docs": cfg.lines.min_docs, "keep": cfg.lines.keep, "samples": samples})
 
 
 def _ticker(log) -> Callable[[str], None]:
@@ -443,9 +491,10 @@ def _with_survivor_jaccard(lost, pool, texts, hasher: MinHasher):
     return lost.join(scored.select(F.col("dst").alias("key"), "jaccard"), "key", "left")
 
 
-def _verdicts(docs, feats, removed: list):
+def _verdicts(docs, feats, removed: list, lines=None):
     """(persisted verdicts or None, every document with `reason` and `detail`, the small (key, lang, source, reason) table);
-    reason and detail are null for kept documents."""
+    reason and detail are null for kept documents. With line dedup (`lines`), kept documents carry their new text and
+    every rewritten document the line columns the writer counts (`line_job.LINE_COLUMNS`)."""
     from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
@@ -453,16 +502,16 @@ def _verdicts(docs, feats, removed: list):
         none = F.lit(None).cast("string")
         labelled = docs.withColumn("reason", none).withColumn("detail", none)
         return None, labelled, feats.select("key", "lang", "source").withColumn("reason", none)
-    detail = F.to_json(
-        F.struct(
-            F.col("survivor").alias("duplicate_of"),
-            F.col("jaccard").alias("jaccard"),
-            F.col("method").alias("method"),
-            *[F.col(c) for c in ("benchmarks", "items", "ngrams")],
-        )
-    )
-    verdicts = _persist(reduce(DataFrame.unionByName, removed).select("key", "reason", detail.alias("detail")))
+    union = reduce(functools.partial(DataFrame.unionByName, allowMissingColumns=True), removed)
+    fields = [F.col("survivor").alias("duplicate_of"), F.col("jaccard").alias("jaccard"), F.col("method").alias("method")]
+    optional = ("benchmarks", "items", "ngrams", "lines_removed", "words_left")
+    fields += [F.col(c) for c in optional if c in union.columns]  # null fields are left out of the JSON
+    verdicts = _persist(union.select("key", "reason", F.to_json(F.struct(*fields)).alias("detail")))
     labelled = docs.join(verdicts, "key", "left")
+    if lines is not None:
+        labelled = labelled.join(lines.rewritten.select("key", *LINE_COLUMNS), "key", "left").withColumn(
+            "text", F.when(F.col("reason").isNull() & F.col("new_text").isNotNull(), F.col("new_text")).otherwise(F.col("text"))
+        )
     outcome = feats.select("key", "lang", "source").join(verdicts.select("key", "reason"), "key", "left")
     return verdicts, labelled, outcome
 
@@ -594,7 +643,8 @@ def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: st
     frame = labelled.withColumn("kept", kept).withColumn("group", group).withColumn("stage", F.lit(NAME))
     shards = F.when(F.col("kept"), lookup(True)[F.col("group")]).otherwise(lookup(False)[F.col("group")])
     frame = frame.withColumn("part", F.pmod(F.col("key"), shards).cast("int"))
-    extra = [c for c in ("contamination", "benchmarks") if c in labelled.columns]  # counted per benchmark, not written
+    # counted (per benchmark, per rewritten line), not written
+    extra = [c for c in ("contamination", "benchmarks", *LINE_COLUMNS[1:]) if c in frame.columns]
     frame = frame.select("kept", "group", "part", *REMOVED_SCHEMA.names, *extra)
     out = (
         frame.repartition(sum(parts.values()), "kept", "group", "part")
@@ -637,6 +687,8 @@ def _writer_fn(root: str):
             folder = layout.deduped(group) if kept else layout.removed(NAME, group)
             table = pa.Table.from_batches(chunks).combine_chunks()
             counts = _shard_counts(table, kept).merge(contamination_counts(table))
+            if "lines_removed" in table.column_names:
+                counts.merge(line_counts(table, kept))
             writer = ShardWriter(folder / part_name(part), schema)
             writer.write(table.select(schema.names).cast(schema))
             path = writer.close({"stage": NAME, "counts": counts.to_json()})

@@ -26,6 +26,7 @@ from curation.report.contamination import section_contamination
 from curation.report.facts import RunFacts, Totals, run_facts
 from curation.report.fertility import Fertility, read_fertility
 from curation.report.languages import language_sections
+from curation.report.line_dedup import section_line_dedup
 from curation.report.markup import details, e, missing, pct, table
 from curation.report.signals import language_quantiles, read_signals, signal_views
 from curation.report.tokens import TokenMix, read_token_manifest
@@ -341,7 +342,7 @@ def build_report(
         section_languages(f, signals, views, mix, fertility, thresholds),
         section_reasons(f),
         section_signals(views, flat, thresholds, signals),
-        section_duplicates(f) + section_contamination(f.counts),
+        section_duplicates(f) + section_line_dedup(layout, f.counts) + section_contamination(f.counts),
         section_tokens(f, mix, fertility),
         section_sources(f, catalog, catalog_problem),
         "<p><small>Every text on this page passed through the PII redactor (e-mails, phones, IPs, card numbers, IBANs).</small></p>",

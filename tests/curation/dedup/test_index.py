@@ -44,7 +44,7 @@ def test_new_batch_deduplicated_against_index_without_touching_old_corpus(spark,
         if roles[doc] != "base" and k in ("exact", "url", "reorder", "words@0.01") and any(cluster[o] == cluster[doc] for o in old_kept):
             assert doc in against_old, (doc, k)
             assert cluster[against_old[doc]] == cluster[doc]
-    assert summary.counts.docs() == len(t["id"]) - sum(1 for r in roles.values() if r == "base")
+    assert summary.counts.docs("dedup") == len(t["id"]) - sum(1 for r in roles.values() if r == "base")
 
     # a rerun of the same batch does not match its own generation (it replaces it)
     again = tmp_path / "increment-again"

@@ -1,0 +1,196 @@
+"""Line dedup as steps of the dedup job, on the documents that survive exact, url and near dedup.
+
+1. every surviving document's units (`curation.dedup.lines`) as (key, pos, hash), hashes computed over Arrow batches;
+2. per hash, the documents holding it (a document counts once) and the best-ranked of them under the survivor rule
+   (`curation.dedup.survivors`); optionally the same per site (URL host, else source);
+3. a unit in at least `min_docs` documents (or `site_min_docs` of one site) is removed from every document holding
+   it but the best-ranked (`keep: survivor`), or from all (`keep: none`);
+4. the documents that lose units are rewritten; one left under the quality filter's `min_words` / `min_bytes` for
+   its language is removed as `dedup_lines_emptied` (its original text goes to `removed/`).
+
+The rank is a total order and units are positions in a text, so the result never depends on partitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+
+from curation.config import LineDedupConfig
+from curation.counts import Counts
+from curation.dedup import METHODS, REASONS
+from curation.dedup.lines import unit_hashes, units, without_units
+from curation.stats import CUT
+
+UNITS_DDL = "key long, pos int, hash long"
+REWRITE_DDL = "key long, new_text string, lines_removed long, line_bytes long, line_chars long, words_left long, emptied boolean"
+# the per-document columns of a rewritten document: its new text, and what the writer counts (never writes)
+LINE_COLUMNS = ("new_text", "lines_removed", "line_bytes", "line_chars")
+# counts of stage `dedup:lines`: docs = units removed, bytes and chars removed; outcome LINES_CUT for documents kept
+# (kept bytes + these = bytes in), LINES_EMPTIED for documents then removed whole (their original text is counted there)
+LINES_STAGE = "dedup:lines"
+LINES_CUT = CUT
+LINES_EMPTIED = "emptied"
+
+
+class LinePlan(NamedTuple):
+    """`emptied`: removals (key, survivor, reason, method, jaccard, lines_removed, words_left);
+    `rewritten`: (key, new_text, lines_removed, line_bytes, line_chars) of every document that lost units;
+    `lost`: (key, hash, lang) of every unit hash a document loses; `units`: (key, pos, hash); `survivors`: its input.
+    The job unpersists them all when it is done."""
+
+    emptied: Any
+    rewritten: Any
+    lost: Any
+    units: Any
+    survivors: Any
+
+
+def minimums(filter_config) -> Any:
+    """The quality filter with the run's parameters: its per-language `min_words` / `min_bytes` decide what is emptied."""
+    from curation.filter_stage import build_filter
+
+    return build_filter("quality", filter_config)
+
+
+def units_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            keys, pos, hashes = unit_hashes(batch.column("key").to_pylist(), batch.column("text").to_pylist(), unit)
+            if len(keys):
+                yield pa.RecordBatch.from_pydict({"key": keys, "pos": pos, "hash": hashes})
+
+    return run
+
+
+def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """(key, text, lang, drop) → the text without the dropped units, what went, and whether too little is left."""
+    from filters.text_units import words
+
+    def one(text: str, lang: str | None, drop: list[int]) -> tuple:
+        new, removed = without_units(text, drop, unit)
+        n_words, n_bytes = len(words(new)), _utf8(new)
+        params = quality.params_for(lang)
+        emptied = n_words < params.min_words or n_bytes < params.min_bytes
+        return new, removed, _utf8(text) - n_bytes, len(text) - len(new), n_words, emptied
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            columns = (batch.column(c).to_pylist() for c in ("text", "lang", "drop"))
+            results = list(zip(*(one(text or "", lang, drop) for text, lang, drop in zip(*columns))))
+            yield pa.RecordBatch.from_arrays([batch.column("key"), *map(pa.array, results)], schema=_REWRITE_SCHEMA)
+
+    return run
+
+
+def _utf8(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+_REWRITE_SCHEMA = pa.schema(
+    [("key", pa.int64()), ("new_text", pa.string())]
+    + [(c, pa.int64()) for c in ("lines_removed", "line_bytes", "line_chars", "words_left")]
+    + [("emptied", pa.bool_())]
+)
+
+
+def line_counts(shard: pa.Table, kept: bool) -> Counts:
+    """What line dedup removed from a written shard's documents, per language and source (vectorised)."""
+    import pyarrow.compute as pc
+
+    table = pa.table(
+        {
+            "lang": pc.if_else(pc.fill_null(pc.not_equal(shard.column("lang"), ""), False), shard.column("lang"), pa.scalar("und")),
+            "source": shard.column("source"),
+            **{c: pc.fill_null(shard.column(c), 0) for c in LINE_COLUMNS[1:]},
+        }
+    ).filter(pc.greater(pc.fill_null(shard.column("lines_removed"), 0), 0))
+    sums = table.group_by(["lang", "source"]).aggregate([(c, "sum") for c in LINE_COLUMNS[1:]])
+    counts = Counts()
+    outcome = LINES_CUT if kept else LINES_EMPTIED
+    for r in sums.to_pylist():
+        counts.rows[(LINES_STAGE, r["lang"], r["source"], outcome)] = [r["lines_removed_sum"], r["line_bytes_sum"], r["line_chars_sum"], 0]
+    return counts
+
+
+def line_facts(counts: Counts) -> dict[str, str]:
+    """The run summary's line of line dedup: units and bytes removed from kept documents, and from emptied ones."""
+    cut = [0, 0]
+    emptied = [0, 0]
+    for (stage, _lang, _source, outcome), values in counts.rows.items():
+        if stage == LINES_STAGE:
+            slot = cut if outcome == LINES_CUT else emptied
+            slot[0] += values[0]
+            slot[1] += values[1]
+    return {"lines removed": f"{cut[0]:,} ({cut[1]:,} bytes) from kept documents, {emptied[0]:,} from emptied ones"}
+
+
+def site_column():
+    """A document's site: the host of its normalised URL, else its source."""
+    from pyspark.sql import functions as F
+
+    return F.coalesce(F.substring_index(F.col("url_norm"), "/", 1), F.col("source"))
+
+
+def _losing(holders, group: list[str], min_docs: int, keep: str):
+    """(key, hash) of the documents that lose a unit: those holding a hash at least `min_docs` documents of the
+    same `group` hold, but the best-ranked of them (all with `keep: none`)."""
+    from pyspark.sql import functions as F
+
+    counted = holders.groupBy(*group).agg(F.count("*").alias("n"), F.min("rank").alias("best")).where(F.col("n") >= min_docs)
+    joined = holders.join(counted, group)
+    if keep == "survivor":
+        joined = joined.where(F.col("rank") != F.col("best"))
+    return joined.select("key", "hash")
+
+
+def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, persist) -> LinePlan:
+    """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm) with their texts in `docs` (key, text)."""
+    from pyspark.sql import functions as F
+
+    texts = docs.select("key", "text").join(survivors.select("key"), "key", "left_semi")
+    found = persist(texts.mapInArrow(units_fn(cfg.unit), UNITS_DDL))
+    holders = found.select("key", "hash").distinct().join(survivors.select("key", "rank", site_column().alias("site")), "key")
+    lost = _losing(holders, ["hash"], cfg.min_docs, cfg.keep)
+    if cfg.site_min_docs is not None:
+        lost = lost.unionByName(_losing(holders, ["site", "hash"], cfg.site_min_docs, cfg.keep)).distinct()
+    lost = persist(lost.join(survivors.select("key", "lang"), "key"))
+    drops = found.join(lost.select("key", "hash"), ["key", "hash"]).groupBy("key").agg(F.array_sort(F.collect_list("pos")).alias("drop"))
+    inputs = docs.select("key", "text", "lang").join(drops, "key")
+    rewritten = persist(inputs.mapInArrow(rewrite_fn(cfg.unit, quality), REWRITE_DDL))
+    emptied = rewritten.where("emptied").select(
+        "key",
+        F.lit(None).cast("string").alias("survivor"),
+        F.lit(REASONS["lines"]).alias("reason"),
+        F.lit(METHODS["lines"]).alias("method"),
+        F.lit(None).cast("double").alias("jaccard"),
+        "lines_removed",
+        "words_left",
+    )
+    return LinePlan(emptied, rewritten, lost, found, survivors)
+
+
+def removed_samples(plan: LinePlan, docs, unit: str, per_lang: int) -> list[dict]:
+    """The `per_lang` units removed from the most documents in each language: {lang, docs, text} (text as found, not
+    redacted: the report redacts what it shows), sorted by language, then most documents first."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if per_lang <= 0:
+        return []
+    ranked = (
+        plan.lost.withColumn("lang", F.coalesce("lang", F.lit("und")))
+        .groupBy("lang", "hash")
+        .agg(F.count("*").alias("docs"), F.min("key").alias("key"))
+        .withColumn("i", F.row_number().over(Window.partitionBy("lang").orderBy(F.desc("docs"), "hash")))
+        .where(F.col("i") <= per_lang)
+    )
+    where = ranked.join(plan.units, ["key", "hash"]).groupBy("lang", "hash", "docs", "key").agg(F.min("pos").alias("pos")).collect()
+    keys = sorted({r["key"] for r in where})
+    texts = {r["key"]: r["text"] for r in docs.where(F.col("key").isin(keys)).select("key", "text").collect()} if keys else {}
+    out = [{"lang": r["lang"], "docs": r["docs"], "text": units(texts[r["key"]], unit)[r["pos"]].strip()[:300]} for r in where]
+    return sorted(out, key=lambda s: (s["lang"], -s["docs"], s["text"]))
