@@ -227,8 +227,8 @@ def _lines(config: RunConfig, docs, feats, removed: list, tick):
     if removed:
         gone = reduce(DataFrame.unionByName, [r.select("key") for r in removed])
         survivors = survivors.join(gone, "key", "left_anti")
-    survivors = _persist(survivors)  # read by three steps of the plan
-    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, _persist)
+    survivors = _settle(survivors)  # read by three steps of the plan
+    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, _settle)
     tick(f"lines planned ({config.dedup.lines.unit}s in at least {config.dedup.lines.min_docs} documents, keep: {config.dedup.lines.keep})")
     return plan
 
@@ -254,6 +254,13 @@ def _ticker(log) -> Callable[[str], None]:
         log(f"dedup: {what} ({time.time() - t0:.1f} s)")
 
     return tick
+
+
+def _settle(frame):
+    """`frame` computed once and its lineage cut (a local checkpoint): line dedup reads the removals of every earlier
+    step and is read again by the verdicts and the cluster sizes; without the cut, the plans that repeat each other's
+    subtrees outgrow the driver's heap."""
+    return frame.localCheckpoint(eager=True)
 
 
 def _persist(frame):
