@@ -78,3 +78,16 @@ def test_stats_by_source_never_sums_stages_and_lists_them_in_pipeline_order(audi
     assert table.exit_code == 0
     shown = [line.split("│")[2].strip() for line in table.stdout.splitlines() if line.startswith("│")]
     assert list(dict.fromkeys(shown)) == stages
+
+
+def test_decontamination_tallies_are_not_bytes_cut():
+    from curation.stats import byte_mismatches
+
+    counts = Counts()
+    counts.add("filter", "en", "news", "kept", "a" * 100)
+    counts.add("dedup", "en", "news", "kept", "a" * 60)
+    counts.add("dedup", "en", "news", "benchmark_contamination", "a" * 40)
+    counts.add("dedup:decontaminate:bench", "en", "news", "removed", "a" * 40)  # a tally of the same document
+    assert byte_mismatches(counts) == []
+    counts.add("dedup:lines", "en", "news", "removed", "a" * 5)  # five bytes cut that never came in
+    assert byte_mismatches(counts) == ["stage 'dedup', source 'news': 105 bytes accounted for, 100 came in"]
