@@ -35,14 +35,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_lid import PEER_PYTHON, ROOT, Contender, input_line, run_rounds, sources_of, timed  # noqa: I001  (sets the paths and threads)
+from bench_lid import PEER_PYTHON, ROOT, Contender, filter_contender, input_line, run_rounds, sources_of, timed  # noqa: I001  (sets the paths and threads)
 from lid_corpus import Document, distinct_documents
 
 from curation.config import FilterConfig, QualityModelConfig
-from curation.counts import Counts
 from curation.quality.documents import one_line
 from curation.quality.train import TrainingSet, train_classifier
-from filters.base import Batch, apply_filter
+from filters.base import Batch
 from filters.classifier import QualityClassifier, model_threshold
 
 BATCH_ROWS = FilterConfig().batch_rows
@@ -117,14 +116,7 @@ def fresh(batch: Batch) -> Batch:
 
 def ours(batches: list[Batch], model: Path) -> Contender:
     classifier = QualityClassifier({"model": str(model)})
-    classifier.ensure_setup()
-    counts = Counts()
-
-    def run(batch: Batch) -> int:
-        _, removals = apply_filter(classifier, batch, counts)
-        return len(batch) - len(removals)
-
-    return Contender("ours: classifier via apply_filter", "one predict per batch, signals, counts", timed(run, lambda i: fresh(batches[i])))
+    return filter_contender(classifier, batches, "ours: classifier via apply_filter", "one predict per batch, signals, counts", fresh)
 
 
 def raw_predict(batches: list[Batch], model: Path) -> Contender:

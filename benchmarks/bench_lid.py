@@ -132,16 +132,22 @@ def timed(run: Callable[[object], int | None], prepare: Callable[[int], object])
     return measure
 
 
-def ours(batches: list[Batch]) -> Contender:
-    lang_filter = LanguageId()
-    lang_filter.ensure_setup()
+def filter_contender(the_filter, batches: list[Batch], label: str, note: str, copy=None) -> Contender:
+    """A filter timed as the filter stage applies it (apply_filter: score, decide, signals, counts), each round on a
+    copy of each batch made by `copy` (default `fresh`: languages unset, as langid reads them)."""
+    copy = copy or fresh
+    the_filter.ensure_setup()
     counts = Counts()
 
     def run(batch: Batch) -> int:
-        _, removals = apply_filter(lang_filter, batch, counts)
+        _, removals = apply_filter(the_filter, batch, counts)
         return len(batch) - len(removals)
 
-    return Contender("ours: LanguageId via apply_filter", "top-5, accepted mass, signals, counts", timed(run, lambda i: fresh(batches[i])))
+    return Contender(label, note, timed(run, lambda i: copy(batches[i])))
+
+
+def ours(batches: list[Batch]) -> Contender:
+    return filter_contender(LanguageId(), batches, "ours: LanguageId via apply_filter", "top-5, accepted mass, signals, counts")
 
 
 def fresh(batch: Batch) -> Batch:
