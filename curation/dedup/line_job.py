@@ -148,7 +148,7 @@ def _losing(holders, group: list[str], min_docs: int, keep: str):
     return joined.select("key", "hash")
 
 
-def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, persist) -> LinePlan:
+def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, persist, settle) -> LinePlan:
     """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm) with their texts in `docs` (key, text)."""
     from pyspark.sql import functions as F
 
@@ -158,7 +158,7 @@ def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, persist) -> 
     lost = _losing(holders, ["hash"], cfg.min_docs, cfg.keep)
     if cfg.site_min_docs is not None:
         lost = lost.unionByName(_losing(holders, ["site", "hash"], cfg.site_min_docs, cfg.keep)).distinct()
-    lost = persist(lost.join(survivors.select("key", "lang"), "key"))
+    lost = settle(lost.join(survivors.select("key", "lang"), "key"))  # small: its lineage cut
     drops = found.join(lost.select("key", "hash"), ["key", "hash"]).groupBy("key").agg(F.array_sort(F.collect_list("pos")).alias("drop"))
     inputs = docs.select("key", "text", "lang").join(drops, "key")
     rewritten = persist(inputs.mapInArrow(rewrite_fn(cfg.unit, quality), REWRITE_DDL))

@@ -228,7 +228,7 @@ def _lines(config: RunConfig, docs, feats, removed: list, tick):
         gone = reduce(DataFrame.unionByName, [r.select("key") for r in removed])
         survivors = survivors.join(gone, "key", "left_anti")
     survivors = _settle(survivors)  # read by three steps of the plan
-    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, _settle)
+    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, _persist, _settle)
     tick(f"lines planned ({config.dedup.lines.unit}s in at least {config.dedup.lines.min_docs} documents, keep: {config.dedup.lines.keep})")
     return plan
 
