@@ -37,7 +37,7 @@ run: setup
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=30
 
 # the inner loop: everything but the heavy tests (Spark, KenLM, Chromium, notebooks; markers in pyproject.toml)
 test-fast: setup

@@ -55,6 +55,12 @@ def build_session(config: SparkConfig, app_name: str = "curation", local_dir: Pa
         .config("spark.executor.memory", config.executor_memory)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        # the status store keeps every finished query's plan graph and metrics even with the UI off
+        # (1000 by default): a long job of many queries over large plans filled the driver's heap
+        .config("spark.sql.ui.retainedExecutions", "20")
+        .config("spark.ui.retainedJobs", "100")
+        .config("spark.ui.retainedStages", "100")
+        .config("spark.ui.retainedTasks", "1000")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.host", "127.0.0.1")
