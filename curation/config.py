@@ -83,10 +83,9 @@ class QualityModelConfig(Section):
     epoch: int = Field(20, ge=1)
     lr: float = Field(0.5, gt=0)
     word_ngrams: int = Field(2, ge=1)
-    # character n-grams minn..maxn: what an unsegmented script (Chinese, Thai) is learnt from; 2-3 (was 2-4):
-    # scoring reads a third fewer n-grams (1.25x the documents/s) for -0.002 ROC-AUC (eval_quality_main_content)
+    # character n-grams minn..maxn: what an unsegmented script (Chinese, Thai) is learnt from
     minn: int = Field(2, ge=0)
-    maxn: int = Field(3, ge=0)
+    maxn: int = Field(4, ge=0)
     bucket: int = Field(100_000, ge=1000)
     # both classes' text is cut into documents of about this many characters (whole lines), so length is no cue;
     # 200 (was 400): twice the training documents from the same text, +0.006 ROC-AUC (eval_quality_main_content)
