@@ -2,7 +2,7 @@
 FastTextClassifierFilter, the same model on the same distinct documents; and the training time of 100,000 documents.
 
 * the model: trained by our recipe (`curation.quality.train.train_classifier`, the code behind `curation quality
-  train`, default parameters) on `--model-documents` (10,000) documents of ~400 characters, half a class:
+  train`, default parameters) on `--model-documents` (10,000) documents of the recipe's `doc_chars` (~200 characters), half a class:
   `high` = UD PUD sentences, Bible verses and UDHR paragraphs; `low` = OSCAR 2019 web excerpts (real crawl text),
   in about 450 languages (`benchmarks/lid_corpus.py`, read where they live in the shared data folder). The pools
   are cycled where they hold too few documents: the line printed before training gives the repetition. Then,
@@ -50,7 +50,7 @@ HIGH_CORPORA, LOW_CORPORA = ("ud-pud", "bible", "udhr"), ("oscar",)
 
 
 def cycled(texts: list[str], chars: int) -> list[str]:
-    """The texts repeated in order until they hold `chars` characters (each ~400-character document once per cycle)."""
+    """The texts repeated in order until they hold `chars` characters (each source document once per cycle)."""
     out, size = [], 0
     for text in itertools.cycle(texts):
         if size >= chars:

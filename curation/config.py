@@ -87,14 +87,16 @@ class QualityModelConfig(Section):
     minn: int = Field(2, ge=0)
     maxn: int = Field(4, ge=0)
     bucket: int = Field(100_000, ge=1000)
-    # both classes' text is cut into documents of about this many characters (whole lines), so length is no cue
-    doc_chars: int = Field(400, ge=50)
+    # both classes' text is cut into documents of about this many characters (whole lines), so length is no cue;
+    # 200 (was 400): twice the training documents from the same text, +0.006 ROC-AUC (eval_quality_main_content)
+    doc_chars: int = Field(200, ge=50)
     # this share of each class is held out (seeded): never trained on, it gives metrics.json and the threshold
     holdout: float = Field(0.2, gt=0.0, lt=1.0)
     seed: int = 0
     # at most this many documents per class (a seeded sample); a language with fewer than min_documents is skipped
     max_documents: int = Field(20_000, ge=10)
-    min_documents: int = Field(20, ge=5)
+    # 40 documents of doc_chars 200: the 8,000 characters of a class asked for before (20 of 400)
+    min_documents: int = Field(40, ge=5)
     # borderline held-out documents per class shown in the model card (PII-redacted; 0: none, no redactor loaded)
     card_examples: int = Field(2, ge=0)
 

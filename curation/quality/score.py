@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
-from curation.quality.documents import HIGH, QualityDataError, one_line
+import numpy as np
+
+from curation.fasttext_predict import label_probabilities, predict_line
+from curation.quality.documents import HIGH, QualityDataError
 
 HIGH_LABEL = f"__label__{HIGH}"
 
@@ -41,12 +45,16 @@ class QualityModel:
         self._model = fasttext.load_model(str(self.path))
         if HIGH_LABEL not in self._model.get_labels():
             raise QualityDataError(f"{self.path}: not a quality model (labels {self._model.get_labels()}, no {HIGH_LABEL})")
+        self._columns = {label: i for i, label in enumerate(self._model.get_labels())}
 
     def scores(self, texts: Sequence[str]) -> list[float]:
+        """P(high) of each text: one predict call for all (k=-1: every label, HIGH_LABEL among them), its column
+        read in numpy, clipped to [0, 1], rounded to 6 decimals by Python's `round` (correctly rounded)."""
         if not texts:
             return []
-        labels, probs = self._model.predict([one_line(t) for t in texts], k=-1)  # k=-1: every label, HIGH_LABEL among them
-        return [round(min(1.0, max(0.0, float(ps[names.index(HIGH_LABEL)]))), 6) for names, ps in zip(labels, probs)]
+        labels, probs = self._model.predict(list(map(predict_line, texts)), k=-1)
+        high = label_probabilities(labels, probs, self._columns)[:, self._columns[HIGH_LABEL]]
+        return list(map(round, np.clip(high, 0.0, 1.0).tolist(), repeat(6)))
 
 
 def score_records(model: QualityModel, lines: Iterable[str], where: str, batch: int = 1024) -> Iterator[str]:

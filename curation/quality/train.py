@@ -87,7 +87,7 @@ def training_lines(split: Split, labelled: list[tuple[str, str]], seed: int) -> 
     largest = max(len(docs) for docs in split.train.values())
     lines = []
     for label, docs in sorted(split.train.items()):
-        repeat = min(MAX_REPEAT, max(1, math.ceil(largest / len(docs))))
+        repeat = min(MAX_REPEAT, max(1, round(largest / len(docs))))
         lines += [f"__label__{label} {one_line(d)}" for d in docs] * repeat
     lines += [f"__label__{label} {one_line(text)}" for label, text in labelled]
     random.Random(seed).shuffle(lines)
