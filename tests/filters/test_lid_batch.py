@@ -108,3 +108,18 @@ def test_merged_rows_are_written_back_in_order():
     assert predicted.prediction(0) == [("fil", 0.75), ("id", 0.2)]
     assert predicted.prediction(1) == [("fr", 0.7), ("en", 0.2)]
     assert predicted.lengths.tolist() == [2, 2]
+
+
+def test_script_columns_are_dominant_scripts_per_document():
+    """The `script:*` signal from the batch arrays: one column per dominant script, the share rounded, None elsewhere."""
+    from filters.langid import script_columns
+    from filters.text_units import dominant_scripts
+
+    texts = ["Hello world", "Привет, мир", "これは日本語の文です", "", "1234 !!", "Mixed Привет abc", "Ελληνικά κείμενο", "Ok"]
+    expected: dict[str, list] = {}
+    for i, (script, share) in enumerate(dominant_scripts(texts)):
+        expected.setdefault(f"script:{script}", [None] * len(texts))[i] = round(share, 4)
+    columns = script_columns(texts)
+    assert columns == dict(sorted(expected.items()))
+    assert list(columns) == sorted(columns)
+    assert columns["script:Latn"][5] == round(8 / 14, 4) and columns["script:Zyyy"][3:5] == [0.0, 0.0]
