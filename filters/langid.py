@@ -51,7 +51,7 @@ import numpy as np
 from pydantic import Field
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
-from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language
+from filters.lang_labels import accepted_mass, accepts, normalise_label, own_label, same_language
 from filters.lid_batch import BatchPrediction, LabelTable
 from filters.lid_extension import Extension
 from filters.lid_thresholds import preset_thresholds
@@ -271,7 +271,7 @@ class LanguageId(Filter):
             return best
         table = self._labels
         own = np.stack(
-            [predicted.mass(rows, table.masks("same", [d]), 0) + predicted.mass(rows, table.masks("exact", [d]), 0) for d in langs]
+            [predicted.mass(rows, table.masks("same", [d]), 0) + predicted.mass(rows, table.masks("own", [d]), 0) for d in langs]
         )
         cols = np.arange(len(rows))
         for j in range(1, len(langs)):
@@ -345,7 +345,7 @@ class LanguageId(Filter):
 def own_probability(declared: str, prediction: Prediction) -> float:
     """The probability of the label that is the declared language itself (not a cluster sibling)."""
     own = own_label_probability(declared, prediction)
-    exact = sum(p for label, p in prediction if label == declared)  # `sq` before `als` (Tosk, under sq) on an sq label
+    exact = sum(p for label, p in prediction if own_label(declared, label))  # `sq` before `als` (Tosk, under sq); nb on `no`
     return own + exact
 
 

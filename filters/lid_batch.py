@@ -22,7 +22,7 @@ from itertools import chain
 
 import numpy as np
 
-from filters.lang_labels import accepts, normalise_label, same_language, with_text_script
+from filters.lang_labels import accepts, normalise_label, own_label, same_language, with_text_script
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
 PAD = 0  # tag id of an empty slot (a row with fewer labels than the widest)
@@ -88,7 +88,7 @@ class LabelTable:
 
     def mask(self, kind: str, lang: str, test: Callable[[str, str], bool] | None = None) -> np.ndarray:
         """Over the tag ids: `accepts` (labels a source declaring `lang` keeps), `same` (labels naming `lang` itself),
-        `exact` (the tag `lang`), or another kind with its `test(lang, tag)`."""
+        `own` (the tag `lang`, or a macrolanguage label standing for it: `lang_labels.own_label`), or another kind with its `test(lang, tag)`."""
         key = (kind, lang)
         if key not in self._masks:
             self._masks[key] = self.mask_of(test or MASK_KINDS[kind], lang)
@@ -107,7 +107,7 @@ class LabelTable:
 MASK_KINDS: dict[str, Callable[[str, str], bool]] = {
     "accepts": accepts,
     "same": same_language,
-    "exact": lambda lang, tag: tag == lang,
+    "own": own_label,
 }
 
 
