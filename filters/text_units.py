@@ -299,21 +299,41 @@ def script_counts(texts: Sequence[str]) -> np.ndarray:
     return counts
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")  # the only letters in ASCII, all Latin
+
+
 def dominant_script_arrays(texts: Sequence[str], sample: int = 1000) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-    """`dominant_scripts` as arrays: (the scripts it can answer, per text the index of its answer, per text the share)."""
-    counts = script_counts([t[:sample] for t in texts])
+    """`dominant_scripts` as arrays: (the scripts it can answer, per text the index of its answer, per text the share).
+
+    A text whose sample is ASCII (`str.isascii` reads a flag) is Latin with share 1.0, or has no letter (Zyyy, 0.0),
+    without counting; the others are counted together (`script_counts`)."""
+    samples = [t[:sample] for t in texts]
+    best = np.full(len(samples), _ANSWER_COLUMN["Latn"], dtype=np.int64)
+    shares = np.ones(len(samples))
+    wide = [i for i, s in enumerate(samples) if not s.isascii()]
+    if len(wide) < len(samples):
+        unlettered = [i for i, s in enumerate(samples) if s.isascii() and _ASCII_LETTER.search(s) is None]
+        best[unlettered], shares[unlettered] = _ANSWER_COLUMN["Zyyy"], 0.0
+    if wide:
+        best[wide], shares[wide] = counted_scripts([samples[i] for i in wide])
+    return _ANSWERS, best, shares
+
+
+def counted_scripts(samples: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, the index of its dominant script in `_ANSWERS` and that script's share of the letters, counted."""
+    counts = script_counts(samples)
     totals = counts.sum(axis=1)
     answers = counts[:, _ANSWER_SOURCE]  # a copy, one column per answer (Jpan and Hani set below)
     kana = counts[:, _HIRA] + counts[:, _KANA]
     answers[:, _ANSWER_COLUMN["Jpan"]] = np.where(kana > 0, counts[:, _HANI] + kana, 0)
     answers[:, _ANSWER_COLUMN["Hani"]] = np.where(kana > 0, 0, counts[:, _HANI])
     best = len(_ANSWERS) - 1 - np.argmax(answers[:, ::-1], axis=1)  # the last of the scripts with the most letters
-    letters = answers[np.arange(len(texts)), best]
+    letters = answers[np.arange(len(samples)), best]
     none = totals == 0
     best[none] = _ANSWER_COLUMN["Zyyy"]
     shares = np.divide(letters, np.where(none, 1, totals), dtype=np.float64)  # int / int as Python divides: the same double
     shares[none] = 0.0
-    return _ANSWERS, best, shares
+    return best, shares
 
 
 def dominant_scripts(texts: Sequence[str], sample: int = 1000) -> list[tuple[str, float]]:
