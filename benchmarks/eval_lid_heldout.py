@@ -155,7 +155,11 @@ def report(docs, own, undeclared, pairs, lacking, reference, short) -> None:
     print(f"extension trained on UDHR for {len(reference)} languages lid.176 lacks: {', '.join(sorted(reference))}")
     missing = sorted(set(lacking) - set(reference) - set(short))
     print(f"lid.176 lacks; UDHR text too short (a few lines): {', '.join(short) or 'none'}; no UDHR text: {', '.join(missing) or 'none'}")
-    print(f"languages keeping >= {KEEP_TARGET:.0%} of their documents: {len(passing)} of {len(langs)}")
+    covered = [lang for lang in langs if lang not in lacking or lang in reference]
+    print(
+        f"languages keeping >= {KEEP_TARGET:.0%} of their documents: {len(passing)} of {len(langs)}; "
+        f"of the {len(covered)} that lid.176 or the extension can output: {len([lang for lang in passing if lang in covered])}"
+    )
     print()
     print(f"{'lang':8} {'corpus':13} {'docs':>5} {'kept':>7}  {'model':9}  what removes the rest")
     for lang in sorted(langs, key=lambda lang: (own[lang].share, lang)):
