@@ -120,6 +120,17 @@ def same_language(a: str, b: str) -> bool:
     return a_script is None or b_script is None or a_script == b_script
 
 
+# A macrolanguage label that stands for one member's written standard in the base model: its probability is
+# that member's own. lid.176's `no` was trained on the Norwegian Wikipedia, written in Bokmål (Nynorsk has `nn`),
+# so a source declaring both nb and nn gives a `no` page to nb, not to nn on the strength of a small `nn` share.
+USUAL_MEMBER = {"no": "nb"}
+
+
+def own_label(declared: str, label: str) -> bool:
+    """Whether a label is the declared language's own: the same tag, or a macrolanguage standing for it (`no` for nb)."""
+    return label == declared or USUAL_MEMBER.get(label) == declared
+
+
 def accepted_mass(declared: Iterable[str], labels: Iterable[tuple[str, float]]) -> float:
     """Probability mass of the labels any of the declared languages accepts."""
     declared = tuple(declared)

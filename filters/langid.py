@@ -51,11 +51,11 @@ import numpy as np
 from pydantic import Field
 
 from filters.base import Batch, Filter, Params, Scores, Verdict
-from filters.lang_labels import accepted_mass, accepts, normalise_label, same_language
+from filters.lang_labels import accepted_mass, accepts, normalise_label, own_label, same_language
 from filters.lid_batch import BatchPrediction, LabelTable
 from filters.lid_extension import Extension
 from filters.lid_thresholds import preset_thresholds
-from filters.text_units import dominant_scripts
+from filters.text_units import dominant_script_arrays
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
 MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a removal's detail
@@ -271,7 +271,7 @@ class LanguageId(Filter):
             return best
         table = self._labels
         own = np.stack(
-            [predicted.mass(rows, table.masks("same", [d]), 0) + predicted.mass(rows, table.masks("exact", [d]), 0) for d in langs]
+            [predicted.mass(rows, table.masks("same", [d]), 0) + predicted.mass(rows, table.masks("own", [d]), 0) for d in langs]
         )
         cols = np.arange(len(rows))
         for j in range(1, len(langs)):
@@ -345,7 +345,7 @@ class LanguageId(Filter):
 def own_probability(declared: str, prediction: Prediction) -> float:
     """The probability of the label that is the declared language itself (not a cluster sibling)."""
     own = own_label_probability(declared, prediction)
-    exact = sum(p for label, p in prediction if label == declared)  # `sq` before `als` (Tosk, under sq) on an sq label
+    exact = sum(p for label, p in prediction if own_label(declared, label))  # `sq` before `als` (Tosk, under sq); nb on `no`
     return own + exact
 
 
@@ -360,7 +360,11 @@ class RemovalDetails(Sequence):
         return len(self.predicted) if self.predicted is not None else 0
 
     def __getitem__(self, i):
-        return top_labels_text(LidPrediction(self.predicted.prediction(i), self.extended.get(i)))
+        extended = self.extended.get(i) if self.extended else None
+        if extended is None:  # most documents: the base labels alone, read from the arrays
+            shown = labels_shown(self.predicted.prediction(i))
+            return f"top={shown}" if shown else None
+        return top_labels_text(LidPrediction(self.predicted.prediction(i), extended))
 
 
 def declared_groups(declared: Sequence[tuple[str, ...]]) -> list[tuple[np.ndarray, tuple[str, ...]]]:
@@ -403,13 +407,19 @@ def rounded(values: list[float], present: list[bool] | None = None) -> list[floa
 
 def script_columns(texts: list[str]) -> dict[str, list[float | None]]:
     """`script:<dominant script>`: its share of the letters, one column per script (None elsewhere), sorted."""
+    names, best, shares = dominant_script_arrays(texts)
+    shares = list(map(round, shares.tolist(), repeat(4)))
     columns: dict[str, list[float | None]] = {}
-    for i, (script, share) in enumerate(dominant_scripts(texts)):
-        column = columns.get(script)
-        if column is None:
-            column = columns[script] = [None] * len(texts)
-        column[i] = round(share, 4)
-    return {f"script:{script}": columns[script] for script in sorted(columns)}
+    for column in np.unique(best).tolist():  # names are sorted: so are the columns
+        rows = np.flatnonzero(best == column).tolist()
+        if len(rows) == len(texts):
+            columns[f"script:{names[column]}"] = shares
+            continue
+        values: list[float | None] = [None] * len(texts)
+        for i in rows:
+            values[i] = shares[i]
+        columns[f"script:{names[column]}"] = values
+    return columns
 
 
 def own_label_probability(lang: str, prediction: Prediction) -> float:
@@ -421,7 +431,11 @@ def top_labels_text(prediction: LidPrediction) -> str | None:
     """`top=hr:0.50,sr-Latn:0.25` for a removal's detail (and `ext=zu:0.93` where the extension was read)."""
     parts = []
     for name, labels in (("top", prediction.base), ("ext", prediction.extended or [])):
-        shown = [f"{label}:{p:.2f}" for label, p in labels if p >= MIN_LABEL_P][:3]
-        if shown:
-            parts.append(f"{name}=" + ",".join(shown))
+        if shown := labels_shown(labels):
+            parts.append(f"{name}={shown}")
     return " ".join(parts) or None
+
+
+def labels_shown(labels: Prediction) -> str:
+    """The first three labels of at least `MIN_LABEL_P` (labels come best first), `hr:0.50,sr-Latn:0.25`."""
+    return ",".join([f"{label}:{p:.2f}" for label, p in labels if p >= MIN_LABEL_P][:3])

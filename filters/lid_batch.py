@@ -17,12 +17,12 @@ of order) are built by `merged_prediction` itself and written back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 import numpy as np
 
-from filters.lang_labels import accepts, normalise_label, same_language, with_text_script
+from filters.lang_labels import accepts, normalise_label, own_label, same_language, with_text_script
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
 PAD = 0  # tag id of an empty slot (a row with fewer labels than the widest)
@@ -66,6 +66,14 @@ class LabelTable:
             self._masks = {}
         return i
 
+    def tag_ids(self, labels: Iterable[str], count: int) -> np.ndarray:
+        """The tag ids of `count` model labels (those not seen before registered)."""
+        labels = list(labels)
+        try:
+            return np.fromiter(map(self.label_ids.__getitem__, labels), dtype=np.int64, count=count)
+        except KeyError:
+            return np.fromiter(map(self.label_id, labels), dtype=np.int64, count=count)
+
     def id_of(self, tag: str, by_text: bool = True) -> int:
         if tag not in self.ids:
             self.ids[tag] = len(self.tags)
@@ -80,7 +88,7 @@ class LabelTable:
 
     def mask(self, kind: str, lang: str, test: Callable[[str, str], bool] | None = None) -> np.ndarray:
         """Over the tag ids: `accepts` (labels a source declaring `lang` keeps), `same` (labels naming `lang` itself),
-        `exact` (the tag `lang`), or another kind with its `test(lang, tag)`."""
+        `own` (the tag `lang`, or a macrolanguage label standing for it: `lang_labels.own_label`), or another kind with its `test(lang, tag)`."""
         key = (kind, lang)
         if key not in self._masks:
             self._masks[key] = self.mask_of(test or MASK_KINDS[kind], lang)
@@ -99,7 +107,7 @@ class LabelTable:
 MASK_KINDS: dict[str, Callable[[str, str], bool]] = {
     "accepts": accepts,
     "same": same_language,
-    "exact": lambda lang, tag: tag == lang,
+    "own": own_label,
 }
 
 
@@ -116,18 +124,17 @@ class BatchPrediction:
         n = len(texts)
         lengths = np.fromiter(map(len, labels), dtype=np.int64, count=n)
         width = int(lengths.max()) if n else 0
-        if n and width and (lengths == width).all():
-            try:
-                flat = np.fromiter(map(table.label_ids.__getitem__, chain.from_iterable(labels)), dtype=np.int64, count=n * width)
-            except KeyError:  # a label not seen before: registered
-                flat = np.fromiter(map(table.label_id, chain.from_iterable(labels)), dtype=np.int64, count=n * width)
-            ids = flat.reshape(n, width)
-            values = np.concatenate(probs).astype(np.float64).reshape(n, width)
-        else:
-            ids, values = np.zeros((n, width), dtype=np.int64), np.zeros((n, width))
-            for i, (row_labels, row_probs) in enumerate(zip(labels, probs)):
-                ids[i, : len(row_labels)] = [table.label_id(label) for label in row_labels]
-                values[i, : len(row_labels)] = row_probs
+        ids, values = np.zeros((n, width), dtype=np.int64), np.zeros((n, width))
+        full = np.flatnonzero(lengths == width).tolist() if width else []
+        if len(full) == n:
+            ids[:] = table.tag_ids(chain.from_iterable(labels), n * width).reshape(n, width)
+            values[:] = np.concatenate(probs).reshape(n, width)
+        elif full:  # a few rows with fewer labels (fastText drops labels of probability 0): the others at once
+            ids[full] = table.tag_ids(chain.from_iterable(map(labels.__getitem__, full)), len(full) * width).reshape(-1, width)
+            values[full] = np.concatenate([probs[i] for i in full]).reshape(-1, width)
+        for i in np.flatnonzero(lengths < width).tolist():
+            ids[i, : lengths[i]] = [table.label_id(label) for label in labels[i]]
+            values[i, : lengths[i]] = probs[i]
         np.minimum(values, 1.0, out=values)
         batch = cls(table, ids, values, lengths)
         if not all(texts) or any(map(str.isspace, texts)):
@@ -167,7 +174,8 @@ class BatchPrediction:
     def mass(self, rows: np.ndarray, masks: np.ndarray, which: np.ndarray | int) -> np.ndarray:
         """Per row of `rows`: the probability of its labels that `masks[which]` (one mask, or one per row) holds,
         added column by column as `sum` adds a document's labels."""
-        ids, probs = self.ids[rows], self.probs[rows]
+        whole = len(rows) == len(self.lengths)  # rows are distinct and in order: every row, no copy needed
+        ids, probs = (self.ids, self.probs) if whole else (self.ids[rows], self.probs[rows])
         hit = masks[which, ids] if isinstance(which, int) else masks[which[:, None], ids]
         masked = np.where(hit, probs, 0.0)
         total = np.zeros(len(rows))

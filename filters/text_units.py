@@ -259,37 +259,89 @@ _ANSWER_SOURCE = np.array([_SCRIPTS.index("Hani" if script == "Jpan" else script
 def script_ids(text: str) -> np.ndarray:
     """Per character: 1 + the index of its script in `_SCRIPTS`, 0 for a character that is not a letter."""
     codepoints = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ids = _SCRIPT_TABLE[codepoints]
+    ids = _SCRIPT_TABLE.take(codepoints)  # `take`: a uint32 index as it is (fancy indexing first copies it to int64)
     if ids.size and ids.max() == _UNFILLED:
         _fill_script_table(codepoints)
-        ids = _SCRIPT_TABLE[codepoints]
+        ids = _SCRIPT_TABLE.take(codepoints)
     return ids
 
 
-def script_counts(texts: Sequence[str]) -> np.ndarray:
-    """Letters per script: one row per text, one column per script of `_SCRIPTS`, counted in one pass."""
-    width = len(_SCRIPTS) + 1
-    rows = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
-    cells = np.bincount(rows * width + script_ids("".join(texts)), minlength=len(texts) * width)
-    return cells.reshape(len(texts), width)[:, 1:]
-
-
-def dominant_scripts(texts: Sequence[str], sample: int = 1000) -> list[tuple[str, float]]:
-    """`dominant_script` of each text, computed for all at once (a batch costs about what a few single calls do)."""
-    if not texts:
+def present_scripts(ids: np.ndarray) -> list[int]:
+    """The script ids (not 0) among `ids`; a batch in one script is seen in three fast passes, without a histogram."""
+    top = int(ids.max()) if ids.size else 0
+    if top == 0:
         return []
-    counts = script_counts([t[:sample] for t in texts])
+    if np.count_nonzero(ids == top) == np.count_nonzero(ids):
+        return [top]
+    return (np.flatnonzero(np.bincount(ids)[1:]) + 1).tolist()
+
+
+def script_counts(texts: Sequence[str]) -> np.ndarray:
+    """Letters per script: one row per text, one column per script of `_SCRIPTS`.
+
+    One lookup pass over the batch's code points, then, per script present in the batch (one or two
+    in most batches), its letters summed per text (`reduceat` over the texts' offsets): no per-character
+    row index, which cost more than the lookup itself."""
+    n = len(texts)
+    counts = np.zeros((n, len(_SCRIPTS)), dtype=np.int64)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    ids = script_ids("".join(texts))
+    if not ids.size:
+        return counts
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    empty = lengths == 0
+    padded = np.append(ids, np.uint8(0))  # an empty text at the end starts past the last character
+    for script in present_scripts(ids):
+        per_text = np.add.reduceat(padded == script, starts, dtype=np.int64)
+        per_text[empty] = 0  # reduceat gives an empty text its next character
+        counts[:, script - 1] = per_text
+    return counts
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]")  # the only letters in ASCII, all Latin
+
+
+def dominant_script_arrays(texts: Sequence[str], sample: int = 1000) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """`dominant_scripts` as arrays: (the scripts it can answer, per text the index of its answer, per text the share).
+
+    A text whose sample is ASCII (`str.isascii` reads a flag) is Latin with share 1.0, or has no letter (Zyyy, 0.0),
+    without counting; the others are counted together (`script_counts`)."""
+    samples = [t[:sample] for t in texts]
+    best = np.full(len(samples), _ANSWER_COLUMN["Latn"], dtype=np.int64)
+    shares = np.ones(len(samples))
+    wide = [i for i, s in enumerate(samples) if not s.isascii()]
+    if len(wide) < len(samples):
+        unlettered = [i for i, s in enumerate(samples) if s.isascii() and _ASCII_LETTER.search(s) is None]
+        best[unlettered], shares[unlettered] = _ANSWER_COLUMN["Zyyy"], 0.0
+    if wide:
+        best[wide], shares[wide] = counted_scripts([samples[i] for i in wide])
+    return _ANSWERS, best, shares
+
+
+def counted_scripts(samples: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, the index of its dominant script in `_ANSWERS` and that script's share of the letters, counted."""
+    counts = script_counts(samples)
     totals = counts.sum(axis=1)
     answers = counts[:, _ANSWER_SOURCE]  # a copy, one column per answer (Jpan and Hani set below)
     kana = counts[:, _HIRA] + counts[:, _KANA]
     answers[:, _ANSWER_COLUMN["Jpan"]] = np.where(kana > 0, counts[:, _HANI] + kana, 0)
     answers[:, _ANSWER_COLUMN["Hani"]] = np.where(kana > 0, 0, counts[:, _HANI])
     best = len(_ANSWERS) - 1 - np.argmax(answers[:, ::-1], axis=1)  # the last of the scripts with the most letters
-    letters = answers[np.arange(len(texts)), best]
-    return [
-        (_ANSWERS[column], n / total) if total else ("Zyyy", 0.0)
-        for column, n, total in zip(best.tolist(), letters.tolist(), totals.tolist())
-    ]
+    letters = answers[np.arange(len(samples)), best]
+    none = totals == 0
+    best[none] = _ANSWER_COLUMN["Zyyy"]
+    shares = np.divide(letters, np.where(none, 1, totals), dtype=np.float64)  # int / int as Python divides: the same double
+    shares[none] = 0.0
+    return best, shares
+
+
+def dominant_scripts(texts: Sequence[str], sample: int = 1000) -> list[tuple[str, float]]:
+    """`dominant_script` of each text, computed for all at once (a batch costs about what a few single calls do)."""
+    if not texts:
+        return []
+    names, best, shares = dominant_script_arrays(texts, sample)
+    return list(zip(map(names.__getitem__, best.tolist()), shares.tolist()))
 
 
 def dominant_script(text: str, sample: int = 1000) -> tuple[str, float]:

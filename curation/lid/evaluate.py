@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filters.lang_labels import normalise_label, same_language
+from filters.lang_labels import normalise_label, own_label, same_language
 from filters.langid import LanguageId, LidPrediction
 
 LANG_FIELDS = ("lang", "language")
@@ -132,7 +132,7 @@ def tally_batch(langid: LanguageId, batch: list[tuple[str, str]], tally: Tally) 
     for (gold, _), prediction, as_declared in zip(batch, undeclared, declared):
         detected = detected_at_threshold(langid, prediction)
         tally.detections[(gold, detected)] += 1
-        if not same_language(gold, detected):
+        if not (same_language(gold, detected) or own_label(gold, detected)):
             tally.confusions[(gold, confused_with(gold, detected, langid.answering(prediction.base, prediction.extended)))] += 1
         verdict = kept_verdict(langid, as_declared, gold)
         if verdict is None:
@@ -168,7 +168,9 @@ def summary(tally: Tally, top_confusions: int) -> dict:
     results = {gold: LanguageResult(kept=tally.kept[gold]) for gold in golds}
     confusions: Counter = Counter()
     for (gold, detected), n in tally.detections.items():
-        key = detected if detected in results else next((g for g in golds if same_language(g, detected)), detected)
+        key = (
+            detected if detected in results else next((g for g in golds if same_language(g, detected) or own_label(g, detected)), detected)
+        )
         results[gold].n += n
         if key == gold:
             results[gold].tp += n

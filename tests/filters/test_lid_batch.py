@@ -18,6 +18,8 @@ CASES = [
     "zh:0.9,ja:0.05",  # Chinese: the script comes from the text
     "en:1.00002,fr:0.00001",  # fastText's probabilities can pass 1
     "no:0.75,nn:0.13,da:0.08",
+    "no:0.8,nn:0.1,da:0.05",  # Bokmål as lid.176 labels it, in a source declaring nb and nn
+    "nn:0.7,no:0.25",
     "arz:0.6,ar:0.3,fa:0.05",
     "sl:0.28,hr:0.27,sr:0.25,bs:0.2",
     "sq:0.9,als:0.05",
@@ -26,7 +28,20 @@ CASES = [
 TEXTS = {
     "zh:0.9,ja:0.05": "这个国家的经济报告。",
 }
-DECLARED = [("hr",), ("en",), ("bs", "hr", "sr"), ("en", "fr"), (), ("mul",), ("zh-Hant",), ("zh",), ("nb",), ("ar", "arz"), ("sq", "als")]
+DECLARED = [
+    ("hr",),
+    ("en",),
+    ("bs", "hr", "sr"),
+    ("en", "fr"),
+    (),
+    ("mul",),
+    ("zh-Hant",),
+    ("zh",),
+    ("nb",),
+    ("ar", "arz"),
+    ("sq", "als"),
+    ("nb", "nn"),
+]
 
 
 class LabelledFakeModel:
@@ -108,3 +123,29 @@ def test_merged_rows_are_written_back_in_order():
     assert predicted.prediction(0) == [("fil", 0.75), ("id", 0.2)]
     assert predicted.prediction(1) == [("fr", 0.7), ("en", 0.2)]
     assert predicted.lengths.tolist() == [2, 2]
+
+
+def test_script_columns_are_dominant_scripts_per_document():
+    """The `script:*` signal from the batch arrays: one column per dominant script, the share rounded, None elsewhere."""
+    from filters.langid import script_columns
+    from filters.text_units import dominant_scripts
+
+    texts = ["Hello world", "Привет, мир", "これは日本語の文です", "", "1234 !!", "Mixed Привет abc", "Ελληνικά κείμενο", "Ok"]
+    expected: dict[str, list] = {}
+    for i, (script, share) in enumerate(dominant_scripts(texts)):
+        expected.setdefault(f"script:{script}", [None] * len(texts))[i] = round(share, 4)
+    columns = script_columns(texts)
+    assert columns == dict(sorted(expected.items()))
+    assert list(columns) == sorted(columns)
+    assert columns["script:Latn"][5] == round(8 / 14, 4) and columns["script:Zyyy"][3:5] == [0.0, 0.0]
+
+
+def test_a_no_label_goes_to_bokmal_when_a_source_declares_nb_and_nn():
+    """lid.176's `no` stands for Bokmål: with nb and nn declared, the mass ties (both accept no and nn) and nb's own
+    label decides; Nynorsk's own label still wins for nn text. The batch path agrees."""
+    f = FakeLanguageId()
+    f.ensure_setup()
+    texts = [text_of("no:0.8,nn:0.1,da:0.05"), text_of("nn:0.7,no:0.25")]
+    choice = f.choose_langs(f.predict_batch(texts), [("nb", "nn")] * 2)
+    assert choice.langs == ["nb", "nn"] and choice.declared == [1.0, 1.0]
+    assert f.choose_lang([("no", 0.8), ("nn", 0.1)], ("nb", "nn"))[0] == "nb"

@@ -109,6 +109,16 @@ def test_dominant_scripts_of_a_batch_match_one_by_one(texts, sample):
     assert dominant_scripts(texts, sample) == [dominant_script_by_characters(t, sample) for t in texts]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=40), st.text(max_size=20)), max_size=8),
+    st.integers(0, 50),
+)
+def test_dominant_scripts_of_ascii_texts_beside_others_match_one_by_one(texts, sample):
+    """ASCII samples take a path without counting (Latin 1.0, or no letter): the same answers."""
+    assert dominant_scripts(texts, sample) == [dominant_script_by_characters(t, sample) for t in texts]
+
+
 def test_dominant_scripts_japanese_and_empty():
     assert dominant_scripts(["これは日本語の文です", "中文文本", "", "١٢٣ ..."]) == [
         ("Jpan", 1.0),
