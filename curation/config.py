@@ -173,7 +173,7 @@ class LineDedupConfig(Section):
 
     # off by default (on in the sample run, samples/run.yaml): it changes the text of kept documents, which curated sources
     # do not want; its steps are Parquet in the job's scratch folder and the job releases what it persisted
-    # (curation.dedup.work), so it no longer fills the driver's heap
+    # (curation.dedup.work)
     enabled: bool = False
     # line: split at newlines; paragraph: at blank lines; sentence: after sentence ends (。！？ need no space), newlines and,
     # in Thai, spaces: the unit for text without line breaks (zh, ja and th are often scraped as one line)
