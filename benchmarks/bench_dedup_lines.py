@@ -6,7 +6,7 @@
 The input is `near_dup_data`'s corpus (real multilingual sentences, planted boilerplate lines, near-duplicate copies),
 the documents the MinHash benchmark reads. Both sides remove a line found in 2 or more documents from all but one
 (ours: `dedup.lines.min_docs=2`, `keep: survivor`; datatrove: `n_sentences=1`, `split_sentences=False`) and drop a
-document left under 10 words; document-level steps are off on our side, so both do line dedup alone. Wall time and
+document left under 10 words; document-level steps and decontamination are off on our side, so both do line dedup alone. Wall time and
 peak RSS summed over each process tree (`bench_dedup._measure`), lines removed as each side counts them.
 """
 
@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 from bench_dedup import _measure  # noqa: E402
 from near_dup_data import write as write_corpus  # noqa: E402
 
-PEER_PYTHON = os.environ.get("PEER_PYTHON", str(ROOT / ".venv-peers" / "bin" / "python"))
+# absolute: the peer runs in its own work folder
+PEER_PYTHON = str(Path(os.environ.get("PEER_PYTHON", ROOT / ".venv-peers" / "bin" / "python")).absolute())
 MIN_WORDS = 10
 
 
@@ -58,6 +59,7 @@ def run_ours(docs: Path, out: Path, n_docs: int) -> tuple[float, float, dict]:
         "dedup.exact": "false",
         "dedup.url": "false",
         "dedup.near": "false",
+        "dedup.decontaminate.benchmarks": "{}",  # the bundled config names the sample's (UD PUD sentences are in this corpus)
         "dedup.lines.enabled": "true",
         "dedup.lines.min_docs": 2,
         "dedup.max_removed_share": 1.0,
@@ -96,18 +98,23 @@ def bench(size: int, work: Path, peer: bool = True, log=print) -> list[dict]:
     rows = []
     wall, peak, found = run_ours(data / "docs", work / f"ours-lines-{size}", size)
     rows.append({"size": size, "who": "ours", "wall_s": round(wall, 1), "peak_gb": round(peak, 2)} | found)
+    log_row(rows[-1], log)  # each row as soon as it is measured: a failing peer does not lose ours
     if peer:
         peer_work = work / f"peer-lines-{size}"
         shutil.rmtree(peer_work, ignore_errors=True)
         peer_work.mkdir(parents=True)
         wall, peak, found = run_peer(data / "docs", peer_work)
         rows.append({"size": size, "who": "datatrove SentenceDedup", "wall_s": round(wall, 1), "peak_gb": round(peak, 2)} | found)
-    for row in rows:
-        log(
-            f"{row['size']:>9,}  {row['who']:<24} {row['wall_s']:>8.1f} s  {row['peak_gb']:>5.2f} GB  "
-            f"lines removed {row['lines_removed']:>10,}  documents kept {row['docs_kept']:>9,}"
-        )
+        log_row(rows[-1], log)
     return rows
+
+
+def log_row(row: dict, log=print) -> None:
+    log(
+        f"{row['size']:>9,}  {row['who']:<24} {row['wall_s']:>8.1f} s  {row['peak_gb']:>5.2f} GB  "
+        f"lines removed {row['lines_removed']:>10,}  documents kept {row['docs_kept']:>9,}"
+    )
+    sys.stdout.flush()
 
 
 def main() -> None:

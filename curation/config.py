@@ -173,9 +173,9 @@ class LineDedupConfig(Section):
     survivor rule (`keep: survivor`), or from all (`keep: none`, cc_net's way). A document left under the quality
     filter's `min_words` / `min_bytes` for its language is removed as `dedup_lines_emptied`."""
 
-    # off by default until the sample and the benchmarks are rerun with it on: with near-duplicate removals in the same job,
-    # its plans (persisted, not cut) ran a 2 GB and a 4 GB driver out of heap on 400 documents; its steps are now local
-    # checkpoints (curation.dedup.stage._settle)
+    # off by default (on in the sample run, samples/run.yaml): it changes the text of kept documents, which curated sources
+    # do not want; its steps are Parquet in the job's scratch folder and the job releases what it persisted
+    # (curation.dedup.work)
     enabled: bool = False
     # line: split at newlines; paragraph: at blank lines; sentence: after sentence ends (。！？ need no space), newlines and,
     # in Thai, spaces: the unit for text without line breaks (zh, ja and th are often scraped as one line)

@@ -20,15 +20,16 @@ SIGNAL = "dup_cluster_size"
 _SIGNALS = "array<struct<name:string,value:double>>"
 
 
-def cluster_sizes(removed: list[DataFrame]) -> DataFrame | None:
-    """(key, size) of every document in a cluster of two or more (None: no duplicates were removed)."""
+def cluster_sizes(removed: list[DataFrame], persist) -> DataFrame | None:
+    """(key, size) of every document in a cluster of two or more (None: no duplicates were removed); `persist`
+    caches the edges (counted, then read again) where the job releases them."""
     edges = [
         frame.where(F.col("survivor").isNotNull()).select(F.col("key").alias("src"), F.xxhash64("survivor").alias("dst"))
         for frame in removed
     ]
     if not edges:
         return None
-    graph = reduce(DataFrame.unionByName, edges).persist()
+    graph = persist(reduce(DataFrame.unionByName, edges))
     labels = connected_components(graph)
     sizes = labels.groupBy("component").agg(F.count("*").alias("size"))
     return labels.join(sizes, "component").select(F.col("node").alias("key"), "size")

@@ -2,12 +2,15 @@
 
 1. every surviving document's units (`curation.dedup.lines`) as (key, pos, hash), hashes computed over Arrow batches;
 2. per hash, the documents holding it (a document counts once) and the best-ranked of them under the survivor rule
-   (`curation.dedup.survivors`); optionally the same per site (URL host, else source);
+   (`curation.dedup.survivors`, as a 64-bit `order`); optionally the same per site (URL host, else source);
 3. a unit in at least `min_docs` documents (or `site_min_docs` of one site) is removed from every document holding
    it but the best-ranked (`keep: survivor`), or from all (`keep: none`);
-4. the documents that lose units are rewritten; one left under the quality filter's `min_words` / `min_bytes` for
-   its language is removed as `dedup_lines_emptied` (its original text goes to `removed/`).
+4. the documents that lose units are measured; one left under the quality filter's `min_words` / `min_bytes` for
+   its language is removed as `dedup_lines_emptied` (its original text goes to `removed/`); the others lose their
+   units in the pass that writes the shards (`cut_fn`).
 
+Only numbers cross the shuffles, and every step's result is Parquet in the job's scratch folder
+(`curation.dedup.work`): the plans stay small and the session keeps nothing once the job is done.
 The rank is a total order and units are positions in a text, so the result never depends on partitions.
 """
 
@@ -24,10 +27,11 @@ from curation.dedup import METHODS, REASONS
 from curation.dedup.lines import unit_hashes, units, without_units
 from curation.stats import CUT
 
-UNITS_DDL = "key long, pos int, hash long"
-REWRITE_DDL = "key long, new_text string, lines_removed long, line_bytes long, line_chars long, words_left long, emptied boolean"
-# the per-document columns of a rewritten document: its new text, and what the writer counts (never writes)
-LINE_COLUMNS = ("new_text", "lines_removed", "line_bytes", "line_chars")
+UNITS_DDL = "key long, pos int, hash long, first boolean"
+REWRITE_DDL = "key long, drop array<int>, lines_removed long, line_bytes long, line_chars long, words_left long, emptied boolean"
+# the per-document columns of a document that loses units: the positions it loses (the writer's pass cuts them), and
+# what the writer counts (never writes)
+LINE_COLUMNS = ("drop", "lines_removed", "line_bytes", "line_chars")
 # counts of stage `dedup:lines`: docs = units removed, bytes and chars removed; outcome LINES_CUT for documents kept
 # (kept bytes + these = bytes in), LINES_EMPTIED for documents then removed whole (their original text is counted there)
 LINES_STAGE = "dedup:lines"
@@ -37,15 +41,14 @@ LINES_EMPTIED = "emptied"
 
 class LinePlan(NamedTuple):
     """`emptied`: removals (key, survivor, reason, method, jaccard, lines_removed, words_left);
-    `rewritten`: (key, new_text, lines_removed, line_bytes, line_chars) of every document that lost units;
-    `lost`: (key, hash, lang) of every unit hash a document loses; `units`: (key, pos, hash); `survivors`: its input.
-    The job unpersists them all when it is done."""
+    `rewritten`: (key, drop, lines_removed, line_bytes, line_chars, words_left, emptied) of every document that loses
+    units; `lost`: (key, hash, lang), one row per unit hash a document loses; `units`: (key, pos, hash, first).
+    All are Parquet in the job's scratch folder (`curation.dedup.work`): small plans, nothing held in memory."""
 
     emptied: Any
     rewritten: Any
     lost: Any
     units: Any
-    survivors: Any
 
 
 def minimums(filter_config) -> Any:
@@ -56,17 +59,23 @@ def minimums(filter_config) -> Any:
 
 
 def units_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """(key, text) → (key, pos, hash, first) of every unit; `first`: the hash's first position in its document (a
+    document counts once per hash)."""
+
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             keys, pos, hashes = unit_hashes(batch.column("key").to_pylist(), batch.column("text").to_pylist(), unit)
             if len(keys):
-                yield pa.RecordBatch.from_pydict({"key": keys, "pos": pos, "hash": hashes})
+                seen: set[tuple[int, int]] = set()
+                first = [not (pair in seen or seen.add(pair)) for pair in zip(keys.tolist(), hashes.tolist())]
+                yield pa.RecordBatch.from_pydict({"key": keys, "pos": pos, "hash": hashes, "first": first})
 
     return run
 
 
 def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """(key, text, lang, drop) → the text without the dropped units, what went, and whether too little is left."""
+    """(key, text, lang, drop) → what the dropped units are (units, bytes, characters) and whether too little is left;
+    the new text itself is made again by `cut_fn` in the writer's pass (no text is kept between the two)."""
     from filters.text_units import words
 
     def one(text: str, lang: str | None, drop: list[int]) -> tuple:
@@ -74,7 +83,7 @@ def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Itera
         n_words, n_bytes = len(words(new)), _utf8(new)
         params = quality.params_for(lang)
         emptied = n_words < params.min_words or n_bytes < params.min_bytes
-        return new, removed, _utf8(text) - n_bytes, len(text) - len(new), n_words, emptied
+        return removed, _utf8(text) - n_bytes, len(text) - len(new), n_words, emptied
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -82,7 +91,31 @@ def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Itera
                 continue
             columns = (batch.column(c).to_pylist() for c in ("text", "lang", "drop"))
             results = list(zip(*(one(text or "", lang, drop) for text, lang, drop in zip(*columns))))
-            yield pa.RecordBatch.from_arrays([batch.column("key"), *map(pa.array, results)], schema=_REWRITE_SCHEMA)
+            arrays = [batch.column("key"), batch.column("drop"), *map(pa.array, results)]
+            yield pa.RecordBatch.from_arrays(arrays, schema=_REWRITE_SCHEMA)
+
+    return run
+
+
+def cut_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Documents with `reason`, `text` and `drop` → the same, `text` without the dropped units where the document is
+    kept (reason null) and loses some: the rewrite, done in the pass that writes the shards."""
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            drops = batch.column("drop")
+            if batch.num_rows == 0 or drops.null_count == batch.num_rows:
+                yield batch
+                continue
+            reasons, texts = batch.column("reason").to_pylist(), batch.column("text").to_pylist()
+            new = [
+                t if d is None or r is not None else without_units(t or "", d, unit)[0]
+                for t, d, r in zip(texts, drops.to_pylist(), reasons)
+            ]
+            i = batch.schema.get_field_index("text")
+            columns = batch.columns
+            columns[i] = pa.array(new, batch.schema.field(i).type)
+            yield pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
     return run
 
@@ -92,7 +125,7 @@ def _utf8(text: str) -> int:
 
 
 _REWRITE_SCHEMA = pa.schema(
-    [("key", pa.int64()), ("new_text", pa.string())]
+    [("key", pa.int64()), ("drop", pa.list_(pa.int32()))]
     + [(c, pa.int64()) for c in ("lines_removed", "line_bytes", "line_chars", "words_left")]
     + [("emptied", pa.bool_())]
 )
@@ -141,27 +174,41 @@ def _losing(holders, group: list[str], min_docs: int, keep: str):
     same `group` hold, but the best-ranked of them (all with `keep: none`)."""
     from pyspark.sql import functions as F
 
-    counted = holders.groupBy(*group).agg(F.count("*").alias("n"), F.min("rank").alias("best")).where(F.col("n") >= min_docs)
-    joined = holders.join(counted, group)
+    counted = holders.groupBy(*group).agg(F.count("*").alias("n"), F.min("order").alias("best")).where(F.col("n") >= min_docs)
+    joined = holders.join(counted.drop("n"), group)
     if keep == "survivor":
-        joined = joined.where(F.col("rank") != F.col("best"))
+        joined = joined.where(F.col("order") != F.col("best"))
     return joined.select("key", "hash")
 
 
-def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, persist, settle) -> LinePlan:
-    """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm) with their texts in `docs` (key, text)."""
+def ranked_survivors(survivors, frames):
+    """(key, order, lang, site) of `survivors` (key, rank, lang, source, url_norm): `order` numbers the documents 1, 2, ...
+    in the survivor rule's rank, so the per-hash shuffles carry longs instead of the rank (with the document id).
+    The numbers are the same whatever the partitions (one sorted partition of small rows: 16 MB at a million documents)."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    texts = docs.select("key", "text").join(survivors.select("key"), "key", "left_semi")
-    found = persist(texts.mapInArrow(units_fn(cfg.unit), UNITS_DDL))
-    holders = found.select("key", "hash").distinct().join(survivors.select("key", "rank", site_column().alias("site")), "key")
+    order = F.row_number().over(Window.orderBy("rank")).cast("long").alias("order")
+    return frames.settle(survivors.select("key", order, "lang", site_column().alias("site")), "line-survivors")
+
+
+def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, frames) -> LinePlan:
+    """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm) with their texts in `docs` (key, text,
+    lang). Only numbers are shuffled (keys, positions, hashes, orders); the texts are read twice, each time in place:
+    to hash their units and to measure the documents that lose some. `frames`: the job's `curation.dedup.work.JobFrames`."""
+    from pyspark.sql import functions as F
+
+    ranked = ranked_survivors(survivors, frames)
+    texts = docs.select("key", "text").join(ranked.select("key"), "key", "left_semi")
+    found = frames.settle(texts.mapInArrow(units_fn(cfg.unit), UNITS_DDL), "line-units")
+    holders = found.where("first").select("key", "hash").join(ranked.select("key", "order", "site"), "key")
     lost = _losing(holders, ["hash"], cfg.min_docs, cfg.keep)
     if cfg.site_min_docs is not None:
         lost = lost.unionByName(_losing(holders, ["site", "hash"], cfg.site_min_docs, cfg.keep)).distinct()
-    lost = settle(lost.join(survivors.select("key", "lang"), "key"))  # small: its lineage cut
+    lost = frames.settle(lost.join(ranked.select("key", "lang"), "key"), "line-lost")
     drops = found.join(lost.select("key", "hash"), ["key", "hash"]).groupBy("key").agg(F.array_sort(F.collect_list("pos")).alias("drop"))
-    inputs = docs.select("key", "text", "lang").join(drops, "key")
-    rewritten = persist(inputs.mapInArrow(rewrite_fn(cfg.unit, quality), REWRITE_DDL))
+    inputs = docs.select("key", "text", "lang").join(frames.settle(drops, "line-drops"), "key")
+    rewritten = frames.settle(inputs.mapInArrow(rewrite_fn(cfg.unit, quality), REWRITE_DDL), "line-rewritten")
     emptied = rewritten.where("emptied").select(
         "key",
         F.lit(None).cast("string").alias("survivor"),
@@ -171,7 +218,7 @@ def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, persist, set
         "lines_removed",
         "words_left",
     )
-    return LinePlan(emptied, rewritten, lost, found, survivors)
+    return LinePlan(emptied, rewritten, lost, found)
 
 
 def removed_samples(plan: LinePlan, docs, unit: str, per_lang: int) -> list[dict]:

@@ -33,8 +33,9 @@ from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
 from curation.dedup.decontaminate import contamination_counts
 from curation.dedup.index import load_index, write_generation
-from curation.dedup.line_job import LINE_COLUMNS, line_counts, line_facts
+from curation.dedup.line_job import LINE_COLUMNS, cut_fn, line_counts, line_facts
 from curation.dedup.minhash import MinHasher
+from curation.dedup.work import JobFrames
 from curation.layout import Layout, part_name
 from curation.runner import Task, TaskResult, fingerprint, run_job, shard_task
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA, check_signals_type
@@ -124,7 +125,11 @@ def _run_job(config: RunConfig, spark, priorities: dict[str, int], log, task: Ta
         spark = build_session(config.spark, local_dir=scratch / "local")
     spark.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
     try:
-        summary = _job(spark, config, [Path(p) for p in task.inputs], fingerprint(task.inputs), priorities, log)
+        frames = JobFrames(spark, scratch / "frames")
+        try:
+            summary = _job(spark, frames, config, [Path(p) for p in task.inputs], fingerprint(task.inputs), priorities, log)
+        finally:
+            frames.release()  # a shared session is left as the job found it
     finally:
         if own:
             spark.stop()
@@ -143,8 +148,9 @@ class _OldIndex(NamedTuple):
     corpus: list[str]
 
 
-def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities: dict[str, int], log) -> dict:
-    """The dedup job as a sequence of steps: features, already indexed, exact and url, near, verdicts, write."""
+def _job(spark, frames: JobFrames, config: RunConfig, paths: list[Path], inputs_fp: str, priorities: dict[str, int], log) -> dict:
+    """The dedup job as a sequence of steps: features, already indexed, exact and url, near, verdicts, write;
+    what it persists or settles goes through `frames` (released by the caller)."""
     layout = Layout(Path(config.output_dir).resolve())  # executors may run elsewhere: absolute paths
     cfg = config.dedup
     hasher = hasher_for(config)
@@ -153,41 +159,39 @@ def _job(spark, config: RunConfig, paths: list[Path], inputs_fp: str, priorities
 
     check_signals_type(paths)  # Spark reads one `signals` type: name a shard of the old format rather than fail inside the job
     docs = _documents(spark, paths, cfg)
-    docs, decontaminated, facts = _decontaminate(spark, docs, cfg, tick)
-    feats = _features(docs, cfg, hasher, priorities)
+    docs, decontaminated, facts = _decontaminate(spark, frames, docs, cfg, tick)
+    feats = _features(frames, docs, cfg, hasher, priorities)
     tick(f"features of {_count_unique(feats):,} documents")
     index_dir = Path(cfg.index_dir) if cfg.index_dir else layout.dedup_index()
-    old = _old_index(spark, index_dir, cfg, inputs_fp, layout)
+    old = _old_index(spark, frames, index_dir, cfg, inputs_fp, layout)
 
     alive = feats.select("key", "id", "rank", "exact_hash", "url_norm", "has_sig", "bands")
     removed, alive = [], alive
     if decontaminated is not None:
         removed, alive = [decontaminated], _without(alive, decontaminated)
-    more, alive = _already_indexed(alive, old.docs)
+    more, alive = _already_indexed(frames, alive, old.docs)
     removed += more
-    more, alive = _exact_and_url(cfg, alive, old.docs, tick)
+    more, alive = _exact_and_url(frames, cfg, alive, old.docs, tick)
     removed += more
     if cfg.near:
         # persisted: line dedup reads it again, and recomputing it reruns verification and connected components
-        removed.append(_persist(_near(spark, cfg, hasher, docs, alive, old, tick)))
-    lines = _lines(config, docs, feats, removed, tick) if cfg.lines.enabled else None
+        removed.append(frames.persist(_near(spark, frames, cfg, hasher, docs, alive, old, tick)))
+    lines = _lines(frames, config, docs, feats, removed, tick) if cfg.lines.enabled else None
     if lines is not None:
         removed.append(lines.emptied)
 
-    verdicts, labelled, outcome = _verdicts(docs, feats, removed, lines)
-    labelled = _with_cluster_sizes(labelled, removed)
+    labelled, outcome = _verdicts(frames, docs, feats, removed, lines)
+    labelled = _with_cluster_sizes(frames, labelled, removed)
     tally = _tally(outcome)
     check_removed_share(tally, cfg.max_removed_share)
     tick("verdicts")
+    if lines is not None:  # kept documents lose their units in the pass that writes them
+        labelled = labelled.mapInArrow(cut_fn(cfg.lines.unit), labelled.schema)
     outputs, counts = _write_outputs(labelled, _group_sizes(tally), cfg.max_docs_per_shard, layout)
     tick(f"wrote {len(outputs)} shards")
     _write_line_samples(lines, docs, cfg, layout)
     if cfg.update_index:
         _update_index(index_dir, cfg, feats, outcome, inputs_fp, layout, outputs, counts)
-
-    for frame in (feats, verdicts, old.docs, *removed, docs, *(lines or ())):
-        if frame is not None:
-            frame.unpersist()
     return {
         "inputs": len(paths),
         "outputs": outputs,
@@ -209,30 +213,39 @@ def _log_settings(cfg: DedupConfig, log) -> None:
 
 
 def line_minimums_key(config: RunConfig) -> dict:
-    """What else decides line dedup's result: the quality filter's minimum words and bytes per language."""
+    """What else decides line dedup's result: the quality filter's minimum words and bytes per language, and which
+    languages are code (left alone)."""
     if not config.dedup.lines.enabled:
         return {}
     from curation.dedup.line_job import minimums
 
     quality = minimums(config.filter)
     langs = [None, *quality.languages()]
-    return {"line_minimums": [(lang, quality.params_for(lang).min_words, quality.params_for(lang).min_bytes) for lang in langs]}
+    minimums_ = [(lang, quality.params_for(lang).min_words, quality.params_for(lang).min_bytes) for lang in langs]
+    return {"line_minimums": minimums_, "code_languages": sorted(config.filter.code_languages)}
 
 
-def _lines(config: RunConfig, docs, feats, removed: list, tick):
+def _lines(frames: JobFrames, config: RunConfig, docs, feats, removed: list, tick):
     """Plan line dedup over the documents no earlier step removed (`curation.dedup.line_job`)."""
     from pyspark.sql import DataFrame
 
     from curation.dedup.line_job import minimums, plan_line_dedup
 
-    survivors = feats.select("key", "rank", "lang", "source", "url_norm")
+    survivors = feats.select("key", "rank", "lang", "source", "url_norm").where(~_is_code(config.filter.code_languages))
     if removed:
         gone = reduce(DataFrame.unionByName, [r.select("key") for r in removed])
         survivors = survivors.join(gone, "key", "left_anti")
-    survivors = _settle(survivors)  # read by three steps of the plan
-    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, _persist, _settle)
+    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, frames)
     tick(f"lines planned ({config.dedup.lines.unit}s in at least {config.dedup.lines.min_docs} documents, keep: {config.dedup.lines.keep})")
     return plan
+
+
+def _is_code(code_languages: list[str]):
+    """Whether a document is code (its language's primary subtag, `zxx` in `zxx-x-python`, is a code language): line
+    dedup leaves code alone, where a line many files share (`return None`, `} else {`) is syntax, not boilerplate."""
+    from pyspark.sql import functions as F
+
+    return F.coalesce(F.split(F.col("lang"), "-").getItem(0).isin(*code_languages), F.lit(False))
 
 
 def _write_line_samples(lines, docs, cfg: DedupConfig, layout: Layout) -> None:
@@ -258,20 +271,6 @@ def _ticker(log) -> Callable[[str], None]:
     return tick
 
 
-def _settle(frame):
-    """`frame` computed once and its lineage cut (a local checkpoint): line dedup reads the removals of every earlier
-    step and is read again by the verdicts and the cluster sizes; without the cut, the plans that repeat each other's
-    subtrees outgrow the driver's heap."""
-    return frame.localCheckpoint(eager=True)
-
-
-def _persist(frame):
-    """`frame` cached in memory, spilling to disk: read again by later steps."""
-    from pyspark import StorageLevel
-
-    return frame.persist(StorageLevel.MEMORY_AND_DISK)
-
-
 def _documents(spark, paths: list[Path], cfg: DedupConfig):
     """The input documents with their `key`."""
     from pyspark.sql import functions as F
@@ -282,7 +281,7 @@ def _documents(spark, paths: list[Path], cfg: DedupConfig):
     return docs.withColumn("key", F.xxhash64("id"))
 
 
-def _decontaminate(spark, docs, cfg: DedupConfig, tick):
+def _decontaminate(spark, frames: JobFrames, docs, cfg: DedupConfig, tick):
     """(documents, persisted removals of contaminated ones or None, facts): documents matched against the
     configured benchmarks, their texts cut in cut mode; unchanged when no benchmark is configured."""
     from pyspark.sql import functions as F
@@ -292,15 +291,15 @@ def _decontaminate(spark, docs, cfg: DedupConfig, tick):
     index = build_index(cfg.decontaminate)
     if index is None:
         return docs, None, {}
-    docs = _persist(decontaminate(spark, docs, cfg.decontaminate, index))
+    docs = frames.persist(decontaminate(spark, docs, cfg.decontaminate, index))
     lost = docs.where(F.col("contamination") == REMOVED).withColumnRenamed("benchmarks", "bench")
-    lost = _persist(_removals(lost, "decontaminate", survivor=False, contamination=True))
+    lost = frames.persist(_removals(lost, "decontaminate", survivor=False, contamination=True))
     tick(f"decontamination against {index.ngrams():,} n-grams of {len(index.item_ids):,} items")
     facts = {"benchmark_items": sum(index.items_per_benchmark.values()), "benchmark_items_too_short": sum(index.too_short.values())}
     return docs, lost, facts
 
 
-def _features(docs, cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, int]):
+def _features(frames: JobFrames, docs, cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, int]):
     """Persisted features of the documents: hashes, band hashes, rank."""
     from pyspark.sql import functions as F
 
@@ -316,7 +315,7 @@ def _features(docs, cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, i
         .withColumn("key", F.xxhash64("id"))
         .withColumn("rank", rank_column(1))
     )
-    return _persist(feats)
+    return frames.persist(feats)
 
 
 def _count_unique(feats) -> int:
@@ -332,13 +331,13 @@ def _count_unique(feats) -> int:
     return total
 
 
-def _old_index(spark, index_dir: Path, cfg: DedupConfig, inputs_fp: str, layout: Layout) -> _OldIndex:
+def _old_index(spark, frames: JobFrames, index_dir: Path, cfg: DedupConfig, inputs_fp: str, layout: Layout) -> _OldIndex:
     """The index generations of other corpora, their documents ranked as old (they always survive)."""
     from curation.dedup.survivors import rank_column
 
     docs, bands, corpus = load_index(spark, index_dir, cfg, inputs_fp, layout.deduped())
     if docs is not None:
-        docs = _persist(docs.withColumn("rank", rank_column(0)))
+        docs = frames.persist(docs.withColumn("rank", rank_column(0)))
     return _OldIndex(docs, bands, corpus)
 
 
@@ -377,15 +376,15 @@ def _pool(alive, old_docs, cols: list[str], where=None):
     return new if old is None else new.unionByName(old)
 
 
-def _already_indexed(alive, old_docs):
+def _already_indexed(frames: JobFrames, alive, old_docs):
     """([documents another corpus of the index already holds], the rest): removed as such, never as their own duplicate."""
     if old_docs is None:
         return [], alive
-    lost = _persist(_removals(alive.join(old_docs.select("id"), "id", "left_semi"), "indexed", survivor=False))
+    lost = frames.persist(_removals(alive.join(old_docs.select("id"), "id", "left_semi"), "indexed", survivor=False))
     return [lost], _without(alive, lost)
 
 
-def _exact_and_url(cfg: DedupConfig, alive, old_docs, tick):
+def _exact_and_url(frames: JobFrames, cfg: DedupConfig, alive, old_docs, tick):
     """([exact duplicates, url duplicates] as enabled, the documents left): same normalised text, then same URL."""
     from pyspark.sql import functions as F
 
@@ -395,7 +394,7 @@ def _exact_and_url(cfg: DedupConfig, alive, old_docs, tick):
     for step, column in (("exact", "exact_hash"), ("url", "url_norm")):
         if not getattr(cfg, step):
             continue
-        lost = _persist(_removals(losers(_pool(alive, old_docs, [column], F.col(column).isNotNull()), column), step))
+        lost = frames.persist(_removals(losers(_pool(alive, old_docs, [column], F.col(column).isNotNull()), column), step))
         removed.append(lost)
         alive = _without(alive, lost)
         tick(f"{step} planned")
@@ -463,7 +462,7 @@ def _texts(spark, docs, old_corpus: list[str]):
     return texts
 
 
-def _near(spark, cfg: DedupConfig, hasher: MinHasher, docs, alive, old: _OldIndex, tick):
+def _near(spark, frames: JobFrames, cfg: DedupConfig, hasher: MinHasher, docs, alive, old: _OldIndex, tick):
     """Near duplicates: LSH candidates (pairs of a bucket, `bucket_pairs`) verified by true Jaccard unless
     `verify_jaccard` is "off" (then a star per bucket), then connected components;
     every component keeps its survivor and removes the rest."""
@@ -480,7 +479,7 @@ def _near(spark, cfg: DedupConfig, hasher: MinHasher, docs, alive, old: _OldInde
         texts = _texts(spark, docs, old.corpus)
         pairs = bucket_pairs(_bucket_rows(alive, old.bands), cfg.verify_pairs_per_member)
         edges = _with_jaccard(pairs, texts, hasher).where(F.col("jaccard") >= verify_at).select("src", "dst")
-    edges = _persist(edges)
+    edges = frames.persist(edges)
     tick("near: candidate edges planned")
     labels = connected_components(edges, cfg.max_cc_iterations)
     tick("near: connected components")
@@ -500,39 +499,37 @@ def _with_survivor_jaccard(lost, pool, texts, hasher: MinHasher):
     return lost.join(scored.select(F.col("dst").alias("key"), "jaccard"), "key", "left")
 
 
-def _verdicts(docs, feats, removed: list, lines=None):
-    """(persisted verdicts or None, every document with `reason` and `detail`, the small (key, lang, source, reason) table);
-    reason and detail are null for kept documents. With line dedup (`lines`), kept documents carry their new text and
-    every rewritten document the line columns the writer counts (`line_job.LINE_COLUMNS`)."""
+def _verdicts(frames: JobFrames, docs, feats, removed: list, lines=None):
+    """(every document with `reason` and `detail`, the small (key, lang, source, reason) table);
+    reason and detail are null for kept documents. With line dedup (`lines`), every document that loses units carries
+    the line columns (`line_job.LINE_COLUMNS`: the positions `line_job.cut_fn` cuts, what the writer counts)."""
     from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
     if not removed:
         none = F.lit(None).cast("string")
         labelled = docs.withColumn("reason", none).withColumn("detail", none)
-        return None, labelled, feats.select("key", "lang", "source").withColumn("reason", none)
+        return labelled, feats.select("key", "lang", "source").withColumn("reason", none)
     union = reduce(functools.partial(DataFrame.unionByName, allowMissingColumns=True), removed)
     fields = [F.col("survivor").alias("duplicate_of"), F.col("jaccard").alias("jaccard"), F.col("method").alias("method")]
     optional = ("benchmarks", "items", "ngrams", "lines_removed", "words_left")
     fields += [F.col(c) for c in optional if c in union.columns]  # null fields are left out of the JSON
-    verdicts = _persist(union.select("key", "reason", F.to_json(F.struct(*fields)).alias("detail")))
+    verdicts = frames.persist(union.select("key", "reason", F.to_json(F.struct(*fields)).alias("detail")))
     labelled = docs.join(verdicts, "key", "left")
     if lines is not None:
-        labelled = labelled.join(lines.rewritten.select("key", *LINE_COLUMNS), "key", "left").withColumn(
-            "text", F.when(F.col("reason").isNull() & F.col("new_text").isNotNull(), F.col("new_text")).otherwise(F.col("text"))
-        )
+        labelled = labelled.join(lines.rewritten.select("key", *LINE_COLUMNS), "key", "left")
     outcome = feats.select("key", "lang", "source").join(verdicts.select("key", "reason"), "key", "left")
-    return verdicts, labelled, outcome
+    return labelled, outcome
 
 
-def _with_cluster_sizes(labelled, removed: list):
+def _with_cluster_sizes(frames: JobFrames, labelled, removed: list):
     """`labelled` with the signals `dup_cluster_size` (every kept document) and `contamination_cut_chars`
     (kept documents whose text was cut)."""
     from pyspark.sql import functions as F
 
     from curation.dedup.cluster_sizes import SIGNAL, cluster_sizes, with_kept_signals
 
-    sizes = cluster_sizes(removed)
+    sizes = cluster_sizes(removed, frames.persist)
     if sizes is not None:
         labelled = labelled.join(sizes, "key", "left")
     else:

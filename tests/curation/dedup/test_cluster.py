@@ -121,6 +121,8 @@ def test_standalone_cluster_gives_same_output_as_local(standalone, result, corpu
         "--set",
         "dedup.decontaminate.benchmarks={}",  # the sample config's evaluation sets are not part of this comparison
         "--set",
+        "dedup.lines.enabled=false",  # nor its line dedup: the local run has the code default (off)
+        "--set",
         "spark.executor_memory=1g",
         "--set",
         "spark.driver_memory=1g",

@@ -197,3 +197,32 @@ def test_units_cover_the_text_and_cjk_sentences_split_without_spaces():
     _, _, same = unit_hashes([1, 2], ["Copyright 2024 Example", "copyright 1999, example!"], "line")
     assert same[0] == same[1]
     assert without_units("Menu\nBody text here.\nFooter\n", [0, 2], "line") == ("Body text here.", 2)
+
+
+def test_a_finished_job_leaves_the_session_as_it_found_it_and_code_alone(spark, line_corpus, near_dup_data, dedup_config, tmp_path):
+    """Two line-dedup jobs (with exact and near dedup, cluster sizes) in one session: nothing they cached, persisted
+    or locally checkpointed stays (CI's shared session filled its 2 GB heap with what earlier jobs had left). Code
+    files sharing lines (`return None`) keep them: there a repeated line is syntax, not boilerplate."""
+    from curation.dedup.work import persistent_rdd_ids
+
+    body = ("import os", "", "def {name}(path):", "    if not os.path.exists(path):", "        return None", "    return {name}_of(path)")
+    notes = near_dup_data.load_pools()["en"][200:212]  # a docstring of its own per file: no file is a near copy of another
+    code = [
+        {
+            "id": doc_id("code", f"f{i}.py"),
+            "source": "code",
+            "text": '"""' + " ".join(notes[3 * i : 3 * i + 3]) + '"""\n' + "\n".join(body).format(name=f"read_{i}"),
+            "lang": "zxx-x-python",
+        }
+        for i in range(4)
+    ]
+    paths = [*line_corpus[0], write_shard(tmp_path / "code" / "part-00000.parquet", documents_table(code))]
+    before = persistent_rdd_ids(spark)
+    for run in range(2):
+        out = tmp_path / f"run{run}"
+        _run(spark, dedup_config, out, paths, dedup__partitions=2)
+        assert persistent_rdd_ids(spark) == before, run
+        assert not Layout(out).scratch("dedup").exists()  # the settled frames went with the job
+    kept, removed = _outputs(tmp_path / "run1")
+    assert [kept.get(row["id"]) for row in code] == [row["text"] for row in code]
+    assert doc_id("spam", "en-thin") in removed and sum("Home | News" in t for t in kept.values()) == 1  # prose still deduplicated
