@@ -24,7 +24,7 @@ def dedup(
 ) -> None:
     """Deduplicate document shards into OUT/deduped/<lang>/, removed documents into OUT/removed/dedup/<source>/."""
     from curation.dedup.index import IndexMismatch
-    from curation.dedup.stage import run_dedup
+    from curation.dedup.stage import NAME, run_dedup
     from curation.layout import Layout
 
     overrides = {
@@ -46,33 +46,30 @@ def dedup(
         console.print("dedup: inputs and config unchanged since the last run; outputs kept")
     _print_rates(counts)
     out.print(
-        f"dedup: kept {counts.docs(outcome='kept'):,} of {counts.docs():,} documents "
+        f"dedup: kept {counts.docs(stage=NAME, outcome='kept'):,} of {counts.docs(stage=NAME):,} documents "
         f"into {Layout(cfg.output_dir).deduped()}; index {result.facts['index']}"
     )
 
 
 def _print_rates(counts) -> None:
-    """Duplicate rates per language and source."""
+    """Duplicate rates per language and source: the stage's documents (not its `dedup:<step>` rows of lines or
+    benchmarks), a column per removal step (`curation.dedup.REMOVALS`)."""
     from collections import defaultdict
 
     from rich.table import Table
 
+    from curation.dedup import REASONS
+    from curation.dedup.stage import NAME
+
     rows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (_stage, lang, source, outcome), values in counts.rows.items():
-        rows[(lang, source)][outcome] += values[0]
+    for (stage, lang, source, outcome), values in counts.rows.items():
+        if stage == NAME:
+            rows[(lang, source)][outcome] += values[0]
     table = Table(title="dedup: duplicates per language and source")
-    for col in ("lang", "source", "in", "kept", "exact", "url", "near", "dup rate"):
+    for col in ("lang", "source", "in", "kept", *REASONS, "dup rate"):
         table.add_column(col, justify="right" if col not in ("lang", "source") else "left")
     for (lang, source), c in sorted(rows.items()):
         total = sum(c.values())
-        table.add_row(
-            lang,
-            source,
-            f"{total:,}",
-            f"{c['kept']:,}",
-            f"{c['exact_duplicate']:,}",
-            f"{c['url_duplicate']:,}",
-            f"{c['near_duplicate']:,}",
-            f"{(total - c['kept']) / total:.1%}" if total else "-",
-        )
+        rate = f"{(total - c['kept']) / total:.1%}" if total else "-"
+        table.add_row(lang, source, f"{total:,}", f"{c['kept']:,}", *(f"{c[reason]:,}" for reason in REASONS.values()), rate)
     out.print(table)

@@ -133,8 +133,6 @@ def _run_job(config: RunConfig, spark, priorities: dict[str, int], log, task: Ta
     finally:
         if own:
             spark.stop()
-        else:  # a lent session: what the job cached (and the plans the cache holds) is released, even on failure
-            spark.catalog.clearCache()
         shutil.rmtree(scratch, ignore_errors=True)
     facts = {"index": summary["index"], "threshold": round(summary["threshold"], 4)} | summary["decontamination"]
     return TaskResult(task.name, outputs=summary["outputs"], counts=summary["counts"], facts=facts)
