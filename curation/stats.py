@@ -119,27 +119,24 @@ def reconcile(counts: Counts) -> list[Mismatch]:
 CUT = "removed"
 
 
-def byte_mismatches(counts: Counts, stage: str = "dedup", before: str = "filter", cut_steps: tuple[str, ...] = ("lines",)) -> list[str]:
+def byte_mismatches(
+    counts: Counts, stage: str = "dedup", before: str = "filter", cut_steps: tuple[str, ...] = ("lines", "decontaminate")
+) -> list[str]:
     """Per source: the bytes `before` kept == the bytes `stage` counted (kept + removed documents) + the bytes its
-    `cut_steps` cut out of documents (`<stage>:<step>`, outcome `removed`). Empty when either stage is absent. A
-    source whose documents decontamination cut (`<stage>:decontaminate:<benchmark>`, outcome `cut`: documents
-    tallied, the bytes cut not counted) is left out of the check."""
+    `cut_steps` cut out of documents (`<stage>:<step>`, outcome `removed`). Empty when either stage is absent."""
     kept_before: dict[str, int] = {}
     after: dict[str, int] = {}
-    unchecked: set[str] = set()
     cut_stages = {f"{stage}:{step}" for step in cut_steps}
     for (st, _lang, source, outcome), values in counts.rows.items():
         if st == before and outcome == KEPT:
             kept_before[source] = kept_before.get(source, 0) + values[1]
         elif st == stage or (st in cut_stages and outcome == CUT):
             after[source] = after.get(source, 0) + values[1]
-        elif st.startswith(f"{stage}:decontaminate:") and outcome == "cut":
-            unchecked.add(source)
     if not kept_before or not after:
         return []
     return [
         f"stage {stage!r}, source {source!r}: {after.get(source, 0):,} bytes accounted for, {kept_before.get(source, 0):,} came in"
-        for source in sorted((set(kept_before) | set(after)) - unchecked)
+        for source in sorted(set(kept_before) | set(after))
         if kept_before.get(source, 0) != after.get(source, 0)
     ]
 

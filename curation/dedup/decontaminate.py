@@ -6,7 +6,8 @@ benchmarks and items in `detail`) or, with `mode: cut`, keep their text without 
 (signal `contamination_cut_chars`); a cut document left shorter than `cut_min_chars` is removed.
 The rest of the job (exact, url and near dedup) sees the cut texts and no removed document.
 Per-benchmark counts go to the shards' stats as rows of stage `dedup:decontaminate:<benchmark>`,
-outcome `removed` or `cut`.
+outcome `removed` or `cut`; the bytes cut out of kept documents as rows of stage `dedup:decontaminate`,
+outcome `removed` (`curation.stats.CUT`: kept bytes + these = bytes in, as line dedup counts its cuts).
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ COLUMNS = {  # added to every document: null when clean
     "bench_ngrams": pa.int64(),
     "contamination": pa.string(),
     "cut_chars": pa.int64(),
+    "cut_bytes": pa.int64(),
 }
-COLUMNS_DDL = "benchmarks array<string>, bench_items array<string>, bench_ngrams long, contamination string, cut_chars long"
+COLUMNS_DDL = "benchmarks array<string>, bench_items array<string>, bench_ngrams long, contamination string, cut_chars long, cut_bytes long"
 
 
 def build_index(cfg: DecontaminateConfig) -> NgramIndex | None:
@@ -96,6 +98,7 @@ def contaminated_batch(batch: pa.RecordBatch, index: NgramIndex, mode: str, min_
                 new_text[i] = kept
                 values["contamination"][i] = CUT
                 values["cut_chars"][i] = len(original) - len(kept)
+                values["cut_bytes"][i] = _utf8(original) - _utf8(kept)
     columns = {name: batch.column(name) for name in batch.schema.names}
     if new_text is not None:
         columns["text"] = pa.array(new_text, batch.schema.field("text").type)
@@ -104,15 +107,27 @@ def contaminated_batch(batch: pa.RecordBatch, index: NgramIndex, mode: str, min_
 
 
 def contamination_counts(shard: pa.Table, stage: str = STATS_STAGE) -> Counts:
-    """Per benchmark × language × source, the documents of a shard it removed or cut (bytes and chars as written)."""
+    """Per benchmark × language × source, the documents of a shard it removed or cut (bytes and chars as written);
+    per language × source, what was cut out of the kept ones (`stage`, outcome `curation.stats.CUT`)."""
+    from curation.stats import CUT as CUT_OUT
+
     counts = Counts()
     if "contamination" not in shard.column_names:
         return counts
     hit = shard.filter(pc.is_valid(shard.column("contamination")))
-    for row in hit.select(["lang", "source", "contamination", "benchmarks", "text"]).to_pylist():
+    for row in hit.select(["lang", "source", "contamination", "benchmarks", "text", "cut_bytes", "cut_chars"]).to_pylist():
         for bench in row["benchmarks"]:
             counts.add(f"{stage}:{bench}", row["lang"], row["source"], row["contamination"], row["text"])
+        if row["contamination"] == CUT:
+            row_counts = counts.rows.setdefault((stage, row["lang"] or "und", row["source"], CUT_OUT), [0, 0, 0, 0])
+            row_counts[0] += 1
+            row_counts[1] += row["cut_bytes"]
+            row_counts[2] += row["cut_chars"]
     return counts
+
+
+def _utf8(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def benchmark_counts(counts: Counts) -> dict[tuple[str, str], dict[str, int]]:

@@ -648,7 +648,7 @@ def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: st
     shards = F.when(F.col("kept"), lookup(True)[F.col("group")]).otherwise(lookup(False)[F.col("group")])
     frame = frame.withColumn("part", F.pmod(F.col("key"), shards).cast("int"))
     # counted (per benchmark, per rewritten line), not written
-    extra = [c for c in ("contamination", "benchmarks", *LINE_COLUMNS[1:]) if c in frame.columns]
+    extra = [c for c in ("contamination", "benchmarks", "cut_bytes", "cut_chars", *LINE_COLUMNS[1:]) if c in frame.columns]
     frame = frame.select("kept", "group", "part", *REMOVED_SCHEMA.names, *extra)
     out = (
         frame.repartition(sum(parts.values()), "kept", "group", "part")

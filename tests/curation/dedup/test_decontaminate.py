@@ -191,3 +191,10 @@ def test_cut_mode_cuts_embedded_items_and_removes_verbatim_copies(spark, dedup_c
         (r["stage"].rsplit(":", 1)[1], r["lang"]) for r in stats if r["stage"].startswith("dedup:decontaminate:") and r["outcome"] == "cut"
     }
     assert cut == {(bench, lang) for lang, (bench, _) in truth["item"].items()}
+    # the bytes reconcile: what came in == the documents written (kept and removed) + the bytes cut out of kept ones
+    stats += [r for shard in list_shards(Layout(out).removed("dedup")) for r in read_stats(shard)["counts"]]
+    came_in = sum(len(t.encode("utf-8")) for t in originals.values())
+    written = sum(r["bytes"] for r in stats if r["stage"] == "dedup")
+    cut_out = [r for r in stats if r["stage"] == "dedup:decontaminate"]
+    assert {r["outcome"] for r in cut_out} == {"removed"} and sum(r["docs"] for r in cut_out) == len(truth["item"])
+    assert written + sum(r["bytes"] for r in cut_out) == came_in
