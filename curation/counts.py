@@ -17,6 +17,11 @@ Key = tuple[str, str, str, str]  # stage, lang, source, outcome
 COUNT_FIELDS = ("docs", "bytes", "chars", "tokens")
 
 
+def utf8_length(text: str) -> int:
+    """The bytes `Counts` counts for a text: its UTF-8 length (a lone surrogate, as shards may hold, kept)."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 @dataclass
 class Counts:
     """Additive counters; merging two Counts is exact, so shards aggregate freely."""
@@ -24,11 +29,16 @@ class Counts:
     rows: dict[Key, list[int]] = field(default_factory=dict)
 
     def add(self, stage: str, lang: str | None, source: str, outcome: str, text: str = "", tokens: int = 0, docs: int = 1) -> None:
-        key = (stage, lang or "und", source, outcome)
-        row = self.rows.setdefault(key, [0, 0, 0, 0])
+        self.add_totals(stage, lang, source, outcome, docs, utf8_length(text), len(text), tokens)
+
+    def add_totals(
+        self, stage: str, lang: str | None, source: str, outcome: str, docs: int, nbytes: int, chars: int, tokens: int = 0
+    ) -> None:
+        """`add` for what was measured elsewhere (sums of a shard's columns, bytes cut out of a text)."""
+        row = self.rows.setdefault((stage, lang or "und", source, outcome), [0, 0, 0, 0])
         row[0] += docs
-        row[1] += len(text.encode("utf-8", "surrogatepass"))
-        row[2] += len(text)
+        row[1] += nbytes
+        row[2] += chars
         row[3] += tokens
 
     def merge(self, other: Counts) -> Counts:

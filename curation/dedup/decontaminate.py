@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curation.config import DecontaminateConfig
-from curation.counts import Counts
+from curation.counts import Counts, utf8_length
 from curation.dedup.benchmarks import load_items
 from curation.dedup.contamination import NgramIndex, cut_spans, match_batch, matched_spans
 
@@ -98,7 +98,7 @@ def contaminated_batch(batch: pa.RecordBatch, index: NgramIndex, mode: str, min_
                 new_text[i] = kept
                 values["contamination"][i] = CUT
                 values["cut_chars"][i] = len(original) - len(kept)
-                values["cut_bytes"][i] = _utf8(original) - _utf8(kept)
+                values["cut_bytes"][i] = utf8_length(original) - utf8_length(kept)
     columns = {name: batch.column(name) for name in batch.schema.names}
     if new_text is not None:
         columns["text"] = pa.array(new_text, batch.schema.field("text").type)
@@ -119,15 +119,8 @@ def contamination_counts(shard: pa.Table, stage: str = STATS_STAGE) -> Counts:
         for bench in row["benchmarks"]:
             counts.add(f"{stage}:{bench}", row["lang"], row["source"], row["contamination"], row["text"])
         if row["contamination"] == CUT:
-            row_counts = counts.rows.setdefault((stage, row["lang"] or "und", row["source"], CUT_OUT), [0, 0, 0, 0])
-            row_counts[0] += 1
-            row_counts[1] += row["cut_bytes"]
-            row_counts[2] += row["cut_chars"]
+            counts.add_totals(stage, row["lang"], row["source"], CUT_OUT, 1, row["cut_bytes"], row["cut_chars"])
     return counts
-
-
-def _utf8(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def benchmark_counts(counts: Counts) -> dict[tuple[str, str], dict[str, int]]:

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 
 from curation.config import LineDedupConfig
-from curation.counts import Counts
+from curation.counts import Counts, utf8_length
 from curation.dedup import METHODS, REASONS
 from curation.dedup.lines import unit_hashes, units, without_units
 from curation.stats import CUT
@@ -80,10 +80,10 @@ def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Itera
 
     def one(text: str, lang: str | None, drop: list[int]) -> tuple:
         new, removed = without_units(text, drop, unit)
-        n_words, n_bytes = len(words(new)), _utf8(new)
+        n_words, n_bytes = len(words(new)), utf8_length(new)
         params = quality.params_for(lang)
         emptied = n_words < params.min_words or n_bytes < params.min_bytes
-        return removed, _utf8(text) - n_bytes, len(text) - len(new), n_words, emptied
+        return removed, utf8_length(text) - n_bytes, len(text) - len(new), n_words, emptied
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -120,10 +120,6 @@ def cut_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.Record
     return run
 
 
-def _utf8(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
-
-
 _REWRITE_SCHEMA = pa.schema(
     [("key", pa.int64()), ("drop", pa.list_(pa.int32()))]
     + [(c, pa.int64()) for c in ("lines_removed", "line_bytes", "line_chars", "words_left")]
@@ -146,7 +142,7 @@ def line_counts(shard: pa.Table, kept: bool) -> Counts:
     counts = Counts()
     outcome = LINES_CUT if kept else LINES_EMPTIED
     for r in sums.to_pylist():
-        counts.rows[(LINES_STAGE, r["lang"], r["source"], outcome)] = [r["lines_removed_sum"], r["line_bytes_sum"], r["line_chars_sum"], 0]
+        counts.add_totals(LINES_STAGE, r["lang"], r["source"], outcome, r["lines_removed_sum"], r["line_bytes_sum"], r["line_chars_sum"])
     return counts
 
 

@@ -671,7 +671,7 @@ def _shard_counts(shard: pa.Table, kept: bool) -> Counts:
     sums = table.group_by(["lang", "source", "outcome"]).aggregate([("bytes", "count"), ("bytes", "sum"), ("chars", "sum")])
     counts = Counts()
     for r in sums.to_pylist():
-        counts.rows[(NAME, r["lang"], r["source"], r["outcome"])] = [r["bytes_count"], r["bytes_sum"], r["chars_sum"], 0]
+        counts.add_totals(NAME, r["lang"], r["source"], r["outcome"], r["bytes_count"], r["bytes_sum"], r["chars_sum"])
     return counts
 
 

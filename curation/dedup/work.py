@@ -48,7 +48,5 @@ class JobFrames:
             frame.unpersist()
         self.persisted.clear()
         rdds = self.spark.sparkContext._jsc.getPersistentRDDs()
-        for rdd_id in sorted(persistent_rdd_ids(self.spark) - self.before):
-            rdd = rdds.get(rdd_id)
-            if rdd is not None:
-                rdd.unpersist(False)
+        for rdd_id in sorted({int(i) for i in rdds.keySet()} - self.before):
+            rdds.get(rdd_id).unpersist(False)

@@ -125,6 +125,11 @@ def evaluate(langid: LanguageId, examples: Iterable[tuple[str, str]], top_confus
     return summary(tally, top_confusions)
 
 
+def names_language(gold: str, detected: str) -> bool:
+    """Whether a detected label names the gold language: the same language, or a macrolanguage label standing for it."""
+    return same_language(gold, detected) or own_label(gold, detected)
+
+
 def tally_batch(langid: LanguageId, batch: list[tuple[str, str]], tally: Tally) -> None:
     texts = [text for _, text in batch]
     undeclared = langid.predict_docs(texts, [()] * len(texts))
@@ -132,7 +137,7 @@ def tally_batch(langid: LanguageId, batch: list[tuple[str, str]], tally: Tally) 
     for (gold, _), prediction, as_declared in zip(batch, undeclared, declared):
         detected = detected_at_threshold(langid, prediction)
         tally.detections[(gold, detected)] += 1
-        if not (same_language(gold, detected) or own_label(gold, detected)):
+        if not names_language(gold, detected):
             tally.confusions[(gold, confused_with(gold, detected, langid.answering(prediction.base, prediction.extended)))] += 1
         verdict = kept_verdict(langid, as_declared, gold)
         if verdict is None:
@@ -168,9 +173,7 @@ def summary(tally: Tally, top_confusions: int) -> dict:
     results = {gold: LanguageResult(kept=tally.kept[gold]) for gold in golds}
     confusions: Counter = Counter()
     for (gold, detected), n in tally.detections.items():
-        key = (
-            detected if detected in results else next((g for g in golds if same_language(g, detected) or own_label(g, detected)), detected)
-        )
+        key = detected if detected in results else next((g for g in golds if names_language(g, detected)), detected)
         results[gold].n += n
         if key == gold:
             results[gold].tp += n
