@@ -11,6 +11,10 @@ fastText's `predict(lines, k)` gives, per line, its top-k labels (best first) an
 `label_probabilities` turns that into one (lines x labels) float64 array, a column per model label
 (a label not among a line's top-k gets 0.0), so a caller reads a label's probability for every line
 as one column instead of searching each line's label list.
+
+`predict_lines(model, lines, k)` is `model.predict(lines, k)` for lines that already end with
+their '\\n': the wrapper's check copies every line to append it (about 1.6 µs a document at
+~500 characters, a fifth of what a language-ID filter adds to the model's own work).
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ def _not_fasttext_space() -> re.Pattern:
 def predict_line(text: str) -> str:
     """A text on one line, split by fastText into the same words as `" ".join(text.split())`."""
     return _not_fasttext_space().sub(" ", text)
+
+
+def predict_lines(model, lines: Sequence[str], k: int) -> tuple[list[list[str]], list[np.ndarray]]:
+    """fastText's `model.predict(lines, k)` (labels and probabilities per line, best first) for `lines` that each
+    end with a '\\n' and hold no other: what the wrapper's `predict` passes to the same native call."""
+    return model.f.multilinePredict(lines, k, 0.0, "strict")
 
 
 def label_probabilities(labels: Sequence[Sequence[str]], probs: Sequence[np.ndarray], columns: dict[str, int]) -> np.ndarray:

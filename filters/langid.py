@@ -50,6 +50,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
+from curation.fasttext_predict import predict_lines
 from filters.base import Batch, Filter, Params, Scores, Verdict
 from filters.lang_labels import accepted_mass, accepts, normalise_label, own_label, same_language
 from filters.lid_batch import BatchPrediction, LabelTable
@@ -59,6 +60,7 @@ from filters.text_units import dominant_script_arrays
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
 MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a removal's detail
+SHOWN_LABELS = 3  # a removal's detail names at most this many labels
 
 
 class LanguageIdParams(Params):
@@ -161,13 +163,13 @@ class LanguageId(Filter):
         return Path(self.defaults.model_path) if self.defaults.model_path else default_model_path()
 
     def model_lines(self, texts: list[str]) -> list[str]:
-        """What the model reads: the first `max_chars` characters on one line."""
+        """What the model reads: the first `max_chars` characters on one line, ended by its '\\n' (`predict_lines`)."""
         limit = self.defaults.max_chars
-        return [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") for t in texts]
+        return [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") + "\n" for t in texts]
 
     def predict_batch(self, texts: list[str]) -> BatchPrediction:
         """The base model's top-k normalised labels of every text, as arrays (one `predict` call)."""
-        labels, probs = self._model.predict(self.model_lines(texts), k=self.defaults.top_k)
+        labels, probs = predict_lines(self._model, self.model_lines(texts), self.defaults.top_k)
         if self._labels is None:
             self._labels = LabelTable()
         return BatchPrediction.from_model(self._labels, labels, probs, texts)
@@ -209,7 +211,7 @@ class LanguageId(Filter):
 
     def predict(self, texts: list[str]) -> tuple[list[str], list[float]]:
         """The top label and its probability per text (as the model ranks them, before any declared language)."""
-        labels, probs = self._model.predict(self.model_lines(texts), k=1)
+        labels, probs = predict_lines(self._model, self.model_lines(texts), 1)
         langs = [normalise_label(l[0]) if len(l) else "und" for l in labels]
         scores = [min(1.0, float(p[0])) if len(p) else 0.0 for p in probs]
         return langs, scores
@@ -362,7 +364,7 @@ class RemovalDetails(Sequence):
     def __getitem__(self, i):
         extended = self.extended.get(i) if self.extended else None
         if extended is None:  # most documents: the base labels alone, read from the arrays
-            shown = labels_shown(self.predicted.prediction(i))
+            shown = labels_shown(self.predicted.prediction(i, SHOWN_LABELS, MIN_LABEL_P))
             return f"top={shown}" if shown else None
         return top_labels_text(LidPrediction(self.predicted.prediction(i), extended))
 
@@ -437,5 +439,5 @@ def top_labels_text(prediction: LidPrediction) -> str | None:
 
 
 def labels_shown(labels: Prediction) -> str:
-    """The first three labels of at least `MIN_LABEL_P` (labels come best first), `hr:0.50,sr-Latn:0.25`."""
-    return ",".join([f"{label}:{p:.2f}" for label, p in labels if p >= MIN_LABEL_P][:3])
+    """The first `SHOWN_LABELS` labels of at least `MIN_LABEL_P` (labels come best first), `hr:0.50,sr-Latn:0.25`."""
+    return ",".join([f"{label}:{p:.2f}" for label, p in labels[:SHOWN_LABELS] if p >= MIN_LABEL_P])

@@ -161,12 +161,13 @@ class BatchPrediction:
             self.ids[i, j] = self.table.id_of(tag)
             self.probs[i, j] = p
 
-    def prediction(self, i: int) -> Prediction:
+    def prediction(self, i: int, limit: int | None = None, min_p: float = 0.0) -> Prediction:
+        """Row `i`'s labels, best first; only the first `limit` and those of probability at least `min_p` when asked."""
         if self._lists is None:
             self._lists = (self.ids.tolist(), self.probs.tolist(), self.lengths.tolist())
         ids, probs, lengths = self._lists
-        n, tags = lengths[i], self.table.tags
-        return [(tags[t], p) for t, p in zip(ids[i][:n], probs[i][:n])]
+        n, tags = lengths[i] if limit is None else min(lengths[i], limit), self.table.tags
+        return [(tags[t], p) for t, p in zip(ids[i][:n], probs[i][:n]) if p >= min_p]
 
     def predictions(self) -> list[Prediction]:
         return [self.prediction(i) for i in range(len(self))]

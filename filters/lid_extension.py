@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from curation.fasttext_predict import predict_lines
 from filters.lang_labels import accepts, normalise_label
 
 FORMAT = "curation.lid-extension/1"
@@ -74,6 +75,6 @@ class Extension:
         return accepts(tag, top) or top in self.languages[tag].confusers
 
     def predict(self, lines: list[str], k: int) -> list[Prediction]:
-        """Top-k normalised labels per line (lines as the base model reads them)."""
-        labels, probs = self.model.predict(lines, k=k)
+        """Top-k normalised labels per line (lines as the base model reads them, each ended by its '\\n')."""
+        labels, probs = predict_lines(self.model, lines, k)
         return [[(normalise_label(label), min(1.0, float(p))) for label, p in zip(ls, ps)] for ls, ps in zip(labels, probs)]

@@ -7,10 +7,12 @@ import pickle
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from curation.counts import Counts
+from curation.fasttext_predict import predict_lines
 from filters.base import Batch, apply_filter
 from filters.langid import LanguageId, default_model_path, lang_matches, normalise_label
 
@@ -127,6 +129,11 @@ class FakeModel:
     def __init__(self, labels: list[tuple[str, float]]):
         self.labels = labels
 
+    @property
+    def f(self):
+        """fastText's native object, whose `multilinePredict(lines, k, threshold, on_unicode_error)` `predict_lines` calls."""
+        return SimpleNamespace(multilinePredict=lambda lines, k, *_: self.predict(lines, k))
+
     def predict(self, lines, k=1):
         top = self.labels[:k]
         return [[f"__label__{label}" for label, _ in top] for _ in lines], [[p for _, p in top] for _ in lines]
@@ -168,6 +175,25 @@ def test_removal_detail_names_the_top_labels():
     f = fake_langid([("fr", 0.6), ("en", 0.3), ("sh", 0.05)])
     _, removals = apply_filter(f, batch(["Un texte en français sur le temps qu'il fait."], declared=("en",)), Counts())
     assert removals == [(0, ("lang_not_declared", "detected=fr score=0.60 top=fr:0.60,en:0.30,sr-Latn:0.05"))]
+
+
+def test_removal_detail_names_at_most_three_labels_above_one_percent():
+    f = fake_langid([("fr", 0.6), ("en", 0.3), ("de", 0.05), ("it", 0.03), ("es", 0.02)])
+    _, removals = apply_filter(f, batch(["Un texte en français."], declared=("en",)), Counts())
+    assert removals[0][1][1].endswith(" top=fr:0.60,en:0.30,de:0.05")
+    f = fake_langid([("fr", 0.985), ("en", 0.009), ("de", 0.006)])
+    _, removals = apply_filter(f, batch(["Un texte en français."], declared=("en",)), Counts())
+    assert removals[0][1][1].endswith(" top=fr:0.98")
+
+
+def test_model_lines_predict_as_the_wrappers_predict(langid):
+    """`predict_lines` on the filter's '\\n'-ended lines gives what fastText's `predict` gives on the same lines."""
+    texts = ["Ein Satz\nüber das Wetter.\r\nNoch einer.", "Une phrase sur le temps.", "   ", "这是一个关于天气的句子。"]
+    lines = langid.model_lines(texts)
+    assert all(line.count("\n") == 1 and line.endswith("\n") for line in lines)
+    ours = predict_lines(langid._model, lines, 5)
+    theirs = langid._model.predict([line[:-1] for line in lines], k=5)
+    assert ours[0] == theirs[0] and all((a == b).all() for a, b in zip(ours[1], theirs[1]))
 
 
 def test_nynorsk_detected_as_norwegian_is_declared():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from curation.counts import Counts
@@ -47,6 +49,11 @@ DECLARED = [
 class LabelledFakeModel:
     """fastText's `predict(lines, k)` answering each line with the labels its text starts with."""
 
+    @property
+    def f(self):
+        """fastText's native object, whose `multilinePredict(lines, k, threshold, on_unicode_error)` `predict_lines` calls."""
+        return SimpleNamespace(multilinePredict=lambda lines, k, *_: self.predict(lines, k))
+
     def predict(self, lines, k=1):
         labels, probs = [], []
         for line in lines:
@@ -68,7 +75,7 @@ def text_of(case: str) -> str:
 
 def per_document(f: LanguageId, texts: list[str], declared: list[tuple[str, ...]]):
     """The reference: each document's merged prediction and `choose_lang`, one at a time."""
-    labels, probs = f._model.predict(f.model_lines(texts), k=f.defaults.top_k)
+    labels, probs = f._model.predict([line.rstrip("\n") for line in f.model_lines(texts)], k=f.defaults.top_k)
     out = []
     for text, doc_labels, doc_probs, langs in zip(texts, labels, probs, declared):
         prediction = merged_prediction(doc_labels, doc_probs, text) if text.strip() else []
