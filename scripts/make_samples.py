@@ -32,8 +32,6 @@ TEXT_FOLDER = {"is": 25, "gl": 20}
 PARAGRAPHS = {"fi": 40}
 HF_SAVED = {"pt": 120, "it": 100, "id": 70, "pl": 50, "sv": 40, "cs": 30}
 NO_SPACE = {"zh", "ja"}  # sentences of a document are joined without a space
-# OSCAR 2019 labels that are not normalised BCP-47 tags; the original stays in `oscar_lang`
-OSCAR_LANG = {"sh": "sr-Latn", "tl": "fil", "eml": "egl"}
 
 
 def _src(shared: Path, rel: str, inputs=None) -> Path:
@@ -137,6 +135,8 @@ def main(shared: Path, inputs=None) -> None:
     ds = datasets.Dataset.from_dict({c: [r[c] for r in rows] for c in features}, features=features)
     ds.save_to_disk(str(ud / "hf_saved"), num_shards=2)
 
+    from filters.lang_labels import normalise_label  # the one label table the langid filter reads
+
     oscar_in = _src(shared, "multilingual/oscar2019-excerpts/oscar2019_unshuffled_deduplicated_excerpts.jsonl", inputs)
     lines = []
     with open(oscar_in, encoding="utf-8") as f:
@@ -144,7 +144,7 @@ def main(shared: Path, inputs=None) -> None:
             doc = json.loads(line)
             record = {
                 "id": f"{doc['lang']}/{doc['doc_index']}",
-                "lang": OSCAR_LANG.get(doc["lang"], doc["lang"]),
+                "lang": normalise_label(doc["lang"]),  # OSCAR's labels are lid.176's (`als` is Alemannic, gsw); the original stays in `oscar_lang`
                 "oscar_lang": doc["lang"],
                 "doc_index": doc["doc_index"],
                 "text": doc["text"],
