@@ -168,6 +168,19 @@ class Filter:
             self._ready = True
 
 
+def record_signals(signals: list[dict[str, float]], columns: Mapping[str, Sequence[float | None]]) -> None:
+    """Each document's signals from the score's columns, as floats; None (not measured for this document, e.g. no
+    word list) leaves the signal out."""
+    for name, column in columns.items():
+        if None in column:
+            for doc, value in zip(signals, column):
+                if value is not None:
+                    doc[name] = float(value)
+        else:
+            for doc, value in zip(signals, map(float, column)):
+                doc[name] = value
+
+
 @dataclass
 class Removal:
     row: int
@@ -194,22 +207,18 @@ def apply_filter(f: Filter, batch: Batch, counts: Counts, stage_prefix: str = "f
         batch.urls = list(scores.urls)
     if scores.metas is not None:
         batch.metas = list(scores.metas)
-    names = list(scores.signals)
-    columns = [scores.signals[n] for n in names]
+    record_signals(batch.signals, scores.signals)
     stage = f"{stage_prefix}:{f.name}"
     removals: list[tuple[int, Verdict]] = []
-    for i in range(len(batch)):
-        signals = batch.signals[i]
-        for n, col in zip(names, columns):
-            if col[i] is not None:  # None: not measured for this document (e.g. no word list)
-                signals[n] = float(col[i])
-        verdict = f.decide(signals, batch.langs[i])
-        if verdict is not None and scores.details is not None and (detail := scores.details[i]):
-            verdict = (verdict[0], f"{verdict[1]} {detail}")
-        outcome = KEPT if verdict is None else verdict[0]
-        counts.add(stage, batch.langs[i], batch.sources[i], outcome, batch.texts[i])
+    outcomes = [KEPT] * len(batch)
+    for i, (signals, lang) in enumerate(zip(batch.signals, batch.langs)):
+        verdict = f.decide(signals, lang)
         if verdict is not None:
+            if scores.details is not None and (detail := scores.details[i]):
+                verdict = (verdict[0], f"{verdict[1]} {detail}")
+            outcomes[i] = verdict[0]
             removals.append((i, verdict))
+    counts.add_documents(stage, batch.langs, batch.sources, outcomes, batch.texts)
     for i, why in enumerate(scores.unmeasured or ()):
         if why:
             counts.add(f"{stage}:unmeasured", batch.langs[i], batch.sources[i], why, batch.texts[i])

@@ -364,7 +364,7 @@ class RemovalDetails(Sequence):
     def __getitem__(self, i):
         extended = self.extended.get(i) if self.extended else None
         if extended is None:  # most documents: the base labels alone, read from the arrays
-            shown = labels_shown(self.predicted.prediction(i, SHOWN_LABELS, MIN_LABEL_P))
+            shown = ",".join(self.predicted.shown(i, SHOWN_LABELS, MIN_LABEL_P))
             return f"top={shown}" if shown else None
         return top_labels_text(LidPrediction(self.predicted.prediction(i), extended))
 

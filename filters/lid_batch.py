@@ -50,6 +50,7 @@ class LabelTable:
         self.by_text: list[bool] = []  # per tag id: a row holding it is built by `merged_prediction` (zh, or shared by labels)
         self.label_ids: dict[str, int] = {}
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._shown: dict[tuple[int, int], str] = {}
         for tag in ["", *SCRIPT_TAGS]:  # id 0: PAD, accepted by nothing
             self.id_of(tag)
 
@@ -81,6 +82,14 @@ class LabelTable:
             self.by_text.append(by_text)
             self._masks = {}  # a longer table: masks are computed again
         return self.ids[tag]
+
+    def shown(self, tag_id: int, cents: int) -> str:
+        """`tag:0.53` for a tag id and a probability in hundredths (cached: a model has few labels)."""
+        key = (tag_id, cents)
+        text = self._shown.get(key)
+        if text is None:
+            text = self._shown[key] = f"{self.tags[tag_id]}:{cents // 100}.{cents % 100:02d}"
+        return text
 
     def merges(self) -> np.ndarray:
         """`by_text` as a mask over the tag ids."""
@@ -117,6 +126,8 @@ class BatchPrediction:
     def __init__(self, table: LabelTable, ids: np.ndarray, probs: np.ndarray, lengths: np.ndarray):
         self.table, self.ids, self.probs, self.lengths = table, ids, probs, lengths
         self._lists: tuple[list, list, list] | None = None  # the arrays as lists, made on the first `prediction`
+        self._cents: list[list[int]] | None = None  # probabilities x 100, rounded: made on the first `shown`
+        self.summed: set[int] = set()  # rows `set_row` wrote: probabilities summed in float64, not fastText's float32
 
     @classmethod
     def from_model(cls, table: LabelTable, labels: Sequence[Sequence[str]], probs: Sequence[np.ndarray], texts: Sequence[str]):
@@ -153,7 +164,8 @@ class BatchPrediction:
             self.set_row(i, [])
 
     def set_row(self, i: int, prediction: Prediction) -> None:
-        self._lists = None
+        self._lists = self._cents = None
+        self.summed.add(i)
         self.ids[i] = PAD
         self.probs[i] = 0.0
         self.lengths[i] = len(prediction)
@@ -161,13 +173,29 @@ class BatchPrediction:
             self.ids[i, j] = self.table.id_of(tag)
             self.probs[i, j] = p
 
-    def prediction(self, i: int, limit: int | None = None, min_p: float = 0.0) -> Prediction:
-        """Row `i`'s labels, best first; only the first `limit` and those of probability at least `min_p` when asked."""
+    def lists(self) -> tuple[list, list, list]:
+        """`ids`, `probs` and `lengths` as lists (made once)."""
         if self._lists is None:
             self._lists = (self.ids.tolist(), self.probs.tolist(), self.lengths.tolist())
-        ids, probs, lengths = self._lists
+        return self._lists
+
+    def prediction(self, i: int, limit: int | None = None, min_p: float = 0.0) -> Prediction:
+        """Row `i`'s labels, best first; only the first `limit` and those of probability at least `min_p` when asked."""
+        ids, probs, lengths = self.lists()
         n, tags = lengths[i] if limit is None else min(lengths[i], limit), self.table.tags
         return [(tags[t], p) for t, p in zip(ids[i][:n], probs[i][:n]) if p >= min_p]
+
+    def shown(self, i: int, limit: int, min_p: float) -> list[str]:
+        """`prediction(i, limit, min_p)` as `tag:0.53`, what f"{tag}:{p:.2f}" writes. fastText's probabilities are
+        float32, so p x 100 is exact in float64 and `rint` rounds it as `.2f` does (half to even); a row `set_row`
+        wrote (sums) is formatted as such."""
+        if i in self.summed:
+            return [f"{tag}:{p:.2f}" for tag, p in self.prediction(i, limit, min_p)]
+        ids, probs, lengths = self.lists()
+        if self._cents is None:
+            self._cents = np.rint(self.probs * 100).astype(np.int64).tolist()
+        n, cents, text = min(lengths[i], limit), self._cents[i], self.table.shown
+        return [text(t, c) for t, p, c in zip(ids[i][:n], probs[i][:n], cents[:n]) if p >= min_p]
 
     def predictions(self) -> list[Prediction]:
         return [self.prediction(i) for i in range(len(self))]

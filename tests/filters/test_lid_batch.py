@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from curation.counts import Counts
@@ -156,3 +157,17 @@ def test_a_no_label_goes_to_bokmal_when_a_source_declares_nb_and_nn():
     choice = f.choose_langs(f.predict_batch(texts), [("nb", "nn")] * 2)
     assert choice.langs == ["nb", "nn"] and choice.declared == [1.0, 1.0]
     assert f.choose_lang([("no", 0.8), ("nn", 0.1)], ("nb", "nn"))[0] == "nb"
+
+
+def test_shown_labels_are_written_as_two_decimals_are():
+    """`shown` rounds fastText's float32 probabilities x 100 as f"{p:.2f}" does, ties included, and a summed row too."""
+    table = LabelTable()
+    values = np.random.default_rng(0).random(20_000).astype(np.float32)
+    values = np.concatenate([values, np.arange(0, 1.0001, 0.005, dtype=np.float32)])  # ties in decimal: 0.125, 0.135, ...
+    rows = len(values) // 5
+    probs = -np.sort(-values[: rows * 5].reshape(rows, 5), axis=1)
+    labels = [["__label__en", "__label__fr", "__label__de", "__label__it", "__label__es"]] * rows
+    batch = BatchPrediction.from_model(table, labels, list(probs), ["text"] * rows)
+    batch.set_row(0, [("en", 0.1 + 0.2), ("fr", 0.005)])  # a sum in float64
+    for i in range(rows):
+        assert batch.shown(i, 3, 0.01) == [f"{tag}:{p:.2f}" for tag, p in batch.prediction(i, 3, 0.01)]
