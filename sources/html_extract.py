@@ -27,13 +27,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-# a line ending like this, or twice the minimum length, is a paragraph (not a menu item, a caption, a byline)
-_SENTENCE_END = tuple('.!?。！？…"”»:;)')
+# a line ending like this, or twice the minimum length, is a paragraph (not a menu item, a caption, a byline); the ends
+# of sentences in every script the pipeline reads (Arabic ؟ ۔, Devanagari । ॥, Armenian ։, Ethiopic ።, Myanmar ။,
+# Khmer ។, Tibetan །, Greek ;, fullwidth forms) and the quotes and brackets that close them (»…«, 「…」, （…）; not ’ and
+# “, which end as many English headlines as sentences)
+_QUESTION_MARKS = "?？\u061f\u037e"  # ? ？ ؟ ;
+_FULL_STOPS = _QUESTION_MARKS + ".!。！｡．…\u06d4\u0964\u0965\u0589\u1362\u104b\u17d4\u0f0d"
+_SENTENCE_END = tuple(_FULL_STOPS + ':;"”»«›)）」』】')
+# invisible format characters (bidi marks of right-to-left pages, zero-width spaces) a line may end with
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 PARAGRAPH_CHARS = 60
 REPEATED_LINE = 3  # a short line seen this often on one page is boilerplate (share bars, "Read more")
+# ... unless it is a question this wide (an interview's recurring question; a full stop does not do: "1 tsp." ends the
+# recurring lines of a recipe table)
+REPEATED_QUESTION_CHARS = 30
 # the cascade asks trafilatura when the trim kept less than this share of resiliparse's text (a share of
 # short lines, also tried, sent a third of real crawl pages to trafilatura for no gain on the held-out half)
 UNSURE_KEPT = 0.7
+# ... and when the text kept is short (under this display width) and under this share of the page's visible text: a
+# page with little text, whose body resiliparse took for navigation (a list of linked items, a link-dense intro)
+SHORT_TEXT = 200
+SHORT_KEPT = 0.25
 # comment threads by the ids and classes blog engines and comment widgets give them (WordPress, Disqus, ...), matched
 # exactly (a substring rule, `[class*=comment]`, costs a tenth of the speed); pruned before extraction unless a
 # match holds over half of the page's text (a page that is its comments)
@@ -87,11 +101,11 @@ def extract(html: str, mode: str = "cascade", url: str | None = None) -> Extract
     html_node = tree.document.query_selector("html") if tree.document is not None else None
     lang = ((html_node.getattr("lang") or "").strip() or None) if html_node is not None else None
     visible = tidy(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=True))
-    text, extractor, failure = _attempt(MODES[mode], tree, html, url)
+    text, extractor, failure = _attempt(MODES[mode], tree, html, url, visible)
     fallback = None
     if not text and visible:
         other = OTHER_LIBRARY[MODES[mode].library]
-        text, extractor, second = _attempt(MODES[other], HTMLTree.parse(html), html, url)
+        text, extractor, second = _attempt(MODES[other], HTMLTree.parse(html), html, url, visible)
         if not text:
             failures = "; ".join(f for f in (failure, second) if f)
             raise ExtractionFailed(
@@ -102,16 +116,16 @@ def extract(html: str, mode: str = "cascade", url: str | None = None) -> Extract
     return Extraction(text, title, lang, max(len(visible) - len(text), 0), extractor, fallback)
 
 
-def _attempt(mode: Mode, tree: Any, html: str, url: str | None) -> tuple[str, str, str | None]:
+def _attempt(mode: Mode, tree: Any, html: str, url: str | None, visible: str) -> tuple[str, str, str | None]:
     """(text, library, failure) of one mode; a library exception is a failure, not the end of the page."""
     try:
-        text, library = mode.run(tree, html, url)
+        text, library = mode.run(tree, html, url, visible)
     except Exception as exc:  # noqa: BLE001 - a parser failure on one page falls back to the other library
         return "", mode.library, f"{mode.library}: {type(exc).__name__}: {exc}"[:300]
     return tidy(text), library, None
 
 
-def _resiliparse(tree: Any, html: str, url: str | None) -> tuple[str, str]:
+def _resiliparse(tree: Any, html: str, url: str | None, visible: str) -> tuple[str, str]:
     from resiliparse.extract.html2text import extract_plain_text
 
     return extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=True), "resiliparse"
@@ -125,18 +139,18 @@ def _trafilatura_text(html: str, url: str | None, precision: bool) -> str:
     )
 
 
-def _trafilatura(tree: Any, html: str, url: str | None) -> tuple[str, str]:
+def _trafilatura(tree: Any, html: str, url: str | None, visible: str) -> tuple[str, str]:
     # favor_precision returns nothing on some pages plain trafilatura reads well: then take the plain text
     return _trafilatura_text(html, url, True) or _trafilatura_text(html, url, False), "trafilatura"
 
 
-def _cascade(tree: Any, html: str, url: str | None) -> tuple[str, str]:
+def _cascade(tree: Any, html: str, url: str | None, visible: str) -> tuple[str, str]:
     from resiliparse.extract.html2text import extract_plain_text
 
     prune_comments(tree)
     raw = tidy(extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=True))
     text = trim_to_paragraphs(raw)
-    if unsure(raw, text):
+    if unsure(raw, text, visible):
         other = _trafilatura_text(html, url, False)
         if other:
             return other, "trafilatura"
@@ -165,31 +179,45 @@ def display_width(text: str) -> int:
 
 
 def is_paragraph(line: str) -> bool:
-    s = line.strip()
+    s = line.strip().rstrip(_INVISIBLE)
     width = display_width(s)
     return width >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or width >= 2 * PARAGRAPH_CHARS)
 
 
+def is_question(line: str) -> bool:
+    """A line that asks a question in any script (?, ？, ؟, Greek ;) and is more than a two-word label."""
+    s = line.strip().rstrip(_INVISIBLE)
+    return s.endswith(tuple(_QUESTION_MARKS)) and display_width(s) >= REPEATED_QUESTION_CHARS
+
+
+def _kept_when_repeated(line: str) -> bool:
+    return display_width(line.strip()) >= PARAGRAPH_CHARS or is_question(line)
+
+
 def trim_to_paragraphs(text: str) -> str:
-    """Drop short lines repeated on the page, then the lines before the first and after the last paragraph."""
+    """Drop short lines repeated on the page (not questions), then the lines before the first and after the last paragraph."""
     lines = text.split("\n")
     seen = Counter(line.strip() for line in lines if line.strip())
-    lines = [line for line in lines if seen[line.strip()] < REPEATED_LINE or display_width(line.strip()) >= PARAGRAPH_CHARS]
+    lines = [line for line in lines if seen[line.strip()] < REPEATED_LINE or _kept_when_repeated(line)]
     marks = [i for i, line in enumerate(lines) if is_paragraph(line)]
     if not marks:
         return "\n".join(lines).strip()
     return "\n".join(lines[marks[0] : marks[-1] + 1]).strip()
 
 
-def unsure(raw: str, trimmed: str) -> bool:
-    """A cheap sign resiliparse's main content is not the page's body: the trim had to cut much of it."""
-    return len(trimmed) < UNSURE_KEPT * len(raw)
+def unsure(raw: str, trimmed: str, visible: str) -> bool:
+    """A cheap sign resiliparse's main content is not the page's body: the trim had to cut much of it, or little text
+    was kept from a page that shows much more. Nothing kept is not unsure: that page falls back (`extract`), counted."""
+    if len(trimmed) < UNSURE_KEPT * len(raw):
+        return True
+    kept = display_width(trimmed)
+    return 0 < kept < SHORT_TEXT and kept < SHORT_KEPT * display_width(visible)
 
 
 @dataclass(frozen=True)
 class Mode:
     library: str  # the library a fallback from this mode must not ask again
-    run: Callable[[Any, str, str | None], tuple[str, str]]
+    run: Callable[[Any, str, str | None, str], tuple[str, str]]  # (tree, html, url, visible text) -> (text, library)
 
 
 MODES: dict[str, Mode] = {

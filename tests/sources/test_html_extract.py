@@ -7,7 +7,7 @@ import typing
 import pytest
 
 from curation.config import IngestConfig
-from sources.html_extract import DEFAULT_MODE, MODES, ExtractionFailed, extract, trim_to_paragraphs, unsure
+from sources.html_extract import DEFAULT_MODE, MODES, ExtractionFailed, display_width, extract, trim_to_paragraphs, unsure
 
 PARA = (
     "Die Stadtbibliothek öffnet nach der Renovierung am Montag wieder ihre Türen, mit längeren Öffnungszeiten, "
@@ -61,9 +61,9 @@ def test_trim_keeps_paragraph_span_and_drops_repeated_share_bars():
 
 def test_unsure_when_the_trim_cut_much_of_the_text():
     both = PARA + "\n" + SECOND
-    assert not unsure(both, both)
-    assert not unsure("Menü\n" + both, both)
-    assert unsure("x" * 1000 + "\n" + PARA, PARA)
+    assert not unsure(both, both, both)
+    assert not unsure("Menü\n" + both, both, both)
+    assert unsure("x" * 1000 + "\n" + PARA, PARA, PARA)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,63 @@ def test_paragraph_rule_counts_wide_characters_twice():
     last = "读者可以在网上预约座位，也可以直接到一楼的服务前台办理新的借书证。"
     text = "\n".join(["首页", first, long, last, "版权所有"])
     assert trim_to_paragraphs(text) == "\n".join([first, long, last])
+
+
+# one paragraph each, 60 to 119 display columns wide (a paragraph only by how it ends), in scripts whose sentences do not
+# end with an ASCII full stop; the Arabic one ends with the right-to-left mark such pages put after their lines
+SHORT_PARAGRAPHS = {
+    "hi": "नया पुस्तकालय सोमवार से फिर खुलेगा और पाठक देर शाम तक वहाँ बैठकर पढ़ सकेंगे।",
+    "ar": "هل تعرف أن المكتبة الجديدة ستفتح أبوابها يوم الاثنين حتى المساء لكل القراء؟\u200f",
+    "am": "አዲሱ ቤተ መጻሕፍት ከሰኞ ጀምሮ እስከ ምሽት ድረስ ለአንባቢዎች ክፍት ይሆናል፤ ሁሉም ይጋበዛሉ።",
+    "my": "စာကြည့်တိုက်အသစ်သည် တနင်္လာနေ့မှစ၍ ညနေအထိ စာဖတ်သူများအတွက် ဖွင့်ထားမည်။",
+    "ja": "館長は開館式で「新しい閲覧室で多くの市民に本を楽しんでほしい」",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SHORT_PARAGRAPHS))
+def test_paragraph_rule_knows_the_sentence_ends_of_other_scripts(lang):
+    # a short closing paragraph is kept when its script's full stop (or closing bracket) ends it, as '.' does in Latin text
+    last = SHORT_PARAGRAPHS[lang]
+    assert 60 <= display_width(last.rstrip("\u200f")) < 120
+    text = "\n".join(["Menu", PARA, last, "Kontakt"])
+    assert trim_to_paragraphs(text) == "\n".join([PARA, last])
+
+
+def test_repeated_interview_questions_are_kept_and_share_bars_still_go():
+    # an interview asks every guest the same questions: a question repeated three times is text, not a share bar
+    question = "¿Qué te llevó a abrir un blog de cocina?"
+    answers = [
+        "Empecé a escribir recetas para mi familia y un día mis amigos me pidieron que las publicara en internet para todos.",
+        "Siempre cocinaba los domingos con mi abuela, y quería guardar sus platos antes de que se perdieran para siempre.",
+        "Fue casi por casualidad: una foto de un pastel se hizo popular y de repente cientos de personas pedían la receta.",
+    ]
+    lines = [line for answer in answers for line in ("Compartir en Facebook", question, answer)] + ["Compartir en Facebook"]
+    kept = [answers[0], question, answers[1], question, answers[2]]  # the trim starts at the first paragraph
+    assert trim_to_paragraphs("\n".join(lines)) == "\n".join(kept)
+
+
+# a page with little text: a short intro and a list whose items are links, which resiliparse takes for navigation
+LINKED_LIST_PAGE = (
+    '<html lang="en"><head><title>Notes</title></head><body>'
+    '<nav><a href="/">Home</a> / <a href="/papers">Papers</a> / <a href="/notes">Notes</a></nav>'
+    '<div id="content"><h1>Notes</h1><p>Some things worth knowing about this garden, in no order:</p><ul>'
+    '<li>The pear tree by the <a href="/shed">shed</a> was planted by my grandmother in the <a href="/50s">fifties</a>.</li>'
+    '<li>We keep <a href="/bees">two hives</a> of bees; please do not stand in front of them in <a href="/summer">summer</a>.</li>'
+    '<li>The pond has frogs, newts and, on one <a href="/heron">memorable morning</a>, a heron that ate the goldfish.</li>'
+    '<li>Tomatoes grow best along the <a href="/wall">south wall</a>, where the bricks keep the <a href="/day">day</a>\'s warmth.</li>'
+    "</ul></div><footer>Built with a static site generator</footer></body></html>"
+)
+
+
+def test_cascade_asks_trafilatura_when_resiliparse_keeps_little_of_the_page():
+    assert "heron" not in extract(LINKED_LIST_PAGE, "resiliparse").text  # the list went as navigation
+    got = extract(LINKED_LIST_PAGE, "cascade")
+    assert "heron" in got.text and "pear tree" in got.text and "Home" not in got.text
+    assert (got.extractor, got.fallback) == ("trafilatura", None)
+
+
+def test_unsure_when_little_text_is_kept_from_a_page_showing_much_more():
+    intro = "Some things worth knowing about this garden:"
+    assert unsure(intro, intro, intro + "\n" + "A linked list item about the garden and its pond.\n" * 4)
+    assert not unsure(intro, intro, "Home\n" + intro)  # a short page: nothing more to find
+    assert not unsure(PARA + "\n" + SECOND, PARA + "\n" + SECOND, "x" * 2000)  # enough text kept: a long page's menus do not matter
