@@ -37,6 +37,9 @@ _SENTENCE_END = tuple(_FULL_STOPS + ':;"”»«›)）」』】')
 # invisible format characters (bidi marks of right-to-left pages, zero-width spaces) a line may end with
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 PARAGRAPH_CHARS = 60
+# a line of this many short cells set apart by these gaps (runs of blanks, tabs, bars) is a menu or link row
+ROW_CELLS = 3
+_CELL_GAP = re.compile(r"[ \t\u00a0\u3000]{3,}|\t|\s[|·•]\s")
 REPEATED_LINE = 3  # a short line seen this often on one page is boilerplate (share bars, "Read more")
 # ... unless it is a question this wide (an interview's recurring question; a full stop does not do: "1 tsp." ends the
 # recurring lines of a recipe table)
@@ -181,7 +184,13 @@ def display_width(text: str) -> int:
 def is_paragraph(line: str) -> bool:
     s = line.strip().rstrip(_INVISIBLE)
     width = display_width(s)
-    return width >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or width >= 2 * PARAGRAPH_CHARS)
+    return width >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or width >= 2 * PARAGRAPH_CHARS) and not is_link_row(s)
+
+
+def is_link_row(line: str) -> bool:
+    """A row of short items set apart by wide gaps or bars (a menu, a block of link titles), in any script: not a paragraph."""
+    cells = [cell for cell in _CELL_GAP.split(line) if cell.strip()]
+    return len(cells) >= ROW_CELLS and all(display_width(cell.strip()) < PARAGRAPH_CHARS for cell in cells)
 
 
 def is_question(line: str) -> bool:

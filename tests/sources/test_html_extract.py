@@ -158,3 +158,13 @@ def test_unsure_when_little_text_is_kept_from_a_page_showing_much_more():
     assert unsure(intro, intro, intro + "\n" + "A linked list item about the garden and its pond.\n" * 4)
     assert not unsure(intro, intro, "Home\n" + intro)  # a short page: nothing more to find
     assert not unsure(PARA + "\n" + SECOND, PARA + "\n" + SECOND, "x" * 2000)  # enough text kept: a long page's menus do not matter
+
+
+def test_rows_of_link_titles_are_not_paragraphs_in_any_script():
+    # a row of short titles set apart by wide gaps is over 120 columns wide in Chinese (wide characters count twice), but a menu
+    row = "城市新闻        体育赛事报道        文化生活周刊        天气与交通        读者来信选登        图书馆活动        招聘信息"
+    bars = "Accueil | Actualités | Culture | Sport | Économie | Météo | Contact | Mentions légales | Plan du site | Archives | Abonnement"
+    story = "　　市图书馆在翻修后于周一重新开放，开放时间更长，还有新的阅览室，工程持续了两年，大部分费用由省政府承担。"
+    assert display_width(row) >= 120 and len(bars) >= 120
+    assert trim_to_paragraphs("\n".join([row, bars, story, bars, row])) == story.strip()
+    assert trim_to_paragraphs("\n".join(["Menu", PARA, SECOND])) == "\n".join([PARA, SECOND])  # single gaps are prose
