@@ -68,6 +68,10 @@ COMMENT_CLASSES = (
 )
 _COMMENT_NODES = ", ".join([f"#{name}" for name in COMMENT_IDS] + [f".{name}" for name in COMMENT_CLASSES])
 _NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
+# blocks wide throughout (CJK punctuation, kana, Han, Hangul syllables, fullwidth forms): counted by one regex pass
+_SURELY_WIDE = "\u3000-\u303e\u3041-\u3096\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60"
+_WIDE_BLOCKS = re.compile(f"[{_SURELY_WIDE}]")
+_OTHER_HIGH = re.compile(f"[^\x00-\u10ff{_SURELY_WIDE}]")
 
 
 @dataclass(frozen=True)
@@ -176,9 +180,12 @@ def prune_comments(tree: Any) -> None:
 
 
 def display_width(text: str) -> int:
-    """Characters, with East Asian wide ones (Han, kana, Hangul) counted twice: a 30-character Chinese sentence
-    carries what 60 Latin characters do, so paragraph rules hold across scripts."""
-    return len(text) + sum(1 for ch in text if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")
+    """Characters, with East Asian wide ones (Han, kana, Hangul: Unicode East Asian Width W or F) counted twice: a
+    30-character Chinese sentence carries what 60 Latin characters do, so paragraph rules hold across scripts."""
+    if text.isascii():
+        return len(text)
+    others = _OTHER_HIGH.findall(text)  # the few characters outside ASCII..U+10FF and the wide blocks: asked one by one
+    return len(text) + len(_WIDE_BLOCKS.findall(text)) + sum(1 for ch in others if unicodedata.east_asian_width(ch) in "WF")
 
 
 def is_paragraph(line: str) -> bool:

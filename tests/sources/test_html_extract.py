@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+import unicodedata
 
 import pytest
 
@@ -168,3 +169,13 @@ def test_rows_of_link_titles_are_not_paragraphs_in_any_script():
     assert display_width(row) >= 120 and len(bars) >= 120
     assert trim_to_paragraphs("\n".join([row, bars, story, bars, row])) == story.strip()
     assert trim_to_paragraphs("\n".join(["Menu", PARA, SECOND])) == "\n".join([PARA, SECOND])  # single gaps are prose
+
+
+def test_display_width_counts_east_asian_wide_and_fullwidth_characters_twice_everywhere_in_unicode():
+    # the fast path (ASCII, then regex-counted wide blocks) agrees with the Unicode East Asian Width table on every code point
+    points = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    for start in range(0, len(points), 4096):
+        chunk = "".join(points[start : start + 4096])
+        wide = sum(1 for ch in chunk if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")  # below: none assigned
+        assert display_width(chunk) == len(chunk) + wide, start
+    assert (display_width("abc"), display_width("图书馆"), display_width("Ｂ１"), display_width("한국어 ok")) == (3, 6, 4, 9)
