@@ -47,10 +47,10 @@ REPEATED_QUESTION_CHARS = 30
 # the cascade asks trafilatura when the trim kept less than this share of resiliparse's text (a share of
 # short lines, also tried, sent a third of real crawl pages to trafilatura for no gain on the held-out half)
 UNSURE_KEPT = 0.7
-# ... and when the text kept is short (under this display width) and under this share of the page's visible text: a
-# page with little text, whose body resiliparse took for navigation (a list of linked items, a link-dense intro)
+# ... and when the text kept is short (under this display width) while the page shows at least as much again in
+# paragraphs it did not keep: a page with little text whose body resiliparse took for navigation (a list of linked
+# sentences); a short page whose other lines are menus, link rows and notices is not escalated (crawl spam)
 SHORT_TEXT = 200
-SHORT_KEPT = 0.25
 # comment threads by the ids and classes blog engines and comment widgets give them (WordPress, Disqus, ...), matched
 # exactly (a substring rule, `[class*=comment]`, costs a tenth of the speed); pruned before extraction unless a
 # match holds over half of the page's text (a page that is its comments)
@@ -223,11 +223,15 @@ def trim_to_paragraphs(text: str) -> str:
 
 def unsure(raw: str, trimmed: str, visible: str) -> bool:
     """A cheap sign resiliparse's main content is not the page's body: the trim had to cut much of it, or little text
-    was kept from a page that shows much more. Nothing kept is not unsure: that page falls back (`extract`), counted."""
+    was kept from a page that shows paragraphs it left out. Nothing kept is not unsure: that page falls back (`extract`),
+    counted."""
     if len(trimmed) < UNSURE_KEPT * len(raw):
         return True
-    kept = display_width(trimmed)
-    return 0 < kept < SHORT_TEXT and kept < SHORT_KEPT * display_width(visible)
+    if not 0 < display_width(trimmed) < SHORT_TEXT:
+        return False
+    kept = {line.strip() for line in trimmed.split("\n")}
+    left_out = (line.strip() for line in visible.split("\n") if line.strip() not in kept)
+    return sum(display_width(line) for line in left_out if is_paragraph(line)) >= SHORT_TEXT
 
 
 @dataclass(frozen=True)

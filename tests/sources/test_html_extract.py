@@ -154,11 +154,13 @@ def test_cascade_asks_trafilatura_when_resiliparse_keeps_little_of_the_page():
     assert (got.extractor, got.fallback) == ("trafilatura", None)
 
 
-def test_unsure_when_little_text_is_kept_from_a_page_showing_much_more():
+def test_unsure_when_little_text_is_kept_from_a_page_showing_paragraphs_it_left_out():
     intro = "Some things worth knowing about this garden:"
-    assert unsure(intro, intro, intro + "\n" + "A linked list item about the garden and its pond.\n" * 4)
+    items = [f"• A linked sentence about the garden, its pond and the heron that came on morning {n}." for n in range(3)]
+    assert unsure(intro, intro, "\n".join(["Home", intro, *items]))
     assert not unsure(intro, intro, "Home\n" + intro)  # a short page: nothing more to find
-    assert not unsure(PARA + "\n" + SECOND, PARA + "\n" + SECOND, "x" * 2000)  # enough text kept: a long page's menus do not matter
+    assert not unsure(intro, intro, "\n".join(["Home", intro, *(["Impressum | Kontakt | Datenschutz | Archiv"] * 20)]))  # menus only
+    assert not unsure(PARA + "\n" + SECOND, PARA + "\n" + SECOND, "\n".join([PARA, SECOND, *items * 3]))  # enough text kept
 
 
 def test_rows_of_link_titles_are_not_paragraphs_in_any_script():
