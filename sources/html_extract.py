@@ -191,7 +191,7 @@ def display_width(text: str) -> int:
 def is_paragraph(line: str) -> bool:
     s = line.strip().rstrip(_INVISIBLE)
     width = display_width(s)
-    return width >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or width >= 2 * PARAGRAPH_CHARS) and not is_link_row(s)
+    return width >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or (width >= 2 * PARAGRAPH_CHARS and not is_link_row(s)))
 
 
 def is_link_row(line: str) -> bool:
@@ -227,7 +227,7 @@ def unsure(raw: str, trimmed: str, visible: str) -> bool:
     counted."""
     if len(trimmed) < UNSURE_KEPT * len(raw):
         return True
-    if not 0 < display_width(trimmed) < SHORT_TEXT:
+    if not trimmed or len(trimmed) >= SHORT_TEXT or display_width(trimmed) >= SHORT_TEXT:  # a width is never under the length
         return False
     kept = {line.strip() for line in trimmed.split("\n")}
     left_out = (line.strip() for line in visible.split("\n") if line.strip() not in kept)
