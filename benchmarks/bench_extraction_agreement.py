@@ -21,6 +21,7 @@ cascade's and both references' texts side by side (`<n>-<lang>.txt`) to read and
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import sys
 from collections import Counter, defaultdict
@@ -146,6 +147,14 @@ def report(pages: list[Page], modes: list[str]) -> list[tuple[float, Page]]:
     return sorted(((agreement(p.texts["cascade"], p.texts["trafilatura_plain"]), p) for p in pages), key=lambda fp: (fp[0], fp[1].where))
 
 
+def input_line(pages: list[Page], what: str) -> str:
+    """The benchmarks' input line: MB, pages, distinct pages, languages."""
+    mb = sum(len(page.html.encode("utf-8")) for page in pages) / 1e6
+    distinct = len({hashlib.sha256(page.html.encode("utf-8")).digest() for page in pages})
+    langs = ", ".join(f"{lang} {n}" for lang, n in Counter(page.lang for page in pages).most_common())
+    return f"input: {what}: {mb:.1f} MB HTML, {len(pages)} pages, {distinct} distinct, languages: {langs}"
+
+
 def dump(worst: list[tuple[float, Page]], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n, (f1, page) in enumerate(worst, 1):
@@ -175,7 +184,9 @@ def main() -> None:
         pages += benchmark_pages(shared / BENCHMARK)
     extract_all(pages)
     print(
-        f"input: {len(files)} WARC files{' + the benchmark pages that are not English' if args.benchmark_not_en else ''}: {len(pages)} pages"
+        input_line(
+            pages, f"{len(files)} WARC files" + (" + the article benchmark's pages that are not English" if args.benchmark_not_en else "")
+        )
     )
     worst = report(pages, list(MODES))[: args.worst]
     for f1, page in worst:
