@@ -11,7 +11,7 @@ Modes (`MODES`, chosen by the run config's `ingest.html_extractor` or an entry's
   showing paragraphs resiliparse left out), trafilatura extracts the page instead: on the
   benchmark's article pages one in 25 to 100, on the sample's crawl pages 8 in 54. The rules are
   script-aware (wide characters count two columns; the sentence ends of Arabic, Indic, Ethiopic,
-  Southeast Asian and CJK text count; rows of link titles are never paragraphs) and read no
+  Southeast Asian and CJK text count, Thai and Lao need none; rows of link titles are never paragraphs) and read no
   declared language: `benchmarks/bench_extraction_agreement.py` checks them on multilingual pages.
 - `resiliparse`: resiliparse's main-content extraction as it is (fastest).
 - `trafilatura`: trafilatura with `favor_precision`, and plain trafilatura where that finds nothing.
@@ -38,6 +38,8 @@ from typing import Any
 _QUESTION_MARKS = "?？\u061f\u037e"  # ? ？ ؟ ;
 _FULL_STOPS = _QUESTION_MARKS + ".!。！｡．…\u06d4\u0964\u0965\u0589\u1362\u104b\u17d4\u0f0d"
 _SENTENCE_END = tuple(_FULL_STOPS + ':;"”»«›)）」』】')
+# Thai and Lao end sentences with a space, not a mark: a line ending in a letter of theirs ends like a sentence
+_UNPUNCTUATED = frozenset(map(chr, range(0x0E00, 0x0F00)))
 # invisible format characters (bidi marks of right-to-left pages, zero-width spaces) a line may end with
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 PARAGRAPH_CHARS = 60
@@ -195,7 +197,11 @@ def display_width(text: str) -> int:
 def is_paragraph(line: str) -> bool:
     s = line.strip().rstrip(_INVISIBLE)
     width = display_width(s)
-    return width >= PARAGRAPH_CHARS and (s.endswith(_SENTENCE_END) or (width >= 2 * PARAGRAPH_CHARS and not is_link_row(s)))
+    if width < PARAGRAPH_CHARS:
+        return False
+    if s.endswith(_SENTENCE_END):
+        return True
+    return (width >= 2 * PARAGRAPH_CHARS or s[-1] in _UNPUNCTUATED) and not is_link_row(s)
 
 
 def is_link_row(line: str) -> bool:

@@ -181,3 +181,19 @@ def test_display_width_counts_east_asian_wide_and_fullwidth_characters_twice_eve
         wide = sum(1 for ch in chunk if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")  # below: none assigned
         assert display_width(chunk) == len(chunk) + wide, start
     assert (display_width("abc"), display_width("图书馆"), display_width("Ｂ１"), display_width("한국어 ok")) == (3, 6, 4, 9)
+
+
+# Thai ends a sentence with a space, not a mark: a 60-column line of Thai prose is a paragraph as it stands
+THAI_LONG = "ห้องสมุดประชาชนของเมืองกลับมาเปิดให้บริการอีกครั้งหลังจากปิดปรับปรุงเป็นเวลาสองปี มีห้องอ่านหนังสือใหม่และที่นั่งเพิ่มขึ้นสำหรับนักเรียนนักศึกษา"
+THAI_SHORT = "ผู้อ่านสามารถจองที่นั่งทางออนไลน์หรือสมัครบัตรใหม่ได้ที่ชั้นหนึ่ง"
+
+
+def test_thai_paragraphs_need_no_full_stop_and_the_cascade_keeps_the_page():
+    assert 60 <= display_width(THAI_SHORT) < 120
+    assert trim_to_paragraphs("\n".join(["หน้าแรก", THAI_LONG, THAI_SHORT, "ติดต่อเรา"])) == "\n".join([THAI_LONG, THAI_SHORT])
+    html = (
+        '<html lang="th"><body><nav><a href="/">หน้าแรก</a> <a href="/news">ข่าว</a></nav>'
+        f"<article><h1>ห้องสมุด</h1><p>{THAI_LONG}</p><p>{THAI_SHORT}</p></article><footer>สงวนลิขสิทธิ์</footer></body></html>"
+    )
+    got = extract(html, "cascade")  # no trim cut, so no reason to ask trafilatura
+    assert THAI_SHORT in got.text and got.extractor == "resiliparse"
