@@ -40,6 +40,7 @@ from filters.pii_patterns import (
     PATTERN_KINDS,
     Finding,
     entity_windows,
+    is_version_number,
     pattern_recognizers,
     redact,
     resolve_overlaps,
@@ -210,7 +211,7 @@ class PiiRedaction(Filter):
                 continue
             for r in analyzer.analyze(text[lo:hi], language=key, entities=entities, score_threshold=params.score_threshold):
                 findings.append(Finding(ENTITIES[r.entity_type][0], lo + r.start, lo + r.end, r.score))
-        return resolve_overlaps(findings)
+        return resolve_overlaps([f for f in findings if not (f.kind == "ip" and is_version_number(text, f.start))])
 
     def redact_text(self, text: str, lang: str | None) -> str:
         """The text with every finding replaced by its typed placeholder."""

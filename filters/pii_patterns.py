@@ -57,6 +57,19 @@ _TRIGGERS = (
 _BOUNDARY = re.compile(r"[\s，。、；！？「」『』《》【】]")
 
 
+# what makes an IPv4-shaped number a version (`VERSION = "1.2.3.4"`, `"ver": "5.4.0.12"`, `lib@2.10.0.1`, `v1.0.0.3`,
+# `pkg>=4.1.0.2`): a version word and its assignment, an `@`, a `v` or a requirement operator right before it
+_VERSION_CUE = re.compile(
+    r"(?:(?<![A-Za-z])(?:version|ver|release|rev|revision|build)[\s\"'=:(\[_]{0,6}|(?<![A-Za-z])v|@|(?:==|>=|<=|~=|!=|\^|~)\s*)$",
+    re.IGNORECASE,
+)
+
+
+def is_version_number(text: str, start: int) -> bool:
+    """Whether the IPv4-shaped number at `start` is a version, not an address (read from the 24 characters before it)."""
+    return _VERSION_CUE.search(text, max(0, start - 24), start) is not None
+
+
 def _cluster_entities(cluster: str) -> tuple[str, ...]:
     digits = len(_DIGIT.findall(cluster))
     found = []

@@ -499,3 +499,18 @@ def test_the_phone_fast_paths_change_no_finding(monkeypatch):
     monkeypatch.setattr(phone, "phone_runs", whole_text)
     full = PiiRedaction()
     assert [full.find(t, lang) for t, lang in docs] == expected
+
+
+def test_version_numbers_shaped_like_addresses_are_not_redacted(pii):
+    """Code and release notes write versions as four numbers: after a version word, an `@`, a `v` or a requirement
+    operator they stay; an address after any other word is redacted."""
+    code = (
+        'VERSION = "1.2.3.4"\n__version__ = \'2.0.1.7\'\n"ver": "5.4.0.12",\nrequire("lib@2.10.0.1");\n'
+        "pkg>=4.1.0.2\nrelease v1.0.0.3\nhost=10.0.0.1\nserver version 2.3 at 10.0.0.5\nconnect('93.184.216.34')\n"
+    )
+    redacted = pii.redact_text(code, "en")
+    for version in ("1.2.3.4", "2.0.1.7", "5.4.0.12", "2.10.0.1", "4.1.0.2", "1.0.0.3"):
+        assert version in redacted
+    for address in ("10.0.0.1", "10.0.0.5", "93.184.216.34"):
+        assert address not in redacted
+    assert redacted.count("<IP_ADDRESS>") == 3
