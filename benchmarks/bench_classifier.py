@@ -20,8 +20,9 @@ FastTextClassifierFilter, the same model on the same distinct documents; and the
   `.venv-peers/bin/python`) in its own process, on the same texts, the same model file.
 
 CPU time (`time.process_time`) on one thread, best of `--repeats` (3) rounds; model loading is not timed.
-Both filters must keep the same documents (same model, same words, same threshold). Run from the project root:
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_classifier.py
+Both filters must keep the same documents (same model, same words, same threshold). `--set dim=32` (repeatable)
+trains both models with a `quality_model` value other than the default. Run from the project root:
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_classifier.py [--train-documents 0] [--set dim=32]
 """
 
 from __future__ import annotations

@@ -16,8 +16,13 @@ recipe's `doc_chars`, whole lines). All are measured on the test pages' document
 whatever the recipe's `doc_chars` (so recipes compare on the same test documents): ROC-AUC per language (the page
 language is lid.176's label of its body) and over all pages.
 
+Recipe variants (`--variant 'dim=16,maxn=3'`, repeatable: `quality_model` overrides given to the CLI as `--set`)
+and seeds (`--seeds 0,1,2`: each variant trained with each `quality_model.seed`, which changes the held-out split
+and so the training documents: the run-to-run noise) give one row each, with the model's size and raw fastText
+`predict(k=-1)` CPU µs per test document (best of 15, one call for all).
+
 Run from the project root:
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_quality_main_content.py
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_quality_main_content.py [--variant ''] [--variant 'dim=16'] [--seeds 0,1]
 """
 
 from __future__ import annotations
