@@ -237,6 +237,11 @@ def main() -> None:
             (s, [group_auc(s, test_docs, g) for g in groups], s.model_path.stat().st_size / 1e6, predict_us(s.model_path, all_test))
             for s in scorers
         ]
+    print_table(rows, groups, test_docs)
+
+
+def print_table(rows: list[tuple[Scorer, list[float], float, float]], groups: list[str], test_docs: dict) -> None:
+    """One row per scorer: ROC-AUC per page language and over all, model MB, raw predict µs per document."""
     counts = {g: [sum(g in ("all", lang) for lang, _ in test_docs[label]) for label in (HIGH, LOW)] for g in groups}
     print(
         "ROC-AUC per page language (test documents body + boilerplate: " + ", ".join(f"{g} {h}+{lo}" for g, (h, lo) in counts.items()) + ")"
