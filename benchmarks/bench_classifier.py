@@ -20,8 +20,9 @@ FastTextClassifierFilter, the same model on the same distinct documents; and the
   `.venv-peers/bin/python`) in its own process, on the same texts, the same model file.
 
 CPU time (`time.process_time`) on one thread, best of `--repeats` (3) rounds; model loading is not timed.
-Both filters must keep the same documents (same model, same words, same threshold). Run from the project root:
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_classifier.py
+Both filters must keep the same documents (same model, same words, same threshold). `--set dim=32` (repeatable)
+trains both models with a `quality_model` value other than the default. Run from the project root:
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_classifier.py [--train-documents 0] [--set dim=32]
 """
 
 from __future__ import annotations
@@ -60,9 +61,20 @@ def cycled(texts: list[str], chars: int) -> list[str]:
     return out
 
 
-def train_model(docs: list[Document], folder: Path, documents: int) -> tuple[Path, str]:
+def recipe_overrides(specs: list[str]) -> dict[str, str]:
+    """`--set dim=16` pairs: the recipe's parameters that differ from `QualityModelConfig`'s defaults."""
+    known, out = set(QualityModelConfig.model_fields), {}
+    for spec in specs:
+        key, sep, value = spec.partition("=")
+        if not sep or key.strip() not in known:
+            raise SystemExit(f"--set {spec!r}: not KEY=VALUE with KEY one of {', '.join(sorted(known))}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def train_model(docs: list[Document], folder: Path, documents: int, overrides: dict[str, str] | None = None) -> tuple[Path, str]:
     """Our recipe on `documents` documents (half a class); the model folder and the line that reports the time."""
-    cfg = QualityModelConfig(max_documents=documents // 2, card_examples=0)
+    cfg = QualityModelConfig(**{**(overrides or {}), "max_documents": documents // 2, "card_examples": 0})
     pools = {label: [d.text for d in docs if d.corpus in corpora] for label, corpora in (("high", HIGH_CORPORA), ("low", LOW_CORPORA))}
     # a little more text than 50,000 documents of doc_chars need: the recipe's seeded sample takes 50,000
     texts = {label: cycled(pool, int(1.2 * cfg.doc_chars * cfg.max_documents)) for label, pool in pools.items()}
@@ -155,11 +167,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each batch's (the peer: each pass's) best counts")
     parser.add_argument("--model-documents", type=int, default=10_000, help="documents the scored model is trained on")
     parser.add_argument("--train-documents", type=int, default=TRAIN_DOCUMENTS, help="documents of the timed training (0: skip)")
+    parser.add_argument(
+        "--set", dest="sets", action="append", default=[], help="a recipe parameter other than the default: dim=16 (repeatable)"
+    )
     args = parser.parse_args()
+    overrides = recipe_overrides(args.sets)
     docs = distinct_documents()
     print(input_line(docs), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        model, trained = train_model(docs, Path(tmp) / "model", args.model_documents)
+        model, trained = train_model(docs, Path(tmp) / "model", args.model_documents, overrides)
         print(trained, flush=True)
         batches = batches_of(docs)
         in_process = [ours(batches, model), raw_predict(batches, model)]
@@ -179,7 +195,7 @@ def main() -> None:
                 f"ours / datatrove: {peer.cpu / in_process[0].cpu:.2f}x (target >= 1.5x); same number of documents kept: {same}", flush=True
             )
         if args.train_documents:
-            print(train_model(docs, Path(tmp) / "timed", args.train_documents)[1])
+            print(train_model(docs, Path(tmp) / "timed", args.train_documents, overrides)[1])
 
 
 if __name__ == "__main__":

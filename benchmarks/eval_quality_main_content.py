@@ -16,8 +16,13 @@ recipe's `doc_chars`, whole lines). All are measured on the test pages' document
 whatever the recipe's `doc_chars` (so recipes compare on the same test documents): ROC-AUC per language (the page
 language is lid.176's label of its body) and over all pages.
 
+Recipe variants (`--variant 'dim=16,maxn=3'`, repeatable: `quality_model` overrides given to the CLI as `--set`)
+and seeds (`--seeds 0,1,2`: each variant trained with each `quality_model.seed`, which changes the held-out split
+and so the training documents: the run-to-run noise) give one row each, with the model's size and raw fastText
+`predict(k=-1)` CPU µs per test document (best of 15, one call for all).
+
 Run from the project root:
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_quality_main_content.py
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_quality_main_content.py [--variant ''] [--variant 'dim=16'] [--seeds 0,1]
 """
 
 from __future__ import annotations
@@ -97,8 +102,32 @@ def documents(pages: list[Page], doc_chars: int) -> dict[str, list[tuple[str, st
     return out
 
 
-def train_ours(train: list[Page], folder: Path) -> QualityModel:
-    """Through the CLI interface: one positive and one negative file (a line each) per train page set."""
+@dataclass(frozen=True)
+class Variant:
+    """A recipe to measure: the default `quality_model` parameters with these overrides (`dim=16,maxn=3`)."""
+
+    overrides: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, spec: str) -> Variant:
+        pairs = [item.split("=", 1) for item in spec.split(",") if item.strip()]
+        known = set(QualityModelConfig.model_fields)
+        for pair in pairs:
+            if len(pair) != 2 or pair[0].strip() not in known:
+                raise SystemExit(f"--variant {spec!r}: {'='.join(pair)!r} is not KEY=VALUE with KEY one of {', '.join(sorted(known))}")
+        return cls(tuple((k.strip(), v.strip()) for k, v in pairs))
+
+    @property
+    def name(self) -> str:
+        return ",".join(f"{k}={v}" for k, v in self.overrides) or "default"
+
+    def sets(self) -> list[str]:
+        return [f"quality_model.{k}={v}" for k, v in self.overrides]
+
+
+def train_ours(train: list[Page], folder: Path, sets: list[str] = ()) -> QualityModel:
+    """Through the CLI interface: one positive and one negative file (a line each) per train page set; `sets` are
+    `--set` overrides of the `quality_model` parameters."""
     from typer.testing import CliRunner
 
     from curation.cli import app
@@ -108,6 +137,7 @@ def train_ours(train: list[Page], folder: Path) -> QualityModel:
     positive.write_text("\n\n".join("\n".join(p.body) for p in train) + "\n", encoding="utf-8")
     negative.write_text("\n\n".join("\n".join(p.boilerplate) for p in train) + "\n", encoding="utf-8")
     args = ["quality", "train", "--lang", "mul", "--positive", str(positive), "--negative", str(negative), "--out", str(folder / "ours")]
+    args += [arg for s in sets for arg in ("--set", s)]
     result = CliRunner().invoke(app, args)
     if result.exit_code != 0:
         raise SystemExit(result.output)
@@ -134,9 +164,42 @@ def baseline_scores(model, texts: list[str]) -> list[float]:
     return [dict(zip(names, ps)).get(f"__label__{HIGH}", 0.0) for names, ps in zip(labels, probs)]
 
 
+def predict_us(model_path: Path, texts: list[str], rounds: int = 15) -> float:
+    """Raw fastText `predict(k=-1)` of the texts in one call: CPU µs per document, best of `rounds`."""
+    import time
+
+    import fasttext
+
+    model, lines = fasttext.load_model(str(model_path)), [one_line(t) for t in texts]
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        model.predict(lines, k=-1)
+        best = min(best, time.process_time() - start)
+    return best / len(lines) * 1e6
+
+
+@dataclass
+class Scorer:
+    name: str
+    score: object  # texts -> P(high) of each
+    model_path: Path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.parse_args()
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        help="a recipe to measure: quality_model overrides, e.g. 'dim=16,maxn=3' (repeatable; '' the defaults; default: the defaults only)",
+    )
+    parser.add_argument(
+        "--seeds", default="0", help="comma-separated quality_model.seed values each variant is trained with (run-to-run noise)"
+    )
+    args = parser.parse_args()
+    variants = [Variant.parse(v) for v in args.variant] or [Variant(())]
+    seeds = [int(s) for s in args.seeds.split(",")]
     cfg = QualityModelConfig()
     pages = read_pages(shared_data_dir())
     train, test = [p for p in pages if not p.test], [p for p in pages if p.test]
@@ -152,28 +215,51 @@ def main() -> None:
         f"train documents of ~{cfg.doc_chars} characters (the recipe's doc_chars): {len(train_docs[HIGH])} body / "
         f"{len(train_docs[LOW])} boilerplate; test documents of ~{TEST_DOC_CHARS}: {len(test_docs[HIGH])} / {len(test_docs[LOW])}"
     )
+    all_test = [d for docs in test_docs.values() for _, d in docs]
+    groups = [g for g in sorted({lang for lang, _ in test_docs[HIGH]}) if enough(test_docs, g, MIN_TEST_DOCS)] + ["all"]
     with tempfile.TemporaryDirectory() as tmp:
-        ours = train_ours(train, Path(tmp))
-        plain = train_baseline(train_docs, Path(tmp), {}, "plain")
-        tuned = train_baseline(train_docs, Path(tmp), {"epoch": 25, "lr": 0.5, "wordNgrams": 2}, "tuned")
-        scorers = {
-            "ours (quality train)": ours.scores,
-            "plain fastText (defaults)": lambda t: baseline_scores(plain, t),
-            "fastText epoch 25 lr .5 bigrams": lambda t: baseline_scores(tuned, t),
-        }
-        rows = []
-        groups = sorted({lang for lang, _ in test_docs[HIGH]}) + ["all"]
-        for group in groups:
-            pick = {label: [d for lang, d in docs if group in ("all", lang)] for label, docs in test_docs.items()}
-            if min(len(v) for v in pick.values()) < (1 if group == "all" else MIN_TEST_DOCS):
-                continue
-            aucs = [roc_auc(score(pick[HIGH]), score(pick[LOW])) for score in scorers.values()]
-            rows.append((group, len(pick[HIGH]), len(pick[LOW]), *aucs))
-    print(f"{'language':10} {'body':>6} {'boiler':>6} " + " ".join(f"{name:>32}" for name in scorers))
-    for group, nh, nl, *aucs in rows:
-        print(f"{group:10} {nh:6} {nl:6} " + " ".join(f"{a:32.4f}" for a in aucs))
-    worst = min(r[3] for r in rows)
-    print(f"ours: lowest ROC-AUC {worst:.4f} (target >= {TARGET}): {'met' if worst >= TARGET else 'NOT met'}")
+        scorers = []
+        for variant in variants:
+            for seed in seeds:
+                folder = Path(tmp) / f"ours-{len(scorers)}"
+                folder.mkdir()
+                model = train_ours(train, folder, [*variant.sets(), f"quality_model.seed={seed}"])
+                scorers.append(Scorer(f"ours {variant.name} seed {seed}", model.scores, model.path))
+        for name, params in (
+            ("plain fastText (defaults)", {}),
+            ("fastText epoch 25 lr .5 bigrams", {"epoch": 25, "lr": 0.5, "wordNgrams": 2}),
+        ):
+            model = train_baseline(train_docs, Path(tmp), params, name.split()[0] + str(len(params)))
+            scorers.append(
+                Scorer(name, lambda t, model=model: baseline_scores(model, t), Path(tmp) / f"{name.split()[0]}{len(params)}.bin")
+            )
+        rows = [
+            (s, [group_auc(s, test_docs, g) for g in groups], s.model_path.stat().st_size / 1e6, predict_us(s.model_path, all_test))
+            for s in scorers
+        ]
+    print_table(rows, groups, test_docs)
+
+
+def print_table(rows: list[tuple[Scorer, list[float], float, float]], groups: list[str], test_docs: dict) -> None:
+    """One row per scorer: ROC-AUC per page language and over all, model MB, raw predict µs per document."""
+    counts = {g: [sum(g in ("all", lang) for lang, _ in test_docs[label]) for label in (HIGH, LOW)] for g in groups}
+    print(
+        "ROC-AUC per page language (test documents body + boilerplate: " + ", ".join(f"{g} {h}+{lo}" for g, (h, lo) in counts.items()) + ")"
+    )
+    print(f"{'recipe':36} " + " ".join(f"{g:>7}" for g in groups) + f" {'MB':>6} {'predict µs/doc':>14}")
+    for s, aucs, size, us in rows:
+        print(f"{s.name:36} " + " ".join(f"{a:7.4f}" for a in aucs) + f" {size:6.1f} {us:14.1f}")
+    worst = min(rows[0][1])
+    print(f"{rows[0][0].name}: lowest ROC-AUC {worst:.4f} (target >= {TARGET}): {'met' if worst >= TARGET else 'NOT met'}")
+
+
+def enough(test_docs: dict[str, list[tuple[str, str]]], lang: str, least: int) -> bool:
+    return all(sum(lg == lang for lg, _ in docs) >= least for docs in test_docs.values())
+
+
+def group_auc(scorer: Scorer, test_docs: dict[str, list[tuple[str, str]]], group: str) -> float:
+    pick = {label: [d for lang, d in docs if group in ("all", lang)] for label, docs in test_docs.items()}
+    return roc_auc(scorer.score(pick[HIGH]), scorer.score(pick[LOW]))
 
 
 if __name__ == "__main__":

@@ -90,7 +90,9 @@ def test_pareto_decisions_are_identical_across_reruns_and_worker_counts(tmp_path
     again = run_filter(tmp_path, catalog, model, 2, "w2-again")
     assert one == two == again
     kept, removed = one
-    assert len(kept) > 10 and len(removed) > 10  # a real mix, not all or nothing
+    # a real mix, not all or nothing: each side at least a quarter of the 30 documents (the 2026-11-27 recipe's model
+    # keeps 20 and samples out 10 of them; the old recipe's more than 10 each, which the test asked for)
+    assert min(len(kept), len(removed)) >= (len(kept) + len(removed)) // 4
     assert {reason for _, reason in removed} == {"pareto_sampled_out"}
     signals = next(iter(kept.values()))
     assert 0 <= signals["quality_score"] <= 1 and 0 <= signals["quality_draw"] < 1
