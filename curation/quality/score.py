@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from curation.fasttext_predict import label_probabilities, predict_line
+from curation.fasttext_predict import label_probabilities, predict_line, predict_lines
 from curation.quality.documents import HIGH, QualityDataError
 
 HIGH_LABEL = f"__label__{HIGH}"
@@ -52,7 +52,7 @@ class QualityModel:
         read in numpy, clipped to [0, 1], rounded to 6 decimals by Python's `round` (correctly rounded)."""
         if not texts:
             return []
-        labels, probs = self._model.predict(list(map(predict_line, texts)), k=-1)
+        labels, probs = predict_lines(self._model, list(map(predict_line, texts)), -1)
         high = label_probabilities(labels, probs, self._columns)[:, self._columns[HIGH_LABEL]]
         return list(map(round, np.clip(high, 0.0, 1.0).tolist(), repeat(6)))
 
