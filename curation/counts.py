@@ -31,7 +31,9 @@ class Counts:
     def add(self, stage: str, lang: str | None, source: str, outcome: str, text: str = "", tokens: int = 0, docs: int = 1) -> None:
         self.add_totals(stage, lang, source, outcome, docs, utf8_length(text), len(text), tokens)
 
-    def add_documents(self, stage: str, langs: Sequence[str | None], sources: Sequence[str], outcomes: Sequence[str], texts: Sequence[str]) -> None:
+    def add_documents(
+        self, stage: str, langs: Sequence[str | None], sources: Sequence[str], outcomes: Sequence[str], texts: Sequence[str]
+    ) -> None:
         """`add` of every document of a batch: the same totals, each group of documents sharing a key measured at once
         (the bytes of a concatenation are the sum of its parts')."""
         groups: dict[tuple, list[str]] = {}
