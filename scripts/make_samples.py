@@ -144,7 +144,9 @@ def main(shared: Path, inputs=None) -> None:
             doc = json.loads(line)
             record = {
                 "id": f"{doc['lang']}/{doc['doc_index']}",
-                "lang": normalise_label(doc["lang"]),  # OSCAR's labels are lid.176's (`als` is Alemannic, gsw); the original stays in `oscar_lang`
+                "lang": normalise_label(
+                    doc["lang"]
+                ),  # OSCAR's labels are lid.176's (`als` is Alemannic, gsw); the original stays in `oscar_lang`
                 "oscar_lang": doc["lang"],
                 "doc_index": doc["doc_index"],
                 "text": doc["text"],
