@@ -142,11 +142,11 @@ def main(shared: Path, inputs=None) -> None:
     with open(oscar_in, encoding="utf-8") as f:
         for line in f:
             doc = json.loads(line)
+            # OSCAR's labels are lid.176's (`als` is Alemannic, gsw): normalised as the filter reads them, the original
+            # kept in `oscar_lang`
             record = {
                 "id": f"{doc['lang']}/{doc['doc_index']}",
-                "lang": normalise_label(
-                    doc["lang"]
-                ),  # OSCAR's labels are lid.176's (`als` is Alemannic, gsw); the original stays in `oscar_lang`
+                "lang": normalise_label(doc["lang"]),
                 "oscar_lang": doc["lang"],
                 "doc_index": doc["doc_index"],
                 "text": doc["text"],
