@@ -1,6 +1,7 @@
 """Line dedup as steps of the dedup job, on the documents that survive exact, url and near dedup.
 
-1. every surviving document's units (`curation.dedup.lines`) as (key, pos, hash), hashes computed over Arrow batches;
+1. every surviving document's units (`curation.dedup.lines`) as (key, pos, hash), hashed over Arrow batches in the
+   pass that computes the document features (`curation.dedup.features`: the texts are read once for both);
 2. per hash, the documents holding it (a document counts once) and the best-ranked of them under the survivor rule
    (`curation.dedup.survivors`, as a 64-bit `order`); optionally the same per site (URL host, else source);
 3. a unit in at least `min_docs` documents (or `site_min_docs` of one site) is removed from every document holding
@@ -24,10 +25,9 @@ import pyarrow as pa
 from curation.config import LineDedupConfig
 from curation.counts import Counts, utf8_length
 from curation.dedup import METHODS, REASONS
-from curation.dedup.lines import unit_hashes, units, without_units
+from curation.dedup.lines import units, without_units
 from curation.stats import CUT
 
-UNITS_DDL = "key long, pos int, hash long, first boolean"
 REWRITE_DDL = "key long, drop array<int>, lines_removed long, line_bytes long, line_chars long, words_left long, emptied boolean"
 # the per-document columns of a document that loses units: the positions it loses (the writer's pass cuts them), and
 # what the writer counts (never writes)
@@ -56,21 +56,6 @@ def minimums(filter_config) -> Any:
     from curation.filter_stage import build_filter
 
     return build_filter("quality", filter_config)
-
-
-def units_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """(key, text) → (key, pos, hash, first) of every unit; `first`: the hash's first position in its document (a
-    document counts once per hash)."""
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            keys, pos, hashes = unit_hashes(batch.column("key").to_pylist(), batch.column("text").to_pylist(), unit)
-            if len(keys):
-                seen: set[tuple[int, int]] = set()
-                first = [not (pair in seen or seen.add(pair)) for pair in zip(keys.tolist(), hashes.tolist())]
-                yield pa.RecordBatch.from_pydict({"key": keys, "pos": pos, "hash": hashes, "first": first})
-
-    return run
 
 
 def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
@@ -188,15 +173,15 @@ def ranked_survivors(survivors, frames):
     return frames.settle(survivors.select("key", order, "lang", site_column().alias("site")), "line-survivors")
 
 
-def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, frames) -> LinePlan:
-    """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm) with their texts in `docs` (key, text,
-    lang). Only numbers are shuffled (keys, positions, hashes, orders); the texts are read twice, each time in place:
-    to hash their units and to measure the documents that lose some. `frames`: the job's `curation.dedup.work.JobFrames`."""
+def plan_line_dedup(cfg: LineDedupConfig, quality, docs, units_of, survivors, frames) -> LinePlan:
+    """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm), their hashed units in `units_of`
+    (key, units: `curation.dedup.lines.unit_lists`) and their texts in `docs` (key, text, lang). Only numbers are
+    shuffled (keys, positions, hashes, orders); the texts are read once more, in place, to measure the documents that
+    lose units. `frames`: the job's `curation.dedup.work.JobFrames`."""
     from pyspark.sql import functions as F
 
     ranked = ranked_survivors(survivors, frames)
-    texts = docs.select("key", "text").join(ranked.select("key"), "key", "left_semi")
-    found = frames.settle(texts.mapInArrow(units_fn(cfg.unit), UNITS_DDL), "line-units")
+    found = frames.settle(units_of.join(ranked.select("key"), "key", "left_semi").select("key", F.inline("units")), "line-units")
     holders = found.where("first").select("key", "hash").join(ranked.select("key", "order", "site"), "key")
     lost = _losing(holders, ["hash"], cfg.min_docs, cfg.keep)
     if cfg.site_min_docs is not None:

@@ -233,7 +233,7 @@ def _lines(frames: JobFrames, config: RunConfig, docs, feats, removed: list, tic
     if removed:
         gone = reduce(DataFrame.unionByName, [r.select("key") for r in removed])
         survivors = survivors.join(gone, "key", "left_anti")
-    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, frames)
+    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, feats.select("key", "units"), survivors, frames)
     tick(f"lines planned ({config.dedup.lines.unit}s in at least {config.dedup.lines.min_docs} documents, keep: {config.dedup.lines.keep})")
     return plan
 
@@ -298,22 +298,37 @@ def _decontaminate(spark, frames: JobFrames, docs, cfg: DedupConfig, tick):
 
 
 def _features(frames: JobFrames, docs, cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, int]):
-    """Persisted features of the documents: hashes, band hashes, rank."""
+    """Persisted features of the documents: hashes, band hashes, line dedup's units, rank (`features.Wanted`: those
+    the job's steps read)."""
     from pyspark.sql import functions as F
 
-    from curation.dedup.features import FEATURES_DDL, features_fn
+    from curation.dedup.features import features_ddl, features_fn
     from curation.dedup.survivors import priority_column, quality_column, rank_column
 
+    wanted = wanted_features(cfg)
     feats = (
         docs.select("id", "source", "url", "text", "lang", "signals")
         .withColumn("neg_priority", priority_column(priorities).cast("int"))
         .withColumn("neg_quality", quality_column(cfg.quality_signal).cast("double"))
         .drop("signals")
-        .mapInArrow(features_fn(hasher, cfg.near), FEATURES_DDL)
+        .mapInArrow(features_fn(hasher, wanted), features_ddl(wanted))
         .withColumn("key", F.xxhash64("id"))
         .withColumn("rank", rank_column(1))
     )
     return frames.persist(feats)
+
+
+def wanted_features(cfg: DedupConfig):
+    """The features the job's steps read: the index keeps exact hashes and URLs, per-site line dedup reads URLs."""
+    from curation.dedup.features import Wanted
+
+    lines = cfg.lines.enabled
+    return Wanted(
+        exact_hash=cfg.exact or cfg.update_index,
+        url_norm=cfg.url or cfg.update_index or (lines and cfg.lines.site_min_docs is not None),
+        near=cfg.near,
+        unit=cfg.lines.unit if lines else None,
+    )
 
 
 def _count_unique(feats) -> int:
