@@ -8,7 +8,7 @@
    it but the best-ranked (`keep: survivor`), or from all (`keep: none`);
 4. the documents that lose units are measured; one left under the quality filter's `min_words` / `min_bytes` for
    its language is removed as `dedup_lines_emptied` (its original text goes to `removed/`); the others lose their
-   units in the pass that writes the shards (`cut_fn`).
+   units in the pass that writes the shards (`cut_units`).
 
 Only numbers cross the shuffles, and every step's result is Parquet in the job's scratch folder
 (`curation.dedup.work`): the plans stay small and the session keeps nothing once the job is done.
@@ -60,7 +60,7 @@ def minimums(filter_config) -> Any:
 
 def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """(key, text, lang, drop) → what the dropped units are (units, bytes, characters) and whether too little is left;
-    the new text itself is made again by `cut_fn` in the writer's pass (no text is kept between the two)."""
+    the new text itself is made again by `cut_units` in the writer's pass (no text is kept between the two)."""
     from filters.text_units import words
 
     def one(text: str, lang: str | None, drop: list[int]) -> tuple:
@@ -82,27 +82,16 @@ def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Itera
     return run
 
 
-def cut_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """Documents with `reason`, `text` and `drop` → the same, `text` without the dropped units where the document is
-    kept (reason null) and loses some: the rewrite, done in the pass that writes the shards."""
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            drops = batch.column("drop")
-            if batch.num_rows == 0 or drops.null_count == batch.num_rows:
-                yield batch
-                continue
-            reasons, texts = batch.column("reason").to_pylist(), batch.column("text").to_pylist()
-            new = [
-                t if d is None or r is not None else without_units(t or "", d, unit)[0]
-                for t, d, r in zip(texts, drops.to_pylist(), reasons)
-            ]
-            i = batch.schema.get_field_index("text")
-            columns = batch.columns
-            columns[i] = pa.array(new, batch.schema.field(i).type)
-            yield pa.RecordBatch.from_arrays(columns, schema=batch.schema)
-
-    return run
+def cut_units(shard: pa.Table, unit: str) -> pa.Table:
+    """A shard of kept documents with `text` and `drop`: `text` without the dropped units where `drop` is set. Done by
+    the writer as it writes the shard, so the texts cross to Python once for both."""
+    drops = shard.column("drop")
+    if drops.null_count == shard.num_rows:
+        return shard
+    texts = shard.column("text").to_pylist()
+    new = [t if d is None else without_units(t or "", d, unit)[0] for t, d in zip(texts, drops.to_pylist())]
+    i = shard.schema.get_field_index("text")
+    return shard.set_column(i, shard.schema.field(i), pa.array(new, shard.schema.field(i).type))
 
 
 _REWRITE_SCHEMA = pa.schema(
