@@ -7,7 +7,8 @@ The input is `near_dup_data`'s corpus (real multilingual sentences, planted boil
 the documents the MinHash benchmark reads. Both sides remove a line found in 2 or more documents from all but one
 (ours: `dedup.lines.min_docs=2`, `keep: survivor`; datatrove: `n_sentences=1`, `split_sentences=False`) and drop a
 document left under 10 words; document-level steps and decontamination are off on our side, so both do line dedup alone. Wall time and
-peak RSS summed over each process tree (`bench_dedup._measure`), lines removed as each side counts them.
+peak RSS summed over each process tree (`bench_dedup._measure`), lines removed as each side counts them. Our job's log,
+with the seconds of each step, is kept beside its output (`<work>/ours-lines-N.log`).
 """
 
 from __future__ import annotations
@@ -70,7 +71,9 @@ def run_ours(docs: Path, out: Path, n_docs: int) -> tuple[float, float, dict]:
     for key, value in settings.items():
         cmd += ["--set", f"{key}={value}"]
     shutil.rmtree(out, ignore_errors=True)  # a finished earlier run would be skipped, not measured
-    wall, peak, proc = _measure(cmd, env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    # the job's step timings (`CURATION_DEDUP_TIMING`, `curation.dedup.work`) go to its log, beside its output folder
+    wall, peak, proc = _measure(cmd, env=os.environ | {"PYTHONPATH": str(ROOT), "CURATION_DEDUP_TIMING": "1"}, cwd=ROOT)
+    out.with_suffix(".log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode != 0:
         raise RuntimeError(f"ours failed: {proc.stderr[-3000:]}")
     from curation.layout import Layout

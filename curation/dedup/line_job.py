@@ -1,13 +1,14 @@
 """Line dedup as steps of the dedup job, on the documents that survive exact, url and near dedup.
 
-1. every surviving document's units (`curation.dedup.lines`) as (key, pos, hash), hashes computed over Arrow batches;
+1. every surviving document's units (`curation.dedup.lines`) as (key, pos, hash), hashed over Arrow batches in the
+   pass that computes the document features (`curation.dedup.features`: the texts are read once for both);
 2. per hash, the documents holding it (a document counts once) and the best-ranked of them under the survivor rule
    (`curation.dedup.survivors`, as a 64-bit `order`); optionally the same per site (URL host, else source);
 3. a unit in at least `min_docs` documents (or `site_min_docs` of one site) is removed from every document holding
    it but the best-ranked (`keep: survivor`), or from all (`keep: none`);
 4. the documents that lose units are measured; one left under the quality filter's `min_words` / `min_bytes` for
    its language is removed as `dedup_lines_emptied` (its original text goes to `removed/`); the others lose their
-   units in the pass that writes the shards (`cut_fn`).
+   units in the pass that writes the shards (`cut_units`).
 
 Only numbers cross the shuffles, and every step's result is Parquet in the job's scratch folder
 (`curation.dedup.work`): the plans stay small and the session keeps nothing once the job is done.
@@ -24,10 +25,9 @@ import pyarrow as pa
 from curation.config import LineDedupConfig
 from curation.counts import Counts, utf8_length
 from curation.dedup import METHODS, REASONS
-from curation.dedup.lines import unit_hashes, units, without_units
+from curation.dedup.lines import units, without_units
 from curation.stats import CUT
 
-UNITS_DDL = "key long, pos int, hash long, first boolean"
 REWRITE_DDL = "key long, drop array<int>, lines_removed long, line_bytes long, line_chars long, words_left long, emptied boolean"
 # the per-document columns of a document that loses units: the positions it loses (the writer's pass cuts them), and
 # what the writer counts (never writes)
@@ -58,24 +58,9 @@ def minimums(filter_config) -> Any:
     return build_filter("quality", filter_config)
 
 
-def units_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """(key, text) → (key, pos, hash, first) of every unit; `first`: the hash's first position in its document (a
-    document counts once per hash)."""
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            keys, pos, hashes = unit_hashes(batch.column("key").to_pylist(), batch.column("text").to_pylist(), unit)
-            if len(keys):
-                seen: set[tuple[int, int]] = set()
-                first = [not (pair in seen or seen.add(pair)) for pair in zip(keys.tolist(), hashes.tolist())]
-                yield pa.RecordBatch.from_pydict({"key": keys, "pos": pos, "hash": hashes, "first": first})
-
-    return run
-
-
 def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """(key, text, lang, drop) → what the dropped units are (units, bytes, characters) and whether too little is left;
-    the new text itself is made again by `cut_fn` in the writer's pass (no text is kept between the two)."""
+    the new text itself is made again by `cut_units` in the writer's pass (no text is kept between the two)."""
     from filters.text_units import words
 
     def one(text: str, lang: str | None, drop: list[int]) -> tuple:
@@ -97,27 +82,16 @@ def rewrite_fn(unit: str, quality) -> Callable[[Iterator[pa.RecordBatch]], Itera
     return run
 
 
-def cut_fn(unit: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """Documents with `reason`, `text` and `drop` → the same, `text` without the dropped units where the document is
-    kept (reason null) and loses some: the rewrite, done in the pass that writes the shards."""
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            drops = batch.column("drop")
-            if batch.num_rows == 0 or drops.null_count == batch.num_rows:
-                yield batch
-                continue
-            reasons, texts = batch.column("reason").to_pylist(), batch.column("text").to_pylist()
-            new = [
-                t if d is None or r is not None else without_units(t or "", d, unit)[0]
-                for t, d, r in zip(texts, drops.to_pylist(), reasons)
-            ]
-            i = batch.schema.get_field_index("text")
-            columns = batch.columns
-            columns[i] = pa.array(new, batch.schema.field(i).type)
-            yield pa.RecordBatch.from_arrays(columns, schema=batch.schema)
-
-    return run
+def cut_units(shard: pa.Table, unit: str) -> pa.Table:
+    """A shard of kept documents with `text` and `drop`: `text` without the dropped units where `drop` is set. Done by
+    the writer as it writes the shard, so the texts cross to Python once for both."""
+    drops = shard.column("drop")
+    if drops.null_count == shard.num_rows:
+        return shard
+    texts = shard.column("text").to_pylist()
+    new = [t if d is None else without_units(t or "", d, unit)[0] for t, d in zip(texts, drops.to_pylist())]
+    i = shard.schema.get_field_index("text")
+    return shard.set_column(i, shard.schema.field(i), pa.array(new, shard.schema.field(i).type))
 
 
 _REWRITE_SCHEMA = pa.schema(
@@ -188,15 +162,15 @@ def ranked_survivors(survivors, frames):
     return frames.settle(survivors.select("key", order, "lang", site_column().alias("site")), "line-survivors")
 
 
-def plan_line_dedup(cfg: LineDedupConfig, quality, docs, survivors, frames) -> LinePlan:
-    """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm) with their texts in `docs` (key, text,
-    lang). Only numbers are shuffled (keys, positions, hashes, orders); the texts are read twice, each time in place:
-    to hash their units and to measure the documents that lose some. `frames`: the job's `curation.dedup.work.JobFrames`."""
+def plan_line_dedup(cfg: LineDedupConfig, quality, docs, units_of, survivors, frames) -> LinePlan:
+    """The line-dedup steps over `survivors` (key, rank, lang, source, url_norm), their hashed units in `units_of`
+    (key, units: `curation.dedup.lines.unit_lists`) and their texts in `docs` (key, text, lang). Only numbers are
+    shuffled (keys, positions, hashes, orders); the texts are read once more, in place, to measure the documents that
+    lose units. `frames`: the job's `curation.dedup.work.JobFrames`."""
     from pyspark.sql import functions as F
 
     ranked = ranked_survivors(survivors, frames)
-    texts = docs.select("key", "text").join(ranked.select("key"), "key", "left_semi")
-    found = frames.settle(texts.mapInArrow(units_fn(cfg.unit), UNITS_DDL), "line-units")
+    found = frames.settle(units_of.join(ranked.select("key"), "key", "left_semi").select("key", F.inline("units")), "line-units")
     holders = found.where("first").select("key", "hash").join(ranked.select("key", "order", "site"), "key")
     lost = _losing(holders, ["hash"], cfg.min_docs, cfg.keep)
     if cfg.site_min_docs is not None:

@@ -33,7 +33,7 @@ from curation.counts import KEPT, Counts
 from curation.dedup import METHODS, REASONS
 from curation.dedup.decontaminate import contamination_counts
 from curation.dedup.index import load_index, write_generation
-from curation.dedup.line_job import LINE_COLUMNS, cut_fn, line_counts, line_facts
+from curation.dedup.line_job import LINE_COLUMNS, cut_units, line_counts, line_facts
 from curation.dedup.minhash import MinHasher
 from curation.dedup.work import JobFrames
 from curation.layout import Layout, part_name
@@ -183,9 +183,8 @@ def _job(spark, frames: JobFrames, config: RunConfig, paths: list[Path], inputs_
     tally = _tally(outcome)
     check_removed_share(tally, cfg.max_removed_share)
     tick("verdicts")
-    if lines is not None:  # kept documents lose their units in the pass that writes them
-        labelled = labelled.mapInArrow(cut_fn(cfg.lines.unit), labelled.schema)
-    outputs, counts = _write_outputs(labelled, _group_sizes(tally), cfg.max_docs_per_shard, layout)
+    # kept documents lose their units as the writer writes them (`line_job.cut_units`)
+    outputs, counts = _write_outputs(labelled, _group_sizes(tally), cfg.max_docs_per_shard, layout, cfg.lines.unit)
     tick(f"wrote {len(outputs)} shards")
     _write_line_samples(lines, docs, cfg, layout)
     if cfg.update_index:
@@ -233,7 +232,7 @@ def _lines(frames: JobFrames, config: RunConfig, docs, feats, removed: list, tic
     if removed:
         gone = reduce(DataFrame.unionByName, [r.select("key") for r in removed])
         survivors = survivors.join(gone, "key", "left_anti")
-    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, survivors, frames)
+    plan = plan_line_dedup(config.dedup.lines, minimums(config.filter), docs, feats.select("key", "units"), survivors, frames)
     tick(f"lines planned ({config.dedup.lines.unit}s in at least {config.dedup.lines.min_docs} documents, keep: {config.dedup.lines.keep})")
     return plan
 
@@ -298,22 +297,37 @@ def _decontaminate(spark, frames: JobFrames, docs, cfg: DedupConfig, tick):
 
 
 def _features(frames: JobFrames, docs, cfg: DedupConfig, hasher: MinHasher, priorities: dict[str, int]):
-    """Persisted features of the documents: hashes, band hashes, rank."""
+    """Persisted features of the documents: hashes, band hashes, line dedup's units, rank (`features.Wanted`: those
+    the job's steps read)."""
     from pyspark.sql import functions as F
 
-    from curation.dedup.features import FEATURES_DDL, features_fn
+    from curation.dedup.features import features_ddl, features_fn
     from curation.dedup.survivors import priority_column, quality_column, rank_column
 
+    wanted = wanted_features(cfg)
     feats = (
         docs.select("id", "source", "url", "text", "lang", "signals")
         .withColumn("neg_priority", priority_column(priorities).cast("int"))
         .withColumn("neg_quality", quality_column(cfg.quality_signal).cast("double"))
         .drop("signals")
-        .mapInArrow(features_fn(hasher, cfg.near), FEATURES_DDL)
+        .mapInArrow(features_fn(hasher, wanted), features_ddl(wanted))
         .withColumn("key", F.xxhash64("id"))
         .withColumn("rank", rank_column(1))
     )
     return frames.persist(feats)
+
+
+def wanted_features(cfg: DedupConfig):
+    """The features the job's steps read: the index keeps exact hashes and URLs, per-site line dedup reads URLs."""
+    from curation.dedup.features import Wanted
+
+    lines = cfg.lines.enabled
+    return Wanted(
+        exact_hash=cfg.exact or cfg.update_index,
+        url_norm=cfg.url or cfg.update_index or (lines and cfg.lines.site_min_docs is not None),
+        near=cfg.near,
+        unit=cfg.lines.unit if lines else None,
+    )
 
 
 def _count_unique(feats) -> int:
@@ -500,7 +514,7 @@ def _with_survivor_jaccard(lost, pool, texts, hasher: MinHasher):
 def _verdicts(frames: JobFrames, docs, feats, removed: list, lines=None):
     """(every document with `reason` and `detail`, the small (key, lang, source, reason) table);
     reason and detail are null for kept documents. With line dedup (`lines`), every document that loses units carries
-    the line columns (`line_job.LINE_COLUMNS`: the positions `line_job.cut_fn` cuts, what the writer counts)."""
+    the line columns (`line_job.LINE_COLUMNS`: the positions the writer cuts, what it counts)."""
     from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
@@ -561,13 +575,14 @@ def _group_sizes(tally: list[tuple[str, str, str | None, int]]) -> dict[tuple[bo
     return sizes
 
 
-def _write_outputs(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, layout: Layout) -> tuple[list[str], Counts]:
-    """Replace `deduped/` and `removed/dedup/` with this run's shards: (shard paths in order, their counts)."""
+def _write_outputs(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, layout: Layout, unit: str) -> tuple[list[str], Counts]:
+    """Replace `deduped/` and `removed/dedup/` with this run's shards: (shard paths in order, their counts); `unit`:
+    line dedup's, for the kept documents that lose units (`drop`)."""
     for old_out in (layout.deduped(), layout.removed(NAME)):
         shutil.rmtree(old_out, ignore_errors=True)
     counts = Counts()
     outputs = []
-    for path, records in sorted(_write(labelled, sizes, max_docs, str(layout.root))):
+    for path, records in sorted(_write(labelled, sizes, max_docs, str(layout.root), unit)):
         outputs.append(path)
         counts.merge(Counts.from_json(json.loads(records)))
     return outputs, counts
@@ -629,7 +644,7 @@ def _with_jaccard(edges, texts, hasher: MinHasher):
     return pairs.mapInArrow(jaccard_fn(hasher), JACCARD_DDL)
 
 
-def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: str) -> list[tuple[str, str]]:
+def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: str, unit: str) -> list[tuple[str, str]]:
     """Write kept documents by language and removed ones by source, in one pass over the texts:
     one folder per group, `part-NNNNN` by id hash, sorted by id."""
     from pyspark.sql import functions as F
@@ -647,13 +662,13 @@ def _write(labelled, sizes: dict[tuple[bool, str], int], max_docs: int, root: st
     frame = labelled.withColumn("kept", kept).withColumn("group", group).withColumn("stage", F.lit(NAME))
     shards = F.when(F.col("kept"), lookup(True)[F.col("group")]).otherwise(lookup(False)[F.col("group")])
     frame = frame.withColumn("part", F.pmod(F.col("key"), shards).cast("int"))
-    # counted (per benchmark, per rewritten line), not written
-    extra = [c for c in ("contamination", "benchmarks", "cut_bytes", "cut_chars", *LINE_COLUMNS[1:]) if c in frame.columns]
+    # counted (per benchmark, per rewritten line) or cut (`drop`), not written
+    extra = [c for c in ("contamination", "benchmarks", "cut_bytes", "cut_chars", *LINE_COLUMNS) if c in frame.columns]
     frame = frame.select("kept", "group", "part", *REMOVED_SCHEMA.names, *extra)
     out = (
         frame.repartition(sum(parts.values()), "kept", "group", "part")
         .sortWithinPartitions("kept", "group", "part", "id")
-        .mapInArrow(_writer_fn(root), "path string, counts string")
+        .mapInArrow(_writer_fn(root, unit), "path string, counts string")
         .collect()
     )
     return [(r.path, r.counts) for r in out]
@@ -675,7 +690,7 @@ def _shard_counts(shard: pa.Table, kept: bool) -> Counts:
     return counts
 
 
-def _writer_fn(root: str):
+def _writer_fn(root: str, unit: str = "line"):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         layout = Layout(root)
         done: list[tuple[str, str]] = []
@@ -690,6 +705,8 @@ def _writer_fn(root: str):
             schema = DOCUMENT_SCHEMA if kept else REMOVED_SCHEMA
             folder = layout.deduped(group) if kept else layout.removed(NAME, group)
             table = pa.Table.from_batches(chunks).combine_chunks()
+            if kept and "drop" in table.column_names:
+                table = cut_units(table, unit)
             counts = _shard_counts(table, kept).merge(contamination_counts(table))
             if "lines_removed" in table.column_names:
                 counts.merge(line_counts(table, kept))

@@ -11,7 +11,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from pathlib import Path
+
+TIMING_ENV = "CURATION_DEDUP_TIMING"  # set (to 1): every settled step's seconds go to stderr (profiling a job's steps)
 
 
 def persistent_rdd_ids(spark) -> set[int]:
@@ -40,7 +45,10 @@ class JobFrames:
         """`frame` computed once into `<folder>/NN-<name>/` and read back: its lineage is cut, nothing stays in memory."""
         self.settled += 1
         path = str(self.folder / f"{self.settled:02d}-{name}")
+        start = time.time()
         frame.write.mode("overwrite").parquet(path)
+        if os.environ.get(TIMING_ENV, "") not in ("", "0"):
+            print(f"dedup: settled {self.settled:02d}-{name} in {time.time() - start:.1f} s", file=sys.stderr)
         return self.spark.read.parquet(path)
 
     def release(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
 import pytest
 
 from curation.counts import Counts
@@ -226,3 +227,33 @@ def test_a_finished_job_leaves_the_session_as_it_found_it_and_code_alone(spark, 
     kept, removed = _outputs(tmp_path / "run1")
     assert [kept.get(row["id"]) for row in code] == [row["text"] for row in code]
     assert doc_id("spam", "en-thin") in removed and sum("Home | News" in t for t in kept.values()) == 1  # prose still deduplicated
+
+
+def test_line_units_by_one_arrow_split_are_those_of_the_spans(near_dup_data):
+    """Lines hashed from one Arrow split per batch, and cut by str.split, have the positions, hashes and texts the
+    span pattern gives (blank lines, CRLF, a final newline or none, CJK, empty and null texts); `first` marks a
+    hash's first position in its text."""
+    import numpy as np
+
+    from curation.dedup.lines import unit_lists
+
+    pools = near_dup_data.load_pools()
+    real = ["\n".join(pool[i : i + 4]) + ("\n" if i % 8 else "") for pool in pools.values() for i in range(0, 200, 4)]
+    odd = ["", "\n", "\n\n", "a", "a\n", "\na", "a\r\nb\n\n", "第一句。\n第二句！", "  \n---\nx\n\n\ny\n", "x\ny\nX!\n"]
+    texts = [*odd, *real, None]
+    for text in texts[:-1]:
+        parts = [text[a:b] for a, b in spans(text, "line")]
+        assert units(text, "line") == parts
+        for drop in ([], [0], list(range(0, len(parts), 2)), [len(parts) - 1, len(parts) + 3]):
+            kept = "".join(p for i, p in enumerate(parts) if i not in drop)
+            n = sum(1 for i in range(len(parts)) if i in drop)
+            assert without_units(text, drop, "line") == ((kept.strip() if n else kept), n)
+    keys, pos, hashes = unit_hashes(list(range(len(texts))), texts, "line")
+    expected = [(i, p) for i, t in enumerate(texts[:-1]) for p, (a, b) in enumerate(spans(t, "line")) if t[a:b].strip(" \n\r\t-")]
+    assert list(zip(keys.tolist(), pos.tolist())) == expected
+    assert hashes.tolist() == [unit_hashes([0], [texts[k][slice(*spans(texts[k], "line")[p])]], "line")[2][0] for k, p in expected]
+    lists = unit_lists(pa.array(texts, pa.string()), "line")
+    assert len(lists) == len(texts) and lists[0].as_py() == [] and lists[len(texts) - 1].as_py() == []
+    assert np.array_equal(lists.flatten().field("hash").to_numpy(), hashes)
+    assert lists[4].as_py() == [{"pos": 0, "hash": hashes[keys.tolist().index(4)], "first": True}]
+    assert [u["first"] for u in lists[9].as_py()] == [True, True, False]  # "X!" is "x" normalised
