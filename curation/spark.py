@@ -14,7 +14,7 @@ from pathlib import Path
 
 from curation.config import SparkConfig
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]  # the folder holding curation/, filters/ and sources/
 QUIET_LOG_CONFIG = Path(__file__).with_name("spark_log4j2.properties")
 VERBOSITY_ENV = "CURATION_VERBOSITY"  # set by `curation -v` (1) / `-q` (-1); see curation.cli.common
 
