@@ -39,7 +39,7 @@ from pathlib import Path
 from bench_lid import PEER_PYTHON, ROOT, Contender, filter_contender, input_line, run_rounds, sources_of, timed  # noqa: I001  (sets the paths and threads)
 from lid_corpus import Document, distinct_documents
 
-from curation.config import FilterConfig, QualityModelConfig
+from curation.config import FilterConfig, QualityModelConfig, parse_override
 from curation.quality.documents import one_line
 from curation.quality.train import TrainingSet, train_classifier
 from filters.base import Batch
@@ -61,18 +61,17 @@ def cycled(texts: list[str], chars: int) -> list[str]:
     return out
 
 
-def recipe_overrides(specs: list[str]) -> dict[str, str]:
-    """`--set dim=16` pairs: the recipe's parameters that differ from `QualityModelConfig`'s defaults."""
-    known, out = set(QualityModelConfig.model_fields), {}
-    for spec in specs:
-        key, sep, value = spec.partition("=")
-        if not sep or key.strip() not in known:
-            raise SystemExit(f"--set {spec!r}: not KEY=VALUE with KEY one of {', '.join(sorted(known))}")
-        out[key.strip()] = value.strip()
-    return out
+def recipe_overrides(specs: list[str]) -> dict[str, object]:
+    """`--set dim=16` pairs (read as the run config's `--set` reads them), checked by `QualityModelConfig` itself."""
+    try:
+        overrides = dict(map(parse_override, specs))
+        QualityModelConfig(**overrides)
+    except ValueError as exc:  # ConfigError, pydantic's ValidationError
+        raise SystemExit(f"--set: {exc}") from None
+    return overrides
 
 
-def train_model(docs: list[Document], folder: Path, documents: int, overrides: dict[str, str] | None = None) -> tuple[Path, str]:
+def train_model(docs: list[Document], folder: Path, documents: int, overrides: dict[str, object] | None = None) -> tuple[Path, str]:
     """Our recipe on `documents` documents (half a class); the model folder and the line that reports the time."""
     cfg = QualityModelConfig(**{**(overrides or {}), "max_documents": documents // 2, "card_examples": 0})
     pools = {label: [d.text for d in docs if d.corpus in corpora] for label, corpora in (("high", HIGH_CORPORA), ("low", LOW_CORPORA))}

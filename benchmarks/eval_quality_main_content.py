@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from curation.config import QualityModelConfig  # noqa: E402
+from curation.config import QualityModelConfig, parse_override  # noqa: E402
 from curation.quality.documents import HIGH, LOW, one_line  # noqa: E402
 from curation.quality.metrics import roc_auc  # noqa: E402
 from curation.quality.score import QualityModel  # noqa: E402
@@ -106,16 +106,17 @@ def documents(pages: list[Page], doc_chars: int) -> dict[str, list[tuple[str, st
 class Variant:
     """A recipe to measure: the default `quality_model` parameters with these overrides (`dim=16,maxn=3`)."""
 
-    overrides: tuple[tuple[str, str], ...]
+    overrides: tuple[tuple[str, object], ...]
 
     @classmethod
     def parse(cls, spec: str) -> Variant:
-        pairs = [item.split("=", 1) for item in spec.split(",") if item.strip()]
-        known = set(QualityModelConfig.model_fields)
-        for pair in pairs:
-            if len(pair) != 2 or pair[0].strip() not in known:
-                raise SystemExit(f"--variant {spec!r}: {'='.join(pair)!r} is not KEY=VALUE with KEY one of {', '.join(sorted(known))}")
-        return cls(tuple((k.strip(), v.strip()) for k, v in pairs))
+        """`dim=16,maxn=3`, each pair read as the run config's `--set` reads it and checked by `QualityModelConfig`."""
+        try:
+            pairs = [parse_override(item) for item in spec.split(",") if item.strip()]
+            QualityModelConfig(**dict(pairs))
+        except ValueError as exc:  # ConfigError, pydantic's ValidationError
+            raise SystemExit(f"--variant {spec!r}: {exc}") from None
+        return cls(tuple(pairs))
 
     @property
     def name(self) -> str:

@@ -124,11 +124,7 @@ class QualityClassifier(Filter):
             by_lang.setdefault(lang, []).append(i)
         for lang, rows in by_lang.items():
             model = self._model(lang)
-            if model is None:
-                continue
-            if len(rows) == len(batch):  # one language (a source's batch): its texts as they are
-                scores = list(model.scores(batch.texts))
-            else:
+            if model is not None:
                 for i, s in zip(rows, model.scores([batch.texts[i] for i in rows])):  # one predict call per language
                     scores[i] = s
         signals: dict[str, list[float | None]] = {"quality_score": scores}

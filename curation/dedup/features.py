@@ -54,8 +54,8 @@ def features_fn(hasher: MinHasher, wanted: Wanted) -> Callable[[Iterator[pa.Reco
             cols = {name: batch.column(name) for name in PASS_THROUGH}
             norm = normalize_text(text) if wanted.exact_hash or wanted.near else None
             cols["exact_hash"] = pa.array(exact_hashes(text, norm), pa.int64()) if wanted.exact_hash else pa.nulls(n, pa.int64())
-            urls = batch.column("url").to_pylist() if wanted.url_norm else [None] * n
-            cols["url_norm"] = pa.array([normalize_url(u) for u in urls], pa.string())
+            urls = batch.column("url").to_pylist() if wanted.url_norm else None
+            cols["url_norm"] = pa.array([normalize_url(u) for u in urls], pa.string()) if urls else pa.nulls(n, pa.string())
             cols["has_sig"], cols["bands"] = _bands(hasher, text, batch.column("lang"), norm) if wanted.near else _no_bands(n)
             if wanted.unit:
                 cols["units"] = unit_lists(text, wanted.unit)

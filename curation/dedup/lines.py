@@ -105,15 +105,10 @@ def _split(texts: pa.Array, unit: str) -> tuple[np.ndarray, np.ndarray, pa.Array
         doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         positions = (np.arange(len(doc), dtype=np.int64) - starts[doc]).astype(np.int32)
         return doc, positions, pc.list_flatten(parts)
-    doc_index: list[int] = []
-    positions_: list[int] = []
-    pieces: list[str] = []
-    for i, text in enumerate(texts.to_pylist()):
-        parts_ = units(text or "", unit)
-        doc_index.extend([i] * len(parts_))
-        positions_.extend(range(len(parts_)))
-        pieces.extend(parts_)
-    return np.asarray(doc_index, dtype=np.int64), np.asarray(positions_, dtype=np.int32), pa.array(pieces, pa.string())
+    per_text = [units(text or "", unit) for text in texts.to_pylist()]
+    doc = np.repeat(np.arange(len(per_text), dtype=np.int64), [len(p) for p in per_text])
+    positions = np.concatenate([np.arange(len(p), dtype=np.int32) for p in per_text]) if per_text else np.empty(0, dtype=np.int32)
+    return doc, positions, pa.array([piece for p in per_text for piece in p], pa.string())
 
 
 def without_units(text: str, drop: Sequence[int], unit: str) -> tuple[str, int]:

@@ -218,8 +218,8 @@ def line_minimums_key(config: RunConfig) -> dict:
 
     quality = minimums(config.filter)
     langs = [None, *quality.languages()]
-    minimums_ = [(lang, quality.params_for(lang).min_words, quality.params_for(lang).min_bytes) for lang in langs]
-    return {"line_minimums": minimums_, "code_languages": sorted(config.filter.code_languages)}
+    per_lang = [(lang, quality.params_for(lang).min_words, quality.params_for(lang).min_bytes) for lang in langs]
+    return {"line_minimums": per_lang, "code_languages": sorted(config.filter.code_languages)}
 
 
 def _lines(frames: JobFrames, config: RunConfig, docs, feats, removed: list, tick):
@@ -690,7 +690,7 @@ def _shard_counts(shard: pa.Table, kept: bool) -> Counts:
     return counts
 
 
-def _writer_fn(root: str, unit: str = "line"):
+def _writer_fn(root: str, unit: str):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         layout = Layout(root)
         done: list[tuple[str, str]] = []

@@ -45,7 +45,7 @@ def _rows(n: int) -> pa.Table:
 
 def _write(tmp_path, table: pa.Table, batch_rows: int) -> tuple[dict[str, str], dict]:
     root = tmp_path / f"b{batch_rows}"
-    out = list(_writer_fn(str(root))(iter(table.to_batches(max_chunksize=batch_rows))))
+    out = list(_writer_fn(str(root), "line")(iter(table.to_batches(max_chunksize=batch_rows))))
     files = {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
     counts = {
         path.split(str(root))[1]: json.loads(c)
