@@ -28,8 +28,9 @@ from curation.config import FilterConfig, RunConfig, json_digest
 from curation.counts import KEPT, Counts
 from curation.filter_thresholds import derivable, read_filter_thresholds
 from curation.layout import Layout
-from curation.lid.stage import run_defaults
-from curation.quality.stage import run_defaults as quality_run_defaults
+from curation.lid import stage as lid_stage
+from curation.lm import stage as lm_stage
+from curation.quality import stage as quality_stage
 from curation.runner import Task, TaskResult, remove_stale, run_tasks, shard_task
 from curation.schema import DOCUMENT_SCHEMA, REMOVED_SCHEMA, SHARD_FORMAT, signal_list, signals_of
 from curation.shards import ShardWriter, list_shards, read_batches
@@ -40,6 +41,7 @@ from filters.base import Batch, Filter, apply_filter
 
 NAME = "filter"
 FILTER_ERROR = "filter_error"
+MODEL_STAGES = (lm_stage, lid_stage, quality_stage)  # they train what the chain's filters read from the run's reference text
 
 
 def is_code_source(entry: CatalogEntry, config: FilterConfig) -> bool:
@@ -103,9 +105,9 @@ def with_run_defaults(config: RunConfig) -> FilterConfig:
     params = {name: dict(values) for name, values in config.filter.params.items()}
     if "perplexity" in config.filter.chain:
         params.setdefault("perplexity", {}).setdefault("models_dir", str(Layout(config.output_dir).lm_models()))
-    for name, value in run_defaults(config).items():
+    for name, value in lid_stage.run_defaults(config).items():
         params.setdefault("langid", {}).setdefault(name, value)
-    for name, value in quality_run_defaults(config).items():
+    for name, value in quality_stage.run_defaults(config).items():
         params.setdefault("classifier", {}).setdefault(name, value)
     update: dict[str, Any] = {"params": params}
     if (derived := thresholds_job.run_default(config)) is not None:
@@ -271,7 +273,24 @@ def filter_shard(task: Task) -> TaskResult:
     return result
 
 
+def train_models(config: RunConfig, progress: bool = True) -> dict[str, str]:
+    """The run's own models the chain reads (perplexity models, LID extension, quality classifiers), trained first
+    where missing or stale: `--stages ingest,filter` or `curation filter` never filter without them (a Zulu source
+    would lose every document at langid). Each model stage resumes when its outputs are current; the facts name
+    the stages that had work to do."""
+    trained = []
+    for stage in MODEL_STAGES:
+        if stage.wanted(config):
+            result = stage.STAGE.run(config, progress)
+            if result.errors:
+                raise RuntimeError(f"stage {stage.NAME!r}, run first for the filter chain, failed: {result.errors[0]}")
+            if result.resumed < result.tasks:
+                trained.append(stage.NAME)
+    return {"models trained first": ", ".join(trained)} if trained else {}
+
+
 def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig, progress: bool = True) -> StageResult:
+    models = train_models(config, progress)
     derived = thresholds_job.derive_in_run(entries, config)
     tasks, problems = plan(catalog, entries, config)
     results = run_tasks(tasks, filter_shard, workers=config.workers, description=NAME, progress=progress, spark=config.spark_executor())
@@ -282,7 +301,7 @@ def run_filter(catalog: Catalog, entries: list[CatalogEntry], config: RunConfig,
     errors_path.parent.mkdir(parents=True, exist_ok=True)
     errors_path.write_text("".join(json.dumps(p, sort_keys=True) + "\n" for p in problems), encoding="utf-8")
     kept = result.counts.docs(stage=NAME, outcome=KEPT)
-    result.facts |= {"kept": kept, "removed": result.counts.docs(stage=NAME) - kept}
+    result.facts |= models | {"kept": kept, "removed": result.counts.docs(stage=NAME) - kept}
     result.facts |= thresholds_origin(config, derived)
     losing = sources_losing(result.counts, f"{NAME}:langid")
     if losing:  # most often a language the model cannot output: say so, never lose a source silently

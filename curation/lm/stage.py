@@ -13,6 +13,11 @@ from curation.stage import Stage, StageResult
 NAME = "lm"
 
 
+def wanted(config: RunConfig) -> bool:
+    """Whether the filter chain reads the perplexity models this stage trains (the filter stage then runs it first)."""
+    return "perplexity" in config.filter.chain and bool(config.reference)
+
+
 def plan(config: RunConfig) -> list[Task]:
     """A job per language: keyed by its reference files' content and the model parameters."""
     layout = Layout(config.output_dir)
