@@ -44,10 +44,11 @@ def predict_line(text: str) -> str:
     return _not_fasttext_space().sub(" ", text) + "\n"
 
 
-def predict_lines(model, lines: Sequence[str], k: int) -> tuple[list[list[str]], list[np.ndarray]]:
-    """fastText's `model.predict(lines, k)` (labels and probabilities per line, best first) for `lines` that each
-    end with a '\\n' and hold no other: what the wrapper's `predict` passes to the same native call."""
-    return model.f.multilinePredict(lines, k, 0.0, "strict")
+def predict_lines(model, lines: Sequence[str], k: int, threshold: float = 0.0) -> tuple[list[list[str]], list[np.ndarray]]:
+    """fastText's `model.predict(lines, k, threshold)` (labels and probabilities per line, best first; none under
+    `threshold`) for `lines` that each end with a '\\n' and hold no other: what the wrapper's `predict` passes to the
+    same native call."""
+    return model.f.multilinePredict(lines, k, threshold, "strict")
 
 
 def label_probabilities(labels: Sequence[Sequence[str]], probs: Sequence[np.ndarray], columns: dict[str, int]) -> np.ndarray:

@@ -59,7 +59,7 @@ from filters.lid_thresholds import preset_thresholds
 from filters.text_units import dominant_script_arrays
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
-MIN_LABEL_P = 0.01  # top-k labels below this probability are not named in a removal's detail
+MIN_LABEL_P = 0.01  # top-k labels below this probability are not read (the top label always is): fastText's search stops early
 SHOWN_LABELS = 3  # a removal's detail names at most this many labels
 
 
@@ -168,8 +168,13 @@ class LanguageId(Filter):
         return [(t[:limit] if limit else t).replace("\n", " ").replace("\r", " ") + "\n" for t in texts]
 
     def predict_batch(self, texts: list[str]) -> BatchPrediction:
-        """The base model's top-k normalised labels of every text, as arrays (one `predict` call)."""
-        labels, probs = predict_lines(self._model, self.model_lines(texts), self.defaults.top_k)
+        """The base model's top-k normalised labels of at least `MIN_LABEL_P` of every text, as arrays (one `predict`
+        call; a text whose labels are all under it, which hardly happens, gets its top label from a second one)."""
+        lines = self.model_lines(texts)
+        labels, probs = predict_lines(self._model, lines, self.defaults.top_k, MIN_LABEL_P)
+        if not all(labels):
+            for i in [i for i, found in enumerate(labels) if not found]:
+                labels[i], probs[i] = (found[0] for found in predict_lines(self._model, [lines[i]], 1))
         if self._labels is None:
             self._labels = LabelTable()
         return BatchPrediction.from_model(self._labels, labels, probs, texts)

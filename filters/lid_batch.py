@@ -131,21 +131,22 @@ class BatchPrediction:
 
     @classmethod
     def from_model(cls, table: LabelTable, labels: Sequence[Sequence[str]], probs: Sequence[np.ndarray], texts: Sequence[str]):
-        """From fastText's `predict(lines, k)` output; a blank text has no labels (nothing to identify)."""
+        """From fastText's `predict(lines, k)` output, rows of any length (labels under the call's threshold are left
+        out); a blank text has no labels (nothing to identify)."""
         n = len(texts)
         lengths = np.fromiter(map(len, labels), dtype=np.int64, count=n)
         width = int(lengths.max()) if n else 0
         ids, values = np.zeros((n, width), dtype=np.int64), np.zeros((n, width))
-        full = np.flatnonzero(lengths == width).tolist() if width else []
-        if len(full) == n:
-            ids[:] = table.tag_ids(chain.from_iterable(labels), n * width).reshape(n, width)
-            values[:] = np.concatenate(probs).reshape(n, width)
-        elif full:  # a few rows with fewer labels (fastText drops labels of probability 0): the others at once
-            ids[full] = table.tag_ids(chain.from_iterable(map(labels.__getitem__, full)), len(full) * width).reshape(-1, width)
-            values[full] = np.concatenate([probs[i] for i in full]).reshape(-1, width)
-        for i in np.flatnonzero(lengths < width).tolist():
-            ids[i, : lengths[i]] = [table.label_id(label) for label in labels[i]]
-            values[i, : lengths[i]] = probs[i]
+        total = int(lengths.sum())
+        if total:
+            flat_ids = table.tag_ids(chain.from_iterable(labels), total)
+            flat_probs = np.concatenate(probs)
+            if total == n * width:
+                ids[:], values[:] = flat_ids.reshape(n, width), flat_probs.reshape(n, width)
+            else:  # rows of fewer labels: each label at (its row, its rank)
+                rows = np.repeat(np.arange(n), lengths)
+                ranks = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                ids[rows, ranks], values[rows, ranks] = flat_ids, flat_probs
         np.minimum(values, 1.0, out=values)
         batch = cls(table, ids, values, lengths)
         if not all(texts) or any(map(str.isspace, texts)):

@@ -14,7 +14,7 @@ import pytest
 from curation.counts import Counts
 from curation.fasttext_predict import predict_lines
 from filters.base import Batch, apply_filter
-from filters.langid import LanguageId, default_model_path, lang_matches, normalise_label
+from filters.langid import MIN_LABEL_P, LanguageId, default_model_path, lang_matches, normalise_label
 
 LID = Path(__file__).resolve().parent.parent / "data" / "lid" / "ud_pud_300.tsv.gz"
 
@@ -255,3 +255,19 @@ def test_chinese_gets_its_script_from_the_text(langid):
     b, removals = apply_filter(langid, batch([traditional, simplified], declared=("zh-Hant",)), Counts())
     assert b.langs == ["zh-Hant", "zh-Hans"]
     assert [(i, r) for i, (r, _d) in removals] == [(1, "lang_not_declared")]
+
+
+def test_labels_under_one_percent_are_not_read_but_the_top_label_always_is(langid):
+    """The filter asks fastText for the top-k labels of at least MIN_LABEL_P (its search stops early): the same labels
+    as the full top-k without those under it (and a blank text none)."""
+    texts = ["The weather report for the coming week.", "hr bs sr sh", "Une phrase.", "qqq zzz xx 123", "   "]
+    full = langid._model.predict([line[:-1] for line in langid.model_lines(texts)], k=5)
+    rows = langid.predict_batch(texts)
+    for i, text in enumerate(texts):
+        expected = [(label.removeprefix("__label__"), float(p)) for label, p in zip(full[0][i], full[1][i])]
+        read = [(label, p) for label, p in expected if p >= MIN_LABEL_P] or expected[:1]
+        if not text.strip():
+            read = []
+        assert [label for label, _ in rows.prediction(i)] == [normalise_label(label) for label, _ in read]
+        assert [p for _, p in rows.prediction(i)] == pytest.approx([min(1.0, p) for _, p in read])
+    assert any(p < MIN_LABEL_P for probs in full[1] for p in probs)  # some text did have labels under it
