@@ -309,11 +309,23 @@ class LanguageId(Filter):
             best, mass = declared[0], self.declared_mass(declared[0], prediction, extended)
         else:
             masses = {d: self.declared_mass(d, prediction, extended) for d in declared}
-            best = max(declared, key=lambda d: (masses[d], own_probability(d, prediction)))  # hr before bs on an hr label
+            best = self.anchored(prediction, declared, extended) or max(
+                declared, key=lambda d: (masses[d], own_probability(d, prediction))
+            )  # hr before bs on an hr label
             mass = masses[best]  # one language's mass: a source declaring many languages gets no sum over all of them
         if any(accepts(d, top) for d in declared) or mass >= self.params_for(best).min_score:
             return best, mass, 1.0
         return top, accepted_mass((top,), top_prediction), 0.0
+
+    def anchored(self, prediction: Prediction, declared: tuple[str, ...], extended: Prediction | None) -> str | None:
+        """The declared language the base model names with a top probability of at least `unsure_below`, when the
+        extension does not know it: the extension, read for another declared language that label is a confuser of,
+        cannot take the document from it (a Hindi page in a source declaring hi, bho and mai stays hi)."""
+        ext = self._extension
+        if extended is None or ext is None or prediction[0][1] < self.defaults.unsure_below:
+            return None
+        top = prediction[0][0]
+        return next((d for d in declared if accepts(d, top) and not ext.knows(d)), None)
 
     def declared_mass(self, declared: str, prediction: Prediction, extended: Prediction | None) -> float:
         """The probability mass a declared language gets: the base model's, or the extension's where it applies."""

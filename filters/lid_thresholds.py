@@ -75,3 +75,12 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _file_values(path: str, stamp: tuple[int, int]) -> dict[str, float]:
     """Cached by file identity: a file rewritten in place is read again."""
     return read_thresholds(path)
+
+
+def expected_removals(path: Path = DERIVED_FILE) -> dict[str, float]:
+    """{language: the share of its held-out documents the base model removes at its threshold} of a thresholds file
+    (the `derived` preset's by default: where lid.176 cannot identify a language on held-out text)."""
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {normalise_tag(lang): float(entry.get("expected_removal", 0.0)) for lang, entry in (data.get("languages") or {}).items()}

@@ -165,6 +165,7 @@ COPIES = {
     "tests/data/web/example-iana.org-chunked.warc": "web-archives/warcio/example-iana.org-chunked.warc",
     "tests/data/web/cc_net_sample.warc.txt": "web-archives/cc_net/sample.warc.txt",
     # filters/data/
+    "filters/data/udhr/udhr2.zip": "lid/udhr2/udhr2.zip",  # built-in LID reference text (curation.lid.builtin_reference)
     "filters/data/roots/stopwords.json": "wordlists/bigscience-ac_dc/stopwords.json",
     "filters/data/roots/flagged_words.json": "wordlists/bigscience-ac_dc/flagged_words.json",
     "filters/data/stopwords-iso/LICENSE": "wordlists/stopwords-iso/LICENSE",

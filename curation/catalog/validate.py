@@ -457,8 +457,11 @@ RULES: list[tuple[str, Callable[[Any, dict], Any]]] = [
 def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], model: str, file: str) -> list[Problem]:
     """Warnings, not errors: entries declaring a language the LID model cannot output, whose documents
     in it langid would remove (`lang_not_declared`). Entries that skip langid or are rejected are left out."""
+    from curation.lid.builtin_reference import member_tag, udhr_members
     from curation.lid.labels import uncovered
+    from filters.lang_labels import normalise_tag
 
+    udhr = udhr_members()
     warnings = []
     for entry in entries:
         if entry.status == "rejected" or "langid" in ((entry.filters or {}).get("skip") or []):
@@ -472,5 +475,9 @@ def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], mode
                 "config (`reference:`, trains the LID extension), use a model that knows it "
                 "(filter.params.langid.model_path, e.g. GlotLID), or set `filters: {skip: [langid]}`"
             )
+            if builtin := [lang for lang in missing if member_tag(normalise_tag(lang), udhr)]:
+                message += (
+                    f"; until then a run trains the extension on the built-in UDHR text of {', '.join(builtin)} (lid.builtin_reference)"
+                )
             warnings.append(Problem(file, entry.id, "languages", message))
     return warnings

@@ -77,6 +77,7 @@ def test_entries_with_languages_the_model_cannot_output_are_named(tmp_path):
     assert warnings[0].message.startswith("zu: the LID model lid.176.ftz cannot output it")
     assert warnings[1].message.startswith("ha: ")
     assert "filters: {skip: [langid]}" in warnings[0].message and "model_path" in warnings[0].message
+    assert warnings[0].message.endswith("a run trains the extension on the built-in UDHR text of zu (lid.builtin_reference)")
 
 
 def test_validate_prints_and_counts_warnings_and_still_exits_0(tmp_path):
