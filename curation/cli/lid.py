@@ -31,14 +31,16 @@ def train(
     the held-out reference text and lets through of other languages', and the base model's confusions.
     """
     from curation.layout import Layout
-    from curation.lid.stage import base_model
+    from curation.lid.stage import base_model, lid_reference
     from curation.lid.train import LidTrainError, describe, train_lid
     from curation.reference import ReferenceTextError
 
     cfg = resolve_config(config, sets=sets)
-    texts = parse_reference(reference) if reference else cfg.reference
+    texts = parse_reference(reference) if reference else lid_reference(cfg)[0]
     if not texts:
         fail("no reference text: pass --reference LANG=FILE or name `reference:` in the run config")
+    if builtin := sorted(set(texts) - set(cfg.reference)) if not reference else []:
+        out.print(f"built-in reference (UDHR) for languages the run's sources declare: {', '.join(builtin)}", highlight=False)
     folder = out_dir or Layout(cfg.output_dir).lid_models()
     try:
         files = train_lid(texts, cfg.lid, folder, base_model(cfg), log=lambda m: out.print(m, highlight=False))
