@@ -33,7 +33,7 @@ CLUSTERS: dict[str, frozenset[str]] = {
     "Serbo-Croatian": frozenset({"hr", "sr", "bs", "hbs", "cnr"}),
     "Norwegian": frozenset({"no", "nb", "nn"}),
     "Arabic": frozenset({"ar", "arb", "arz", "ary", "arq", "aeb", "apc", "ajp", "acm", "afb", "ars", "ayl", "apd", "acq", "abv", "ayp"}),
-    "Malay": frozenset({"ms", "zsm"}),
+    "Malay": frozenset({"ms", "zsm", "id"}),  # Indonesian is a member of the Malay macrolanguage; lid.176 reads Malay as `id`
     "Persian": frozenset({"fa", "pes", "prs"}),
     "Chinese": frozenset({"zh", "cmn"}),
     "Filipino": frozenset({"fil", "tl"}),
