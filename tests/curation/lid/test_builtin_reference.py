@@ -26,8 +26,9 @@ def test_udhr_file_names_become_language_tags():
 
 def test_languages_lid176_lacks_or_cannot_identify_need_reference():
     labels = model_labels()
-    # ha: no label; so and yo: labels, but lid.176 removes every held-out UDHR document of them (derived preset)
-    assert unidentifiable(["en", "ha", "so", "yo", "sw", "fr", "zxx", "mul"], labels, default_model=True) == ["ha", "so", "yo"]
+    # ha: no label; so and yo: labels, but lid.176 removes every held-out UDHR document of them, and 15 % of Swahili's
+    # (derived preset: more than the 10 % a language may lose)
+    assert unidentifiable(["en", "ha", "so", "yo", "sw", "fr", "de", "zxx", "mul"], labels, default_model=True) == ["ha", "so", "sw", "yo"]
     assert unidentifiable(["ha", "so"], labels, default_model=False) == ["ha"]  # another base model: only what it lacks
 
 
