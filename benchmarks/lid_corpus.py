@@ -20,18 +20,17 @@ import csv
 import gzip
 import io
 import json
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from curation.lid.builtin_reference import udhr_tag
 from curation.shared_data import shared_data_dir
 from filters.lang_labels import normalise_label, normalise_tag
 
 PER_DOCUMENT = 5  # sentences (UD PUD) or verses (Bible) per document
 MIN_PARAGRAPH = 20  # UDHR lines shorter than this (titles, "Article 1") are not documents
-UDHR_NAME = re.compile(r"(?P<code>[a-z]{3})(?:_(?P<suffix>[A-Za-z0-9]+))?")
 
 
 @dataclass(frozen=True)
@@ -65,23 +64,10 @@ def bible_documents(root: Path) -> Iterator[Document]:
             yield Document("bible", normalise_tag(code), text)
 
 
-def udhr_tag(name: str) -> str | None:
-    """`srp_latn` -> `sr-Latn`, `por_BR` -> `pt-BR`, `aka_asante` -> `ak`; None for names without a language code (`007`)."""
-    match = UDHR_NAME.fullmatch(name)
-    if match is None:
-        return None
-    suffix = match["suffix"] or ""
-    if len(suffix) == 4 and suffix.isalpha():
-        return normalise_tag(f"{match['code']}-{suffix.title()}")
-    if len(suffix) == 2 and suffix.isupper():
-        return normalise_tag(f"{match['code']}-{suffix}")
-    return normalise_tag(match["code"])
-
-
 def udhr_documents(root: Path) -> Iterator[Document]:
     with zipfile.ZipFile(root / "lid" / "udhr2" / "udhr2.zip") as z:
         for member in sorted(n for n in z.namelist() if n.endswith(".txt")):
-            tag = udhr_tag(Path(member).stem)
+            tag = udhr_tag(Path(member).stem, keep_region=True)  # `por_BR` -> `pt-BR`
             if tag is None:
                 continue
             for line in io.TextIOWrapper(z.open(member), encoding="utf-8"):

@@ -29,15 +29,17 @@ WEAK_REMOVAL = 0.1  # lid.176 removes at least this share of the language's held
 UDHR_NAME = re.compile(r"(?P<code>[a-z]{3})(?:_(?P<suffix>[A-Za-z0-9]+))?")  # `zul`, `srp_latn`, `hau_NG`, `aka_asante`
 
 
-def udhr_tag(name: str) -> str | None:
-    """A UDHR file's language as BCP-47 with its script where it names one: `srp_latn` -> `sr-Latn`, `hau_NG` -> `ha`,
-    `aka_asante` -> `ak`; None for names without a language code (`007`)."""
+def udhr_tag(name: str, keep_region: bool = False) -> str | None:
+    """A UDHR file's language as BCP-47 with its script where it names one: `srp_latn` -> `sr-Latn`, `hau_NG` -> `ha`
+    (`ha-NG` with `keep_region`), `aka_asante` -> `ak`; None for names without a language code (`007`)."""
     match = UDHR_NAME.fullmatch(name)
     if match is None:
         return None
     suffix = match["suffix"] or ""
     if len(suffix) == 4 and suffix.isalpha():
         return normalise_tag(f"{match['code']}-{suffix.title()}")
+    if keep_region and len(suffix) == 2 and suffix.isupper():
+        return normalise_tag(f"{match['code']}-{suffix}")
     return normalise_tag(match["code"])
 
 

@@ -21,7 +21,9 @@ MIN_CHARS = 4000
 
 
 def test_udhr_file_names_become_language_tags():
-    assert [udhr_tag(n) for n in ("zul", "hau_NG", "srp_latn", "aka_asante", "swh", "007")] == ["zu", "ha", "sr-Latn", "ak", "sw", None]
+    names = ("zul", "hau_NG", "srp_latn", "cmn_hant", "aka_asante", "swh", "007")
+    assert [udhr_tag(n) for n in names] == ["zu", "ha", "sr-Latn", "zh-Hant", "ak", "sw", None]
+    assert udhr_tag("por_BR", keep_region=True) == "pt-BR"  # the LID benchmark's documents keep the region
 
 
 def test_languages_lid176_lacks_or_cannot_identify_need_reference():
