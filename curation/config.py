@@ -131,8 +131,8 @@ class LidConfig(Section):
     max_threshold: float = Field(0.5, ge=0.0, le=1.0)
     # at most this much reference text per language is read (a large language does not drown a small one)
     max_bytes_per_lang: int = Field(4 << 20, ge=1000)
-    # a declared language the base model cannot identify (lid.176 lacks it, or removes most of its held-out text:
-    # so, yo, qu) and the run names no reference for trains on the built-in UDHR text (curation.lid.builtin_reference)
+    # a declared language the base model cannot identify (lid.176 lacks it, or removes a tenth or more of its held-out
+    # text: so, yo, sw, gd) and the run names no reference for trains on the built-in UDHR text (curation.lid.builtin_reference)
     builtin_reference: bool = True
 
 
