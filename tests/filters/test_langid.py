@@ -271,3 +271,19 @@ def test_labels_under_one_percent_are_not_read_but_the_top_label_always_is(langi
         assert [label for label, _ in rows.prediction(i)] == [normalise_label(label) for label, _ in read]
         assert [p for _, p in rows.prediction(i)] == pytest.approx([min(1.0, p) for _, p in read])
     assert any(p < MIN_LABEL_P for probs in full[1] for p in probs)  # some text did have labels under it
+
+
+def test_a_confident_base_label_for_a_declared_language_the_extension_does_not_know_stands():
+    """A source declaring hi, bho and mai: the extension knows bho (lid.176 gives Bhojpuri text `hi`, a confuser) and
+    is read for it; on a page lid.176 calls hi 0.80 it says bho 0.90, but hi, declared and unknown to the extension,
+    keeps the page. Unsure (hi 0.40), the extension's answer wins as before."""
+    f = LanguageId({"thresholds": "roots"})
+    f._extension = SimpleNamespace(
+        languages={"bho": None},
+        knows=lambda declared: "bho" if declared == "bho" else None,
+        applies=lambda tag, base, unsure_below: True,
+    )
+    extended = [("bho", 0.9), ("mai", 0.05)]
+    assert f.choose_lang([("hi", 0.8), ("mr", 0.1)], ("hi", "bho", "mai"), extended)[:2] == ("hi", 0.8)
+    assert f.choose_lang([("hi", 0.4), ("mr", 0.3)], ("hi", "bho", "mai"), extended)[:2] == ("bho", 0.9)
+    assert f.choose_lang([("hi", 0.8), ("mr", 0.1)], ("bho",), extended)[:2] == ("bho", 0.9)  # one declared: nothing to rank
