@@ -458,7 +458,7 @@ def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], mode
     """Warnings, not errors: entries declaring a language the LID model cannot output, whose documents
     in it langid would remove (`lang_not_declared`). Entries that skip langid or are rejected are left out."""
     from curation.lid.builtin_reference import member_tag, udhr_members
-    from curation.lid.labels import uncovered
+    from curation.lid.labels import languages_listed, uncovered
     from filters.lang_labels import normalise_tag
 
     udhr = udhr_members()
@@ -468,7 +468,7 @@ def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], mode
             continue
         missing = uncovered(entry.languages, labels)
         if missing:
-            shown_langs = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            shown_langs = languages_listed(missing)
             message = (
                 f"{shown_langs}: the LID model {model} cannot output {'it' if len(missing) == 1 else 'them'}, so langid "
                 "would remove this source's documents in it as lang_not_declared; name reference text for it in the run "
@@ -476,8 +476,6 @@ def check_lid_coverage(entries: list[CatalogEntry], labels: frozenset[str], mode
                 "(filter.params.langid.model_path, e.g. GlotLID), or set `filters: {skip: [langid]}`"
             )
             if builtin := [lang for lang in missing if member_tag(normalise_tag(lang), udhr)]:
-                message += (
-                    f"; until then a run trains the extension on the built-in UDHR text of {', '.join(builtin)} (lid.builtin_reference)"
-                )
+                message += f"; until then a run trains the extension on the built-in UDHR text of {languages_listed(builtin)} (lid.builtin_reference)"
             warnings.append(Problem(file, entry.id, "languages", message))
     return warnings

@@ -29,3 +29,8 @@ def _labels_of(path: str, mtime_ns: int, size: int) -> frozenset[str]:
 def uncovered(languages: Iterable[str], labels: frozenset[str]) -> list[str]:
     """The declared languages no label of the model counts as (`zu` for lid.176); `zxx`/`mul`/`und` are never."""
     return [lang for lang in languages if lang not in ("zxx", "mul", "und") and not covers(labels, lang)]
+
+
+def languages_listed(languages: list[str], limit: int = 12) -> str:
+    """`zu, xh and 3 more`: a list of languages short enough for one line of a summary or a warning."""
+    return ", ".join(languages[:limit]) + (f" and {len(languages) - limit} more" if len(languages) > limit else "")

@@ -57,6 +57,7 @@ def wanted(config: RunConfig) -> bool:
 def run(config: RunConfig, progress: bool = True) -> StageResult:
     if not wanted(config):
         return StageResult(facts={"lid": "nothing to train (no reference text, or no langid in filter.chain)"})
+    from curation.lid.labels import languages_listed
     from filters.langid import LanguageId
 
     layout = Layout(config.output_dir)
@@ -70,7 +71,7 @@ def run(config: RunConfig, progress: bool = True) -> StageResult:
     if builtin := sorted(set(reference) - set(config.reference)):
         facts["built-in reference (UDHR)"] = ", ".join(builtin)
     if unmatched:
-        facts["no reference text (their documents will be removed)"] = ", ".join(unmatched)
+        facts["no reference text (their documents will be removed)"] = languages_listed(unmatched)
     return StageResult(tasks=1, resumed=int(result.skipped), outputs=result.outputs, errors=result.errors, facts=facts)
 
 
