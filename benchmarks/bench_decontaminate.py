@@ -83,7 +83,7 @@ def main() -> None:
         f"{index.ngrams():,} n-grams, {sum(index.too_short.values()):,} items too short; index built in {time.perf_counter() - t0:.2f} s"
     )
     for size in [int(s) for s in args.sizes.split(",")]:
-        docs, _truth = build(size, seed=0)
+        docs, _truth, _info = build(size, seed=0)
         print(input_line(docs.column("text").to_pylist(), docs.column("lang").to_pylist()))
         mb = sum(len(t.encode("utf-8")) for t in docs.column("text").to_pylist()) / 1e6
         batches = docs.select(["id", "text", "lang"]).to_batches(max_chunksize=BATCH)
