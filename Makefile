@@ -60,7 +60,7 @@ $(PEERS)/.installed:
 # the benchmark corpus (benchmarks/corpus.py: shared data + pinned Debian manual pages) is built here, not at setup
 bench: setup $(PEERS)/.installed
 	$(PY) benchmarks/corpus.py
-	for b in ingest file_readers filters adult pii tokenize lid code classifier extraction extraction_agreement; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
+	for b in ingest file_readers filters adult pii tokenize lid code classifier extraction extraction_agreement decontaminate; do PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_$$b.py || exit 1; done
 	PEER_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/bench_dedup.py --sizes 10000,100000 --lines
 
 clean:
