@@ -38,7 +38,7 @@ from lid_corpus import Document, bible_documents, ud_pud_documents, udhr_documen
 
 from curation.config import LidConfig  # noqa: E402
 from curation.counts import Counts  # noqa: E402
-from curation.lid.builtin_reference import run_reference  # noqa: E402
+from curation.lid.builtin_reference import min_reference_chars, run_reference  # noqa: E402
 from curation.lid.train import train_lid  # noqa: E402
 from curation.shared_data import shared_data_dir  # noqa: E402
 from filters.base import apply_filter  # noqa: E402
@@ -81,7 +81,7 @@ def reference_files(langs: list[str], root: Path, folder: Path) -> tuple[dict[st
     reference = {}
     cfg, short = LidConfig(), []
     for lang, texts in sorted(paragraphs.items()):
-        if sum(map(len, texts)) < 2 * cfg.holdout_every * cfg.doc_chars:  # too few documents to train on and hold out
+        if sum(map(len, texts)) < min_reference_chars(cfg):  # too few documents to train on and hold out
             short.append(lang)
             continue
         path = folder / f"{lang}.txt"
@@ -137,8 +137,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         reference, short = reference_files(lacking, root, Path(tmp))
         if not args.no_builtin:  # as stage lid adds it: UDHR text of declared languages lid.176 cannot identify
-            cfg = LidConfig()
-            min_chars = 2 * cfg.holdout_every * cfg.doc_chars
+            min_chars = min_reference_chars(LidConfig())
             reference, _ = run_reference(langs, reference, base_labels, True, Path(tmp) / "builtin", min_chars)
         files = train_lid(reference, LidConfig(), Path(tmp) / "lid", log=lambda _: None)
         langid = LanguageId({"extension_path": str(files.model), "thresholds": str(files.thresholds)} if len(reference) > 1 else None)

@@ -79,8 +79,11 @@ def _file_values(path: str, stamp: tuple[int, int]) -> dict[str, float]:
 
 def expected_removals(path: Path = DERIVED_FILE) -> dict[str, float]:
     """{language: the share of its held-out documents the base model removes at its threshold} of a thresholds file
-    (the `derived` preset's by default: where lid.176 cannot identify a language on held-out text)."""
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    (the `derived` preset's by default: where lid.176 cannot identify a language on held-out text); read once per file."""
+    return _file_removals(str(path), _stamp(path)) if path.exists() else {}
+
+
+@lru_cache(maxsize=4)
+def _file_removals(path: str, stamp: tuple[int, int]) -> dict[str, float]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {normalise_tag(lang): float(entry.get("expected_removal", 0.0)) for lang, entry in (data.get("languages") or {}).items()}

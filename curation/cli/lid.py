@@ -39,7 +39,7 @@ def train(
     texts = parse_reference(reference) if reference else lid_reference(cfg)[0]
     if not texts:
         fail("no reference text: pass --reference LANG=FILE or name `reference:` in the run config")
-    if builtin := sorted(set(texts) - set(cfg.reference)) if not reference else []:
+    if not reference and (builtin := sorted(set(texts) - set(cfg.reference))):
         out.print(f"built-in reference (UDHR) for languages the run's sources declare: {', '.join(builtin)}", highlight=False)
     folder = out_dir or Layout(cfg.output_dir).lid_models()
     try:

@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from curation.atomic import write_text_atomic
+from curation.config import LidConfig
 from curation.lid.labels import uncovered
 from filters.lang_labels import normalise_tag, script_of
 from filters.lid_thresholds import DATA, expected_removals
@@ -43,16 +46,39 @@ def udhr_tag(name: str, keep_region: bool = False) -> str | None:
     return normalise_tag(match["code"])
 
 
-def udhr_members(path: Path = UDHR) -> dict[str, list[str]]:
-    """The UDHR files of each language tag, sorted (`ha`: the Niger and Nigeria texts)."""
-    members: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class UdhrText:
+    """One language's UDHR files (sorted: `ha` has the Niger and Nigeria texts) and their characters together."""
+
+    names: tuple[str, ...]
+    chars: int
+
+
+def udhr_members(path: Path = UDHR) -> dict[str, UdhrText]:
+    """The UDHR text of each language tag (read once per file: the stage, `catalog validate` and every
+    `with_run_defaults` ask)."""
     if not path.exists():
-        return members
+        return {}
+    stat = path.stat()
+    return _udhr_index(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=2)
+def _udhr_index(path: str, mtime_ns: int, size: int) -> dict[str, UdhrText]:
+    names: dict[str, list[str]] = {}
+    chars: dict[str, int] = {}
     with zipfile.ZipFile(path) as z:
         for name in sorted(n for n in z.namelist() if n.endswith(".txt")):
             if (tag := udhr_tag(Path(name).stem)) is not None:
-                members.setdefault(tag, []).append(name)
-    return members
+                names.setdefault(tag, []).append(name)
+                chars[tag] = chars.get(tag, 0) + len(z.read(name).decode("utf-8"))
+    return {tag: UdhrText(tuple(files), chars[tag]) for tag, files in names.items()}
+
+
+def min_reference_chars(cfg: LidConfig) -> int:
+    """The least text a language needs to train on and hold out (`lid train` holds out every `holdout_every`-th
+    document of ~`doc_chars` characters)."""
+    return 2 * cfg.holdout_every * cfg.doc_chars
 
 
 def unidentifiable(languages: Iterable[str], base_labels: frozenset[str], default_model: bool) -> list[str]:
@@ -64,7 +90,7 @@ def unidentifiable(languages: Iterable[str], base_labels: frozenset[str], defaul
     return sorted(tag for tag in tags if tag in weak or tag in lacking)
 
 
-def member_tag(lang: str, members: dict[str, list[str]]) -> str | None:
+def member_tag(lang: str, members: dict[str, UdhrText]) -> str | None:
     """The UDHR language standing for a declared one: the same tag, or without its region (`pt-BR` -> `pt`)."""
     if lang in members:
         return lang
@@ -78,18 +104,14 @@ def builtin_reference(languages: Iterable[str], folder: Path | None, min_chars: 
     text changed: the stage's resume key reads the files), as the run config's `reference` maps languages to files;
     `folder` None: nothing written."""
     members = udhr_members(path)
-    found = {lang: tag for lang in languages if (tag := member_tag(lang, members)) is not None}
-    if not found:
-        return {}
+    found = {lang: members[tag] for lang in languages if (tag := member_tag(lang, members)) is not None}
+    found = {lang: text for lang, text in found.items() if text.chars >= min_chars}  # Cherokee: a few lines, too little
+    if folder is None or not found:
+        return {lang: [] for lang in found}
     reference: dict[str, list[Path]] = {}
     with zipfile.ZipFile(path) as z:
-        for lang, tag in found.items():
-            text = "".join(z.read(name).decode("utf-8") for name in members[tag])
-            if len(text) < min_chars:  # a few lines (Cherokee): too little to train on and hold out
-                continue
-            if folder is None:
-                reference[lang] = []
-                continue
+        for lang, udhr in found.items():
+            text = "".join(z.read(name).decode("utf-8") for name in udhr.names)
             target = folder / f"{lang}.txt"
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 folder.mkdir(parents=True, exist_ok=True)

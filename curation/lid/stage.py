@@ -39,14 +39,14 @@ def declared_languages(config: RunConfig) -> list[str]:
 def lid_reference(config: RunConfig, write: bool = True) -> tuple[dict[str, list[Path]], list[str]]:
     """The reference text the extension trains on (`builtin_reference.run_reference`; the built-in files written
     into OUT/lid/builtin-reference/ unless `write` is False), and the declared languages left without any."""
-    from curation.lid.builtin_reference import run_reference
+    from curation.lid.builtin_reference import min_reference_chars, run_reference
     from curation.lid.labels import model_labels
 
     if not config.lid.builtin_reference:
         return dict(config.reference), []
     folder = Layout(config.output_dir).lid_models() / "builtin-reference" if write else None
     base = base_model(config)
-    min_chars = 2 * config.lid.holdout_every * config.lid.doc_chars  # documents to train on and to hold out
+    min_chars = min_reference_chars(config.lid)
     return run_reference(declared_languages(config), config.reference, model_labels(base), base is None, folder, min_chars)
 
 
