@@ -55,7 +55,7 @@ def pareto_from_uniform(u: float, alpha: float) -> float:
 
 class QualityClassifier(Filter):
     name = "classifier"
-    version = "1"
+    version = "2"  # 2: scored in numpy (curation.fasttext_numpy), probabilities as fastText's to 1e-6
     Params = ClassifierParams
     thresholds = {"quality_score": ("min_score", "min")}
     _worker_state = ("_models", "_model_thresholds", "_loaded")
