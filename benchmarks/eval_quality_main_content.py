@@ -94,8 +94,14 @@ def read_pages(root: Path) -> list[Page]:
 
 
 def documents(pages: list[Page], doc_chars: int) -> dict[str, list[tuple[str, str]]]:
-    """(language, document) per class, each page's lines cut into ~doc_chars documents as the recipe cuts them."""
+    """(language, document) per class, each page's lines cut into ~doc_chars documents as the recipe cuts them
+    (0: a page's whole body one document, its whole boilerplate another)."""
     out: dict[str, list[tuple[str, str]]] = {HIGH: [], LOW: []}
+    if not doc_chars:
+        for page in pages:
+            out[HIGH].append((page.lang, "\n".join(page.body)))
+            out[LOW].append((page.lang, "\n".join(page.boilerplate)))
+        return out
     for page in pages:
         out[HIGH] += [(page.lang, d) for d in reference_documents(page.body, doc_chars)]
         out[LOW] += [(page.lang, d) for d in reference_documents(page.boilerplate, doc_chars)]
@@ -196,6 +202,12 @@ def main() -> None:
         help="a recipe to measure: quality_model overrides, e.g. 'dim=16,maxn=3' (repeatable; '' the defaults; default: the defaults only)",
     )
     parser.add_argument(
+        "--test-chars",
+        type=int,
+        default=TEST_DOC_CHARS,
+        help=f"test documents of about this many characters (default {TEST_DOC_CHARS}; 0: each page's whole body and whole boilerplate)",
+    )
+    parser.add_argument(
         "--seeds", default="0", help="comma-separated quality_model.seed values each variant is trained with (run-to-run noise)"
     )
     args = parser.parse_args()
@@ -211,10 +223,10 @@ def main() -> None:
         f"input: {len(pages)} pages ({len(train)} train, {len(test)} test), languages "
         + ", ".join(f"{lang} {a}+{b}" for lang, (a, b) in sorted(langs.items(), key=lambda kv: -sum(kv[1])))
     )
-    train_docs, test_docs = documents(train, cfg.doc_chars), documents(test, TEST_DOC_CHARS)
+    train_docs, test_docs = documents(train, cfg.doc_chars), documents(test, args.test_chars)
     print(
         f"train documents of ~{cfg.doc_chars} characters (the recipe's doc_chars): {len(train_docs[HIGH])} body / "
-        f"{len(train_docs[LOW])} boilerplate; test documents of ~{TEST_DOC_CHARS}: {len(test_docs[HIGH])} / {len(test_docs[LOW])}"
+        f"{len(train_docs[LOW])} boilerplate; test documents of ~{args.test_chars or 'a whole page'}: {len(test_docs[HIGH])} / {len(test_docs[LOW])}"
     )
     all_test = [d for docs in test_docs.values() for _, d in docs]
     groups = [g for g in sorted({lang for lang, _ in test_docs[HIGH]}) if enough(test_docs, g, MIN_TEST_DOCS)] + ["all"]
