@@ -125,7 +125,7 @@ class QualityClassifier(Filter):
         for lang, rows in by_lang.items():
             model = self._model(lang)
             if model is not None:
-                for i, s in zip(rows, model.scores([batch.texts[i] for i in rows])):  # one predict call per language
+                for i, s in zip(rows, model.scores([batch.texts[i] for i in rows])):  # the language's rows scored at once
                     scores[i] = s
         signals: dict[str, list[float | None]] = {"quality_score": scores}
         if any(self.params_for(lang).mode == "pareto" for lang in by_lang):
