@@ -432,7 +432,9 @@ def _rebased(value: Any, base: Path) -> Any:
 
 
 def _rebase_paths(data: dict, base: Path) -> None:
-    """Every path field of a config file, relative to the file's folder (absolute: the same from any directory)."""
+    """Every path field of a config file, relative to the file's folder (absolute: the same from any directory):
+    the config's own (`path_fields`) and the filters' parameters that name files (`filters.base.PathParam`), in
+    `filter.params.<filter>` and `filter.langs.<filter>.<lang>`."""
     base = Path(os.path.abspath(base))
     for dotted in path_fields():
         *parents, key = dotted.split(".")
@@ -441,6 +443,30 @@ def _rebase_paths(data: dict, base: Path) -> None:
             node = node.get(part) if isinstance(node, dict) else None
         if isinstance(node, dict) and key in node:
             node[key] = _rebased(node[key], base)
+    section = data.get("filter")
+    if isinstance(section, dict):
+        for name, values in _dict(section.get("params")).items():
+            _rebase_filter_params(name, values, base)
+        for name, per_lang in _dict(section.get("langs")).items():
+            for values in _dict(per_lang).values():
+                _rebase_filter_params(name, values, base)
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _rebase_filter_params(name: str, values: Any, base: Path) -> None:
+    """A filter's path parameters in `values` rebased (an unknown filter or value is left for validation to name)."""
+    from filters import FILTERS, get_filter_class
+    from filters.base import path_params
+
+    if name not in FILTERS or not isinstance(values, dict):
+        return
+    for param, marker in path_params(get_filter_class(name).Params).items():
+        value = values.get(param)
+        if isinstance(value, str) and value not in marker.keywords:
+            values[param] = _rebased(value, base)
 
 
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> RunConfig:

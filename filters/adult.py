@@ -23,12 +23,13 @@ import re
 import tarfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
 import xxhash
 from pydantic import Field
 
-from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.base import Batch, Filter, Params, PathParam, Scores, Verdict
 from filters.text_units import augmented, is_unspaced, ratio_in, words
 from filters.wordlists import DATA, adult_words, builtin_packs, url_banned_words
 
@@ -37,9 +38,9 @@ BUNDLED_URLS = DATA / "ut1" / "adult_urls.txt.gz"
 
 
 class AdultParams(Params):
-    domains_path: str | None = None  # None: the bundled 20 k sample; a datatrove tar.gz or a domain list
-    urls_path: str | None = None  # None: the tar's `urls` member, else the bundled 19.6 k list
-    cache_dir: str | None = None  # where hashed domain lists are cached (memory-mapped); None: no cache
+    domains_path: Annotated[str | None, PathParam()] = None  # None: the bundled 20 k sample; a datatrove tar.gz or a domain list
+    urls_path: Annotated[str | None, PathParam()] = None  # None: the tar's `urls` member, else the bundled 19.6 k list
+    cache_dir: Annotated[str | None, PathParam()] = None  # where hashed domain lists are cached (memory-mapped); None: no cache
     url_words: bool = True  # datatrove's banned words / subwords in the URL
     soft_word_threshold: int = Field(2, ge=1)  # this many soft-banned words in a URL also block it
     flagged_max: float = Field(0.1, ge=0, le=1)  # flagged-word ratio of the text (ROOTS values per language)

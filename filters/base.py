@@ -23,6 +23,19 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+@dataclass(frozen=True)
+class PathParam:
+    """Marks a parameter naming a file or folder (`Annotated[str | None, PathParam()]`): written relative in a config
+    file, it is relative to that file, as the config's own paths are; `keywords` are values that name no file."""
+
+    keywords: tuple[str, ...] = ()
+
+
+def path_params(params: type[Params]) -> dict[str, PathParam]:
+    """The parameters of a filter's `Params` that name files or folders."""
+    return {name: m for name, field in params.model_fields.items() for m in field.metadata if isinstance(m, PathParam)}
+
+
 @dataclass
 class Batch:
     """The documents one filter call sees, as plain columns."""

@@ -21,9 +21,9 @@ import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.base import Batch, Filter, Params, PathParam, Scores, Verdict
 
 DEFAULT_MIN_SCORE = 0.5  # when neither the run nor the model's metrics.json gives one
 NO_MODEL = "no_model"
@@ -31,9 +31,9 @@ NO_MODEL = "no_model"
 
 class ClassifierParams(Params):
     # one folder per language holding model.bin (and metrics.json); `curation run` sets the run's quality_model/
-    models_dir: str | None = None
+    models_dir: Annotated[str | None, PathParam()] = None
     # a model folder (or model.bin) that wins over models_dir: per language, or for every language
-    model: str | None = None
+    model: Annotated[str | None, PathParam()] = None
     mode: Literal["threshold", "pareto"] = "threshold"
     # threshold mode; None: the model's own held-out threshold (metrics.json), else 0.5
     min_score: float | None = None

