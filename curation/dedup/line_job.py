@@ -192,8 +192,8 @@ def plan_line_dedup(cfg: LineDedupConfig, quality, docs, units_of, survivors, fr
 
 
 def removed_samples(plan: LinePlan, docs, unit: str, per_lang: int) -> list[dict]:
-    """The `per_lang` units removed from the most documents in each language: {lang, docs, text} (text as found, not
-    redacted: the report redacts what it shows), sorted by language, then most documents first."""
+    """The `per_lang` units removed from the most documents in each language: {lang, docs, text} (text as found: the
+    stage redacts it before writing), sorted by language, then most documents first."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 

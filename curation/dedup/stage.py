@@ -246,15 +246,19 @@ def _is_code(code_languages: list[str]):
 
 
 def _write_line_samples(lines, docs, cfg: DedupConfig, layout: Layout) -> None:
-    """The most repeated removed units per language, for the report; none (and no stale file) without line dedup."""
+    """The most repeated removed units per language, PII-redacted, for the report and auditors; none (and no stale
+    file) without line dedup."""
     from curation.atomic import write_json_atomic
     from curation.dedup.line_job import removed_samples
+    from curation.redact import redact
 
     path = layout.dedup_line_samples()
     if lines is None:
         path.unlink(missing_ok=True)
         return
-    samples = removed_samples(lines, docs, cfg.lines.unit, cfg.lines.samples_per_lang)
+    samples = [
+        {**s, "text": redact(s["text"], s["lang"])} for s in removed_samples(lines, docs, cfg.lines.unit, cfg.lines.samples_per_lang)
+    ]
     write_json_atomic(path, {"unit": cfg.lines.unit, "min_docs": cfg.lines.min_docs, "keep": cfg.lines.keep, "samples": samples})
 
 

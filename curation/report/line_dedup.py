@@ -1,7 +1,7 @@
 """The report's view of line dedup: units and bytes removed per language, and the most repeated removed units.
 
-Counts come from the stats (stage `dedup:lines`), the samples from `stats/dedup-lines.json`; every text passes the
-redactor on its way into the page (`curation.report.markup`). A few units per language keep the page small.
+Counts come from the stats (stage `dedup:lines`), the samples from `stats/dedup-lines.json` (redacted when the stage
+wrote them); every text passes the redactor again on its way into the page (`curation.report.markup`). A few units per language keep the page small.
 """
 
 from __future__ import annotations

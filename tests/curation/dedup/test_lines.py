@@ -20,7 +20,7 @@ from curation.stats import byte_mismatches
 LANGS = ("en", "fr", "zh", "ja", "th")
 # two planted lines per language; the second carries a year that one document writes differently (digits normalise)
 BOILERPLATE = {
-    "en": ("Home | News | Sport | Contact us", "Copyright © 2024 Example News. All rights reserved."),
+    "en": ("Home | News | Sport | Contact us: desk@example-news.org", "Copyright © 2024 Example News. All rights reserved."),
     "fr": ("Accueil | Actualités | Sport | Contact", "© 2024 Exemple Presse. Tous droits réservés."),
     "zh": ("首页 | 新闻 | 体育 | 联系我们", "版权所有 © 2024 示例新闻网 保留所有权利"),
     "ja": ("ホーム | ニュース | スポーツ | お問い合わせ", "Copyright © 2024 サンプル新聞社 無断転載を禁じます"),
@@ -147,6 +147,8 @@ def test_removed_line_samples_reach_the_stats_folder(kept_one):
     assert sorted(by_lang) == sorted(LANGS)
     assert {s["text"] for s in by_lang["zh"]} == set(BOILERPLATE["zh"])
     assert max(s["docs"] for s in by_lang["en"]) == HOLDERS  # 5 other news pages and the spam page lost it
+    assert "Home | News | Sport | Contact us: <EMAIL>" in {s["text"] for s in by_lang["en"]}  # redacted when written
+    assert "desk@example-news.org" not in Layout(out).dedup_line_samples().read_text(encoding="utf-8")
 
 
 def test_keep_none_removes_the_lines_from_every_document(spark, line_corpus, dedup_config, tmp_path):
