@@ -57,12 +57,6 @@ def units(text: str, unit: str) -> list[str]:
     return [text[a:b] for a, b in spans(text, unit)]
 
 
-def unit_hashes(keys: Sequence[int], texts: Sequence[str | None], unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(key, position, hash) of every unit of every text that has something left after normalisation."""
-    doc, positions, hashes = _hashed_units(pa.array(texts, pa.string()), unit)
-    return np.asarray(keys, dtype=np.int64)[doc], positions, hashes
-
-
 UNIT_TYPE = pa.struct([("pos", pa.int32()), ("hash", pa.int64()), ("first", pa.bool_())])
 UNITS_DDL = "array<struct<pos:int,hash:long,first:boolean>>"
 

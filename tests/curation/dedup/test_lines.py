@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from curation.counts import Counts
-from curation.dedup.lines import spans, unit_hashes, units, without_units
+from curation.dedup.lines import spans, unit_lists, units, without_units
 from curation.dedup.stage import run_dedup
 from curation.layout import Layout
 from curation.schema import doc_id, documents_table
@@ -29,6 +30,14 @@ BOILERPLATE = {
 DOCS_PER_LANG = 8
 HOLDERS = 6  # documents 0..5 of each language carry both planted lines
 PRIORITIES = {"news": 1, "spam": 0}  # the survivor rule prefers `news`: the thin `spam` page never keeps a line
+
+
+def unit_hashes(keys: list[int], texts: list[str | None], unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(key, position, hash) of every hashed unit of every text, from `unit_lists`."""
+    lists = unit_lists(pa.array(texts, pa.string()), unit)
+    counts = [len(found) for found in lists.to_pylist()]
+    flat = lists.flatten()
+    return np.repeat(np.asarray(keys, dtype=np.int64), counts), flat.field("pos").to_numpy(), flat.field("hash").to_numpy()
 
 
 @pytest.fixture(scope="module")
@@ -235,10 +244,6 @@ def test_line_units_by_one_arrow_split_are_those_of_the_spans(near_dup_data):
     """Lines hashed from one Arrow split per batch, and cut by str.split, have the positions, hashes and texts the
     span pattern gives (blank lines, CRLF, a final newline or none, CJK, empty and null texts); `first` marks a
     hash's first position in its text."""
-    import numpy as np
-
-    from curation.dedup.lines import unit_lists
-
     pools = near_dup_data.load_pools()
     real = ["\n".join(pool[i : i + 4]) + ("\n" if i % 8 else "") for pool in pools.values() for i in range(0, 200, 4)]
     odd = ["", "\n", "\n\n", "a", "a\n", "\na", "a\r\nb\n\n", "第一句。\n第二句！", "  \n---\nx\n\n\ny\n", "x\ny\nX!\n"]
