@@ -38,9 +38,11 @@ BUNDLED_URLS = DATA / "ut1" / "adult_urls.txt.gz"
 
 
 class AdultParams(Params):
-    domains_path: Annotated[str | None, PathParam()] = None  # None: the bundled 20 k sample; a datatrove tar.gz or a domain list
+    # None: the bundled 20 k sample; a datatrove tar.gz or a domain list
+    domains_path: Annotated[str | None, PathParam()] = None
     urls_path: Annotated[str | None, PathParam()] = None  # None: the tar's `urls` member, else the bundled 19.6 k list
-    cache_dir: Annotated[str | None, PathParam()] = None  # where hashed domain lists are cached (memory-mapped); None: no cache
+    # where hashed domain lists are cached (memory-mapped); None: no cache
+    cache_dir: Annotated[str | None, PathParam()] = None
     url_words: bool = True  # datatrove's banned words / subwords in the URL
     soft_word_threshold: int = Field(2, ge=1)  # this many soft-banned words in a URL also block it
     flagged_max: float = Field(0.1, ge=0, le=1)  # flagged-word ratio of the text (ROOTS values per language)

@@ -70,13 +70,11 @@ class LanguageIdParams(Params):
     max_chars: int = Field(5000, ge=0)  # characters predicted on (0: the whole text)
     check_declared: bool = True  # remove documents in a language the source does not declare
     top_k: int = Field(5, ge=1)  # labels read per document: their probabilities add up for the languages that accept them
-    extension_path: Annotated[str | None, PathParam()] = (
-        None  # fastText extension from `curation lid train` (`curation run`: OUT/lid/extension.bin)
-    )
+    # fastText extension from `curation lid train` (`curation run`: OUT/lid/extension.bin)
+    extension_path: Annotated[str | None, PathParam()] = None
     unsure_below: float = Field(0.5, ge=0, le=1)  # a base top-label probability under this leaves the decision to the extension
-    thresholds: Annotated[str, PathParam(keywords=PRESETS)] = (
-        "derived"  # min_score preset: derived | roots | a thresholds file from `curation lid train`
-    )
+    # min_score preset: derived | roots | a thresholds file from `curation lid train`
+    thresholds: Annotated[str, PathParam(keywords=PRESETS)] = "derived"
 
 
 @dataclass
