@@ -1,7 +1,7 @@
 """Scoring with a trained quality classifier: P(high) per document, a whole batch at a time.
 
 A model of the recipe's kind (supervised, softmax, word unigrams) is scored by `curation.fasttext_numpy` (fastText's
-arithmetic in numpy, each distinct word of a batch worked out once: about 1.4x fastText's own `predict` on the
+arithmetic in numpy, each distinct word of a batch worked out once: 1.3-1.4x fastText's own `predict` on the
 classifier benchmark's documents, the same probabilities to 1e-6); any other model by one fastText `predict` call.
 """
 
