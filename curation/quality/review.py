@@ -61,11 +61,11 @@ def applied_thresholds(config: RunConfig) -> dict[str, float]:
 
 
 def scored_shards(layout: Layout) -> list[Path]:
-    """Every filter-stage shard whose documents may carry the classifier's score: kept ones, and each filter's removed."""
-    removed = layout.removed()
-    folders = (
-        [d for d in sorted(removed.iterdir()) if d.is_dir() and d.name not in ("ingest", "dedup", "tokenize")] if removed.exists() else []
-    )
+    """Every filter-stage shard whose documents may carry the classifier's score: kept ones, and each filter's removed
+    (`removed/<filter>/`; other stages' removed folders hold no filter signals)."""
+    from filters import FILTERS
+
+    folders = [layout.removed(name) for name in sorted(FILTERS) if layout.removed(name).is_dir()]
     return list_shards(layout.filtered()) + sorted((p for d in folders for p in list_shards(d)), key=shard_order)
 
 
