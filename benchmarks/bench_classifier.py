@@ -39,16 +39,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_lid import PEER_PYTHON, ROOT, Contender, filter_contender, input_line, run_rounds, sources_of, timed  # noqa: I001  (sets the paths and threads)
-from lid_corpus import Document, distinct_documents
+from contenders import PEER_PYTHON, ROOT, Contender, filter_contender, run_rounds, timed  # noqa: I001  (sets the paths and threads)
+from lid_corpus import BATCH_ROWS, Document, distinct_documents, input_line, sources_of
 
-from curation.config import FilterConfig, QualityModelConfig, parse_override
+from curation.config import QualityModelConfig, parse_override
 from curation.quality.documents import one_line
 from curation.quality.train import TrainingSet, train_classifier
 from filters.base import Batch
 from filters.classifier import QualityClassifier, model_threshold
 
-BATCH_ROWS = FilterConfig().batch_rows
 TRAIN_DOCUMENTS = 100_000
 HIGH_CORPORA, LOW_CORPORA = ("ud-pud", "bible", "udhr"), ("oscar",)
 

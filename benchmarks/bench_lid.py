@@ -30,130 +30,19 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # one thread, before numpy loads
-    os.environ.setdefault(_var, "1")
+from contenders import PEER_PYTHON, ROOT, Contender, filter_contender, run_rounds, timed  # noqa: I001  (sets the paths and threads)
+from lid_corpus import BATCH_ROWS, Source, distinct_documents, fresh, input_line, sources_of
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from lid_corpus import Document, distinct_documents  # noqa: E402
-
-from curation.config import FilterConfig  # noqa: E402
-from curation.counts import Counts  # noqa: E402
-from filters.base import Batch, apply_filter  # noqa: E402
-from filters.lang_labels import accepts, normalise_label  # noqa: E402
-from filters.langid import LanguageId, default_model_path  # noqa: E402
-
-PEER_PYTHON = os.environ.get("PEER_PYTHON", str(ROOT / ".venv-peers" / "bin" / "python"))
-BATCH_ROWS = FilterConfig().batch_rows
-
-
-@dataclass(frozen=True)
-class Source:
-    """One catalog source of the benchmark: a corpus in one language, declaring that language."""
-
-    name: str
-    lang: str
-    texts: tuple[str, ...]
-
-    def batches(self, rows: int = BATCH_ROWS) -> list[Batch]:
-        """Fresh batches as the filter stage builds them from a shard (no language, no signals yet)."""
-        out = []
-        for start in range(0, len(self.texts), rows):
-            texts = list(self.texts[start : start + rows])
-            n = len(texts)
-            ids = [f"{self.name}/{start + i}" for i in range(n)]
-            out.append(Batch(ids, [self.name] * n, [None] * n, texts, [None] * n, [None] * n, [{} for _ in texts], [(self.lang,)] * n))
-        return out
-
-
-@dataclass
-class Contender:
-    """One side of the comparison, timed in units: a batch (in this process) or a whole pass (the peer).
-
-    `measure(i)` returns (CPU seconds, documents kept or None) of unit `i`; a unit's figure is its
-    best over the rounds, and the contender's CPU time the sum of its units' figures.
-    """
-
-    name: str
-    note: str
-    measure: Callable[[int], tuple[float, int | None]] | None  # None: not run (the note says why)
-    best: dict[int, float] = field(default_factory=dict)
-    kept_of: dict[int, int | None] = field(default_factory=dict)
-
-    def time_unit(self, i: int) -> None:
-        cpu, self.kept_of[i] = self.measure(i)
-        self.best[i] = min(self.best.get(i, float("inf")), cpu)
-
-    @property
-    def cpu(self) -> float:
-        return sum(self.best.values())
-
-    @property
-    def kept(self) -> int | None:
-        return None if None in self.kept_of.values() else sum(self.kept_of.values())
-
-
-def sources_of(docs: list[Document]) -> list[Source]:
-    """Documents grouped by (corpus, language), in first-seen order."""
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for doc in docs:
-        grouped.setdefault((doc.corpus, doc.lang), []).append(doc.text)
-    return [Source(f"{corpus}:{lang}", lang, tuple(texts)) for (corpus, lang), texts in grouped.items()]
-
-
-def input_line(docs: list[Document]) -> str:
-    size = sum(len(d.text.encode("utf-8")) for d in docs)
-    distinct = len({d.text for d in docs})
-    corpora = sorted({d.corpus for d in docs})
-    return (
-        f"input: {size / 1e6:.2f} MB, {len(docs):,} documents, {distinct:,} distinct, {len({d.lang for d in docs})} languages, "
-        f"repetition factor {len(docs) / distinct:.2f} ({' + '.join(corpora)})"
-    )
-
-
-def timed(run: Callable[[object], int | None], prepare: Callable[[int], object]) -> Callable[[int], tuple[float, int | None]]:
-    """Unit `i` timed: `run` on the input that `prepare(i)` (untimed) builds fresh."""
-
-    def measure(i: int) -> tuple[float, int | None]:
-        prepared = prepare(i)
-        start = time.process_time()
-        result = run(prepared)
-        return time.process_time() - start, result
-
-    return measure
-
-
-def filter_contender(the_filter, batches: list[Batch], label: str, note: str, copy=None) -> Contender:
-    """A filter timed as the filter stage applies it (apply_filter: score, decide, signals, counts), each round on a
-    copy of each batch made by `copy` (default `fresh`: languages unset, as langid reads them)."""
-    copy = copy or fresh
-    the_filter.ensure_setup()
-    counts = Counts()
-
-    def run(batch: Batch) -> int:
-        _, removals = apply_filter(the_filter, batch, counts)
-        return len(batch) - len(removals)
-
-    return Contender(label, note, timed(run, lambda i: copy(batches[i])))
+from filters.base import Batch
+from filters.lang_labels import accepts, normalise_label
+from filters.langid import LanguageId, default_model_path
 
 
 def ours(batches: list[Batch]) -> Contender:
-    return filter_contender(LanguageId(), batches, "ours: LanguageId via apply_filter", "top-5, accepted mass, signals, counts")
-
-
-def fresh(batch: Batch) -> Batch:
-    """A copy as the stage reads it from a shard: the filter sets languages and signals in place."""
-    n = len(batch)
-    return Batch(batch.ids, batch.sources, batch.urls, list(batch.texts), [None] * n, [None] * n, [{} for _ in range(n)], batch.declared)
+    return filter_contender(LanguageId(), batches, "ours: LanguageId via apply_filter", "top-5, accepted mass, signals, counts", fresh)
 
 
 def raw_lid176(batches: list[Batch], k: int) -> Contender:
@@ -209,18 +98,6 @@ def table(contenders: list[Contender], docs: int, baseline: Contender) -> list[s
         kept = f"{c.kept:,}" if c.kept is not None else "-"
         lines.append(f"{c.name:36} {docs / c.cpu:11,.0f} {baseline.cpu / c.cpu:9.2f}x {kept:>7}  {c.note}")
     return lines
-
-
-def run_rounds(in_process: list[Contender], units: int, peer: Contender, rounds: int) -> None:
-    """Each round times every batch on each in-process contender in turn (a change in the machine's load
-    hits them alike; the first of them turns each round), then one pass of the peer."""
-    for r in range(rounds):
-        order = in_process[r % len(in_process) :] + in_process[: r % len(in_process)]
-        for i in range(units):
-            for contender in order:
-                contender.time_unit(i)
-        if peer.measure is not None:
-            peer.time_unit(0)
 
 
 def main() -> None:

@@ -33,8 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_lid import Source, fresh  # noqa: E402
-from lid_corpus import Document, bible_documents, ud_pud_documents, udhr_documents  # noqa: E402
+from lid_corpus import Document, Source, bible_documents, fresh, ud_pud_documents, udhr_documents  # noqa: E402
 
 from curation.config import LidConfig  # noqa: E402
 from curation.counts import Counts  # noqa: E402

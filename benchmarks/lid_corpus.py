@@ -25,12 +25,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from curation.config import FilterConfig
 from curation.lid.builtin_reference import udhr_tag
 from curation.shared_data import shared_data_dir
+from filters.base import Batch
 from filters.lang_labels import normalise_label, normalise_tag
 
 PER_DOCUMENT = 5  # sentences (UD PUD) or verses (Bible) per document
 MIN_PARAGRAPH = 20  # UDHR lines shorter than this (titles, "Article 1") are not documents
+BATCH_ROWS = FilterConfig().batch_rows  # the filter stage's batches
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,47 @@ def distinct_documents(root: Path | None = None) -> list[Document]:
                 seen.add(doc.text)
                 docs.append(doc)
     return docs
+
+
+def input_line(docs: list[Document]) -> str:
+    """The benchmarks' `input:` line: size, documents, distinct ones, languages, repetition, corpora."""
+    size = sum(len(d.text.encode("utf-8")) for d in docs)
+    distinct = len({d.text for d in docs})
+    corpora = sorted({d.corpus for d in docs})
+    return (
+        f"input: {size / 1e6:.2f} MB, {len(docs):,} documents, {distinct:,} distinct, {len({d.lang for d in docs})} languages, "
+        f"repetition factor {len(docs) / distinct:.2f} ({' + '.join(corpora)})"
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One catalog source of the benchmarks: a corpus in one language, declaring that language."""
+
+    name: str
+    lang: str
+    texts: tuple[str, ...]
+
+    def batches(self, rows: int = BATCH_ROWS) -> list[Batch]:
+        """Fresh batches as the filter stage builds them from a shard (no language, no signals yet)."""
+        out = []
+        for start in range(0, len(self.texts), rows):
+            texts = list(self.texts[start : start + rows])
+            n = len(texts)
+            ids = [f"{self.name}/{start + i}" for i in range(n)]
+            out.append(Batch(ids, [self.name] * n, [None] * n, texts, [None] * n, [None] * n, [{} for _ in texts], [(self.lang,)] * n))
+        return out
+
+
+def sources_of(docs: list[Document]) -> list[Source]:
+    """Documents grouped by (corpus, language), in first-seen order."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for doc in docs:
+        grouped.setdefault((doc.corpus, doc.lang), []).append(doc.text)
+    return [Source(f"{corpus}:{lang}", lang, tuple(texts)) for (corpus, lang), texts in grouped.items()]
+
+
+def fresh(batch: Batch) -> Batch:
+    """A copy as the filter stage reads it from a shard: the filter sets languages and signals in place."""
+    n = len(batch)
+    return Batch(batch.ids, batch.sources, batch.urls, list(batch.texts), [None] * n, [None] * n, [{} for _ in range(n)], batch.declared)
