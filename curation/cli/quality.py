@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from curation.cli.common import ConfigOpt, SetOpt, fail, out, resolve_config
+from curation.cli.common import ConfigOpt, SetOpt, console, fail, out, quiet, resolve_config
 
 app = typer.Typer(help="Quality classifier: fastText, reference-like (`high`) vs crawl (`low`) text, per language.", no_args_is_help=True)
 
@@ -68,20 +68,24 @@ def score(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL documents with a `text` field."),
     output: Path | None = typer.Option(None, "--output", help="Write here (atomically) instead of stdout."),
 ) -> None:
-    """Write FILE's records with `quality_score` added: P(high), in [0, 1]."""
+    """Write FILE's records with `quality_score` added: P(high), in [0, 1]. With --output, a progress bar (bytes read)
+    on stderr unless -q."""
+    import rich.progress
+
     from curation.atomic import atomic_path
     from curation.quality.documents import QualityDataError
     from curation.quality.score import QualityModel, score_records
 
     try:
         model = QualityModel(model_dir)
-        with open(file, encoding="utf-8") as f:
-            if output is None:
+        if output is None:
+            with open(file, encoding="utf-8") as f:
                 for line in score_records(model, f, str(file)):
                     sys.stdout.write(line + "\n")
-                return
-            with atomic_path(output) as tmp, open(tmp, "w", encoding="utf-8") as w:
-                for line in score_records(model, f, str(file)):
-                    w.write(line + "\n")
+            return
+        reading = rich.progress.open(file, encoding="utf-8", description=f"scoring {file.name}", console=console, disable=quiet())
+        with reading as f, atomic_path(output) as tmp, open(tmp, "w", encoding="utf-8") as w:
+            for line in score_records(model, f, str(file)):
+                w.write(line + "\n")
     except QualityDataError as exc:
         fail(str(exc))
