@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from curation.atomic import atomic_path
 from curation.counts import COUNT_FIELDS, KEPT, Counts
+from curation.dedup import CUTTING_STEPS
 from curation.layout import Layout
 from curation.stage import Stage, StageResult
 
@@ -119,9 +120,7 @@ def reconcile(counts: Counts) -> list[Mismatch]:
 CUT = "removed"
 
 
-def byte_mismatches(
-    counts: Counts, stage: str = "dedup", before: str = "filter", cut_steps: tuple[str, ...] = ("lines", "decontaminate")
-) -> list[str]:
+def byte_mismatches(counts: Counts, stage: str = "dedup", before: str = "filter", cut_steps: tuple[str, ...] = CUTTING_STEPS) -> list[str]:
     """Per source: the bytes `before` kept == the bytes `stage` counted (kept + removed documents) + the bytes its
     `cut_steps` cut out of documents (`<stage>:<step>`, outcome `removed`). Empty when either stage is absent."""
     kept_before: dict[str, int] = {}

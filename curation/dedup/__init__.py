@@ -21,5 +21,7 @@ REMOVALS = {
     # line dedup left the document under the quality filter's minimum words / bytes (`line_job`)
     "lines": ("dedup_lines_emptied", "line_hash"),
 }
+# steps that also cut text out of documents they keep, counted under `dedup:<step>` with outcome `removed`
+CUTTING_STEPS = ("decontaminate", "lines")
 REASONS = {step: reason for step, (reason, _) in REMOVALS.items()}
 METHODS = {step: method for step, (_, method) in REMOVALS.items()}
