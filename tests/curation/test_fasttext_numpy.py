@@ -1,6 +1,7 @@
 """`curation.fasttext_numpy` computes what fastText's `predict(k=-1)` reports, on real text in many scripts and on
 the corner cases of fastText's reader (odd whitespace, NUL, label-like tokens, empty lines, 4-byte characters),
-for models with other n-gram lengths and more labels; a document's probabilities do not depend on its batch."""
+for models with other n-gram lengths and more labels, and on random text mixing all of these; a document's
+probabilities do not depend on its batch."""
 
 from __future__ import annotations
 
@@ -133,3 +134,39 @@ def test_text_is_read_in_bounded_runs_and_a_longer_document_by_fasttext(classes,
     others = np.setdiff1d(np.arange(len(documents)), long)
     assert (bounded[others] == whole[others]).all()
     assert (bounded[long] == fasttext_probabilities(model, [documents[i] for i in long])).all()
+
+
+def random_text(rng: random.Random) -> str:
+    """Up to 40 pieces: runs of whitespace (every kind fastText's reader and Python split on), words of ASCII,
+    brackets, label-like tokens, accented, Cyrillic, CJK, Thai, emoji, combining and invisible characters, or any
+    character of the Basic Multilingual Plane (surrogates aside)."""
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()] + ["\x00"]
+    pieces = [*"abcdefxyzABC0123456789.,;:!?'\"-<>_/", "__label__", "__label__high", "é", "ß", "ж", "日", "本", "한", "ก", "😀"]
+    pieces += ["𝔘", "\u0301", "\u094d", "\ufeff", "\u200b", "\x7f", "\x01"]
+    out = []
+    for _ in range(rng.randint(0, 40)):
+        roll = rng.random()
+        if roll < 0.25:
+            out.append(rng.choice(spaces) * rng.randint(1, 3))
+        elif roll < 0.3:
+            c = rng.randint(0x80, 0xFFFF)
+            out.append(chr(c) if not 0xD800 <= c <= 0xDFFF else "x")
+        else:
+            out.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))))
+    return "".join(out)
+
+
+@pytest.mark.parametrize("params", [{"minn": 1, "maxn": 3, "bucket": 5_000}, {"minn": 3, "maxn": 6, "bucket": 1_000}])
+def test_random_text_gets_fasttexts_probabilities(tmp_path, params):
+    rng = random.Random(params["maxn"])
+    texts = [" ".join(random_text(rng).replace("__label__", "").split()) for _ in range(2000)]
+    lines = [f"__label__{'a' if 'ж' in t else 'b' if '日' in t else 'c'} {t}" for t in texts]  # classes a model can learn
+    (tmp_path / "train.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fit_in_fresh_process(
+        [(str(tmp_path / "train.txt"), str(tmp_path / "model.bin"), {"dim": 8, "epoch": 5, "lr": 0.5, "seed": 0, **params})]
+    )
+    model = fasttext.load_model(str(tmp_path / "model.bin"))
+    texts = [random_text(rng) for _ in range(1500)]
+    ours, theirs = NumpyPredictor(model).probabilities(texts), fasttext_probabilities(model, texts)
+    assert np.abs(ours - theirs).max() < 1e-6
+    assert ours.std() > 0.1
