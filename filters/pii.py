@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -121,8 +122,23 @@ def _quiet_presidio() -> None:
             logger.addFilter(_NoDocumentText())
 
 
+def _import_presidio() -> None:
+    """Import presidio_analyzer without `transformers` when nothing has loaded that yet: presidio imports it (and
+    torch through it: about 4 s of a redactor's 6 s start) only for its Hugging Face NER engine, which this filter
+    never builds (NER here is spaCy's or none). `transformers` stays importable afterwards."""
+    if "presidio_analyzer" in sys.modules or "transformers" in sys.modules:
+        return
+    sys.modules["transformers"] = None  # `import transformers` raises ImportError, which presidio expects
+    try:
+        import presidio_analyzer  # noqa: F401
+    finally:
+        if sys.modules.get("transformers", ...) is None:
+            del sys.modules["transformers"]
+
+
 def build_analyzer(lang: str, params: PiiParams):
     """A presidio AnalyzerEngine for one language: pattern recognizers, no NLP model unless NER is on."""
+    _import_presidio()
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 

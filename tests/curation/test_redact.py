@@ -147,3 +147,22 @@ def test_catalog_messages_quote_no_email_or_personal_name(tmp_path: Path):
     for shown in [str(p) for p in problems] + [str(raised.value)]:
         assert "jane.doe" not in shown and "Jane Doe" not in shown
     assert any("<EMAIL>" in str(p) for p in problems)
+
+
+def test_the_redactor_starts_without_loading_transformers():
+    """presidio imports `transformers` (and torch through it, ~4 s) for an NER engine the PII filter never builds;
+    the redactor's first use leaves it unloaded, and importable afterwards."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from curation.redact import redact\n"
+        "print(redact('write to desk@example.org', 'en'))\n"
+        "print('transformers' in sys.modules)\n"
+        "import transformers\n"
+        "print(callable(transformers.PreTrainedTokenizerFast))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert done.stdout.split("\n")[:3] == ["write to <EMAIL>", "False", "True"]
