@@ -31,6 +31,7 @@ trains both models with a `quality_model` value other than the default. Run from
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import resource
@@ -40,7 +41,7 @@ import time
 from pathlib import Path
 
 from contenders import PEER_PYTHON, ROOT, Contender, filter_contender, run_rounds, timed  # noqa: I001  (sets the paths and threads)
-from lid_corpus import BATCH_ROWS, Document, distinct_documents, input_line, sources_of
+from lid_corpus import BATCH_ROWS, Document, distinct_documents, fresh, input_line, sources_of
 
 from curation.config import QualityModelConfig, parse_override
 from curation.quality.documents import one_line
@@ -99,37 +100,10 @@ def train_model(docs: list[Document], folder: Path, documents: int, overrides: d
     )
 
 
-def batches_of(docs: list[Document]) -> list[Batch]:
-    """Batches of one source (corpus x language) each, every document labelled with its language."""
-    out = []
-    for source in sources_of(docs):
-        for start in range(0, len(source.texts), BATCH_ROWS):
-            texts = list(source.texts[start : start + BATCH_ROWS])
-            n = len(texts)
-            ids = [f"{source.name}/{start + i}" for i in range(n)]
-            out.append(
-                Batch(ids, [source.name] * n, [None] * n, texts, [source.lang] * n, [1.0] * n, [{} for _ in texts], [(source.lang,)] * n)
-            )
-    return out
-
-
-def fresh(batch: Batch) -> Batch:
-    n = len(batch)
-    return Batch(
-        batch.ids,
-        batch.sources,
-        batch.urls,
-        list(batch.texts),
-        list(batch.langs),
-        list(batch.lang_scores),
-        [{} for _ in range(n)],
-        batch.declared,
-    )
-
-
 def ours(batches: list[Batch], model: Path) -> Contender:
     classifier = QualityClassifier({"model": str(model)})
-    return filter_contender(classifier, batches, "ours: classifier via apply_filter", "a batch at once in numpy, signals, counts", fresh)
+    copy = functools.partial(fresh, identified=True)
+    return filter_contender(classifier, batches, "ours: classifier via apply_filter", "a batch at once in numpy, signals, counts", copy)
 
 
 def raw_predict(batches: list[Batch], model: Path) -> Contender:
@@ -178,7 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model, trained = train_model(docs, Path(tmp) / "model", args.model_documents, overrides)
         print(trained, flush=True)
-        batches = batches_of(docs)
+        batches = [b for source in sources_of(docs) for b in source.batches(identified=True)]
         in_process = [ours(batches, model), raw_predict(batches, model)]
         peer = datatrove(docs, model, Path(tmp), args.repeats)
         run_rounds(in_process, len(batches), peer, args.repeats)

@@ -122,14 +122,16 @@ class Source:
     lang: str
     texts: tuple[str, ...]
 
-    def batches(self, rows: int = BATCH_ROWS) -> list[Batch]:
-        """Fresh batches as the filter stage builds them from a shard (no language, no signals yet)."""
+    def batches(self, identified: bool = False, rows: int = BATCH_ROWS) -> list[Batch]:
+        """Fresh batches as the filter stage builds them from a shard: no signals yet, and no language unless
+        `identified` (then every document in the source's language, as langid leaves it for later filters)."""
         out = []
         for start in range(0, len(self.texts), rows):
             texts = list(self.texts[start : start + rows])
             n = len(texts)
             ids = [f"{self.name}/{start + i}" for i in range(n)]
-            out.append(Batch(ids, [self.name] * n, [None] * n, texts, [None] * n, [None] * n, [{} for _ in texts], [(self.lang,)] * n))
+            langs, scores = ([self.lang] * n, [1.0] * n) if identified else ([None] * n, [None] * n)
+            out.append(Batch(ids, [self.name] * n, [None] * n, texts, langs, scores, [{} for _ in texts], [(self.lang,)] * n))
         return out
 
 
@@ -141,7 +143,9 @@ def sources_of(docs: list[Document]) -> list[Source]:
     return [Source(f"{corpus}:{lang}", lang, tuple(texts)) for (corpus, lang), texts in grouped.items()]
 
 
-def fresh(batch: Batch) -> Batch:
-    """A copy as the filter stage reads it from a shard: the filter sets languages and signals in place."""
+def fresh(batch: Batch, identified: bool = False) -> Batch:
+    """A copy as the filter stage reads it from a shard (a filter sets signals, langid languages, in place): no
+    signals, and its languages only when `identified`."""
     n = len(batch)
-    return Batch(batch.ids, batch.sources, batch.urls, list(batch.texts), [None] * n, [None] * n, [{} for _ in range(n)], batch.declared)
+    langs, scores = (list(batch.langs), list(batch.lang_scores)) if identified else ([None] * n, [None] * n)
+    return Batch(batch.ids, batch.sources, batch.urls, list(batch.texts), langs, scores, [{} for _ in range(n)], batch.declared)

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from curation.fasttext_predict import label_probabilities, predict_line, predict_lines
+from curation.fasttext_predict import label_probabilities, predict_line, predict_lines, python_whitespace
 
 FNV_OFFSET = np.uint32(2166136261)
 FNV_PRIME = np.uint32(16777619)
@@ -71,6 +71,7 @@ class NumpyPredictor:
         self.eos_sums = relative[eos] if eos is not None else np.zeros(relative.shape[1])
         self.eos_count = 1 if eos is not None else 0
         self.model = model
+        self.columns = {label: i for i, label in enumerate(model.get_labels())}
 
     def word_hashes(self, words: list[str]) -> np.ndarray:
         data = np.frombuffer("\n".join(words).encode("utf-8", "surrogatepass"), dtype=np.uint8)
@@ -90,7 +91,7 @@ class NumpyPredictor:
         """fastText's own `predict` of one text (a document too long to read in numpy)."""
         line = predict_line(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
         labels, probs = predict_lines(self.model, [line], -1)
-        return label_probabilities(labels, probs, {label: i for i, label in enumerate(self.model.get_labels())})[0]
+        return label_probabilities(labels, probs, self.columns)[0]
 
     def batch_probabilities(self, encoded: list[bytes]) -> np.ndarray:
         n = len(encoded)
@@ -215,14 +216,13 @@ def separator_codes() -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
     separators and of the first bytes of longer ones, and for each longer length the sequences as big-endian integers."""
     single, leads = np.zeros(256, dtype=bool), np.zeros(256, dtype=bool)
     longer: dict[int, list[int]] = {}
-    for c in range(0x10000):  # Unicode's whitespace all lies in the Basic Multilingual Plane
-        if chr(c).isspace() or c == 0:
-            code = chr(c).encode("utf-8")
-            if len(code) == 1:
-                single[code[0]] = True
-            else:
-                leads[code[0]] = True
-                longer.setdefault(len(code), []).append(int.from_bytes(code, "big"))
+    for c in (*python_whitespace(), "\0"):
+        code = c.encode("utf-8")
+        if len(code) == 1:
+            single[code[0]] = True
+        else:
+            leads[code[0]] = True
+            longer.setdefault(len(code), []).append(int.from_bytes(code, "big"))
     return single, leads, {size: np.array(codes) for size, codes in longer.items()}
 
 

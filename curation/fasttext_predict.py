@@ -31,11 +31,15 @@ FASTTEXT_SEPARATORS = " \t\x0b\x0c\r"  # what fastText's reader splits words on,
 
 
 @functools.cache
+def python_whitespace() -> tuple[str, ...]:
+    """Every character `str.split()` splits on; read on first use (every code point: ~80 ms, which no import should pay)."""
+    return tuple(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+@functools.cache
 def _not_fasttext_space() -> re.Pattern:
-    """Python's whitespace that fastText does not split on, as one character class; built on first use (reading every
-    code point costs ~80 ms, which no import should pay)."""
-    spaces = (chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) not in FASTTEXT_SEPARATORS)
-    return re.compile("[" + "".join(map(re.escape, spaces)) + "]")
+    """Python's whitespace that fastText does not split on, as one character class."""
+    return re.compile("[" + "".join(re.escape(c) for c in python_whitespace() if c not in FASTTEXT_SEPARATORS) + "]")
 
 
 def predict_line(text: str) -> str:

@@ -31,10 +31,10 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from curation.file_cache import per_file_version
 from filters import get_filter_class
 from filters.base import Batch, Filter
 
@@ -63,16 +63,14 @@ def derivable(chain: Sequence[str]) -> list[str]:
 
 def read_filter_thresholds(path: str | Path) -> dict[str, dict[str, dict[str, Any]]]:
     """{filter: {language: {param: value}}} of a thresholds file, checked (cached while the file is unchanged)."""
-    path = Path(path)
     try:
-        stat = path.stat()
-    except OSError as exc:
+        return _read(path)
+    except OSError as exc:  # the file's stat; reading it raises FilterThresholdsError
         raise FilterThresholdsError(f"filter thresholds {path}: {exc.strerror or exc}") from None
-    return _cached(str(path.resolve()), (stat.st_mtime_ns, stat.st_size))
 
 
-@lru_cache(maxsize=16)
-def _cached(path: str, stamp: tuple[int, int]) -> dict[str, dict[str, dict[str, Any]]]:
+@per_file_version()
+def _read(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -16,9 +16,9 @@ would let through. Presets:
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
+from curation.file_cache import per_file_version
 from filters.lang_labels import normalise_tag
 from filters.wordlists import DATA, builtin_packs
 
@@ -57,33 +57,27 @@ def preset_thresholds(preset: str) -> dict[str, float]:
     """{language: min_score} of a preset name or a thresholds file (see the module docstring)."""
     if preset == "roots":
         return roots_thresholds()
-    derived = roots_thresholds() | (_file_values(str(DERIVED_FILE), _stamp(DERIVED_FILE)) if DERIVED_FILE.exists() else {})
+    derived = roots_thresholds() | (_file_values(DERIVED_FILE) if DERIVED_FILE.exists() else {})
     if preset == "derived":
         return derived
     path = Path(preset)
     if not path.is_file():
         raise ThresholdsError(f"langid thresholds: {preset!r} is neither a preset ({', '.join(PRESETS)}) nor a thresholds file")
-    return derived | _file_values(str(path.resolve()), _stamp(path))
+    return derived | _file_values(path)
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
-@lru_cache(maxsize=16)
-def _file_values(path: str, stamp: tuple[int, int]) -> dict[str, float]:
-    """Cached by file identity: a file rewritten in place is read again."""
+@per_file_version()
+def _file_values(path: Path) -> dict[str, float]:
     return read_thresholds(path)
 
 
 def expected_removals(path: Path = DERIVED_FILE) -> dict[str, float]:
     """{language: the share of its held-out documents the base model removes at its threshold} of a thresholds file
     (the `derived` preset's by default: where lid.176 cannot identify a language on held-out text); read once per file."""
-    return _file_removals(str(path), _stamp(path)) if path.exists() else {}
+    return _file_removals(path) if path.exists() else {}
 
 
-@lru_cache(maxsize=4)
-def _file_removals(path: str, stamp: tuple[int, int]) -> dict[str, float]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+@per_file_version(maxsize=4)
+def _file_removals(path: Path) -> dict[str, float]:
+    data = json.loads(path.read_text(encoding="utf-8"))
     return {normalise_tag(lang): float(entry.get("expected_removal", 0.0)) for lang, entry in (data.get("languages") or {}).items()}

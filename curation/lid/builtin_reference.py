@@ -18,11 +18,11 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from curation.atomic import write_text_atomic
 from curation.config import LidConfig
+from curation.file_cache import per_file_version
 from curation.lid.labels import uncovered
 from filters.lang_labels import normalise_tag, script_of
 from filters.lid_thresholds import DATA, expected_removals
@@ -57,14 +57,11 @@ class UdhrText:
 def udhr_members(path: Path = UDHR) -> dict[str, UdhrText]:
     """The UDHR text of each language tag (read once per file: the stage, `catalog validate` and every
     `with_run_defaults` ask)."""
-    if not path.exists():
-        return {}
-    stat = path.stat()
-    return _udhr_index(str(path), stat.st_mtime_ns, stat.st_size)
+    return _udhr_index(path) if path.exists() else {}
 
 
-@lru_cache(maxsize=2)
-def _udhr_index(path: str, mtime_ns: int, size: int) -> dict[str, UdhrText]:
+@per_file_version(maxsize=2)
+def _udhr_index(path: Path) -> dict[str, UdhrText]:
     names: dict[str, list[str]] = {}
     chars: dict[str, int] = {}
     with zipfile.ZipFile(path) as z:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
+from curation.file_cache import per_file_version
 from filters.lang_labels import covers
 
 
@@ -13,17 +13,14 @@ def model_labels(model_path: str | Path | None = None) -> frozenset[str]:
     """The normalised tags the langid model (default: lid.176.ftz) can output."""
     from filters.langid import LanguageId
 
-    path = LanguageId({"model_path": str(model_path)} if model_path else None).model_file()
-    stat = path.stat()
-    return _labels_of(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _labels_of(LanguageId({"model_path": str(model_path)} if model_path else None).model_file())
 
 
-@lru_cache(maxsize=8)
-def _labels_of(path: str, mtime_ns: int, size: int) -> frozenset[str]:
-    """Cached by file identity: a model rewritten in place is read again."""
+@per_file_version(maxsize=8)
+def _labels_of(path: Path) -> frozenset[str]:
     from filters.langid import LanguageId
 
-    return LanguageId({"model_path": path}).output_labels()
+    return LanguageId({"model_path": str(path)}).output_labels()
 
 
 def uncovered(languages: Iterable[str], labels: frozenset[str]) -> list[str]:

@@ -140,7 +140,7 @@ def random_text(rng: random.Random) -> str:
     """Up to 40 pieces: runs of whitespace (every kind fastText's reader and Python split on), words of ASCII,
     brackets, label-like tokens, accented, Cyrillic, CJK, Thai, emoji, combining and invisible characters, or any
     character of the Basic Multilingual Plane (surrogates aside)."""
-    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()] + ["\x00"]
+    spaces = [*ODD_SPACES, "\x00"]
     pieces = [*"abcdefxyzABC0123456789.,;:!?'\"-<>_/", "__label__", "__label__high", "é", "ß", "ж", "日", "本", "한", "ก", "😀"]
     pieces += ["𝔘", "\u0301", "\u094d", "\ufeff", "\u200b", "\x7f", "\x01"]
     out = []
